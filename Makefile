@@ -1,0 +1,47 @@
+# The two commands of the README, and what they need. Each does all its own set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# PIP_CONSTRAINT also pins the build back-end (setuptools) in pip's isolated build.
+PIP    := PIP_CONSTRAINT=requirements.lock $(BIN)/pip install --quiet --disable-pip-version-check
+PYTEST := $(BIN)/pytest -n auto -p no:cacheprovider
+
+.PHONY: serve test lint lock bench clean
+
+serve: $(VENV)/.runtime
+	$(BIN)/openpeace serve
+
+test: $(VENV)/.dev
+	scripts/system-packages test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(PYTEST)
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== tests on PostgreSQL =="; \
+	  $(PYTEST); \
+	else echo "(DATABASE_URL is not set: the PostgreSQL run is skipped; .ci/run sets it)"; fi
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
+
+$(VENV)/.runtime: $(VENV)/bin/python pyproject.toml requirements.lock
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/bin/python pyproject.toml requirements.lock
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+# Re-pin every dependency after changing pyproject.toml (then commit requirements.lock).
+lock: $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip freeze --all --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""openpeace: open-diplomacy software (see README.md and docs/architecture.md)."""

@@ -1,0 +1,85 @@
+"""Reading a situation file (YAML or JSON) into a document, strictly.
+
+Two things ordinary parsers do quietly would corrupt a register, so this reader refuses them:
+a key repeated in one mapping (the last value would silently win), and YAML's implicit
+timestamps (an unquoted `1917-11-08` would become a date object, where the format says text,
+and `1917-02-30` would crash instead of being reported).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from openpeace.core.situation import Problem, Situation, SituationError, situation_from_document
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps and with duplicate mapping keys refused."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in mapping:
+            mark = key_node.start_mark
+            raise SituationError(
+                [Problem(f"line {mark.line + 1}, column {mark.column + 1}",
+                         f"duplicate key {key!r} in one mapping")]
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise SituationError([Problem("(document)", f"duplicate key {key!r} in one object")])
+        out[key] = value
+    return out
+
+
+def parse_text(text: str, *, is_json: bool) -> object:
+    """Parse a situation file's text into a plain document, refusing duplicate keys."""
+    try:
+        if is_json:
+            return json.loads(text, object_pairs_hook=_json_object)
+        return yaml.load(text, Loader=_StrictLoader)
+    except json.JSONDecodeError as exc:
+        raise SituationError(
+            [Problem(f"line {exc.lineno}, column {exc.colno}", f"not JSON: {exc.msg}")]
+        ) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
+        raise SituationError([Problem(where, f"not YAML: {exc.problem}")]) from exc
+
+
+def read_situation(path: Path) -> Situation:
+    """Read, parse and validate the situation file at `path`; errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SituationError([Problem("(file)", f"cannot read: {exc}")], str(path)) from exc
+    try:
+        document = parse_text(text, is_json=path.suffix.lower() == ".json")
+        return situation_from_document(document, origin=str(path))
+    except SituationError as exc:
+        raise SituationError(exc.problems, str(path)) from None

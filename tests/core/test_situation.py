@@ -1,0 +1,191 @@
+"""The situation format: every rule reports its path and reason; valid ones round-trip."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from openpeace.core.situation import (
+    Problem,
+    SituationError,
+    situation_from_document,
+    situation_to_document,
+)
+from openpeace.core.situation_file import parse_text
+from tests.strategies import situations
+
+Doc = dict[str, Any]
+
+
+def problems_of(document: object) -> list[str]:
+    with pytest.raises(SituationError) as caught:
+        situation_from_document(document)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_mini_situation_is_valid(mini_document: Doc) -> None:
+    situation = situation_from_document(mini_document)
+    assert [s.key for s in situation.states] == ["russia", "france", "germany", "ottoman-empire"]
+    assert {x.tag: x.direction for x in situation.languages}["ota"] == "rtl"
+    assert situation.nationalities[2].standing == "colonial"
+
+
+def _set(path: list[str | int], value: Any) -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        target: Any = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return change
+
+
+def _append(collection: str, item: Doc) -> Callable[[Doc], None]:
+    return lambda doc: doc[collection].append(item)
+
+
+BAD: list[tuple[str, Callable[[Doc], None], str]] = [
+    (
+        "unknown state",
+        _set(["nationalities", 2, "ruled_by"], ["atlantis"]),
+        "nationalities[2].ruled_by[0]: unknown state 'atlantis': no state has this key",
+    ),
+    (
+        "duplicate key",
+        _append("states", {"key": "russia", "name": "Russia again",
+                           "government": {"name": "x"},
+                           "peoples": [{"key": "other", "name": "x", "languages": ["ru"]}],
+                           "sources": ["test"]}),
+        "states[4].key: duplicate state key 'russia': already used above",
+    ),
+    (
+        "bad language tag",
+        _set(["languages", 0, "tag"], "xx-yy-zz"),
+        "languages[0].tag: 'xx-yy-zz' is not a valid BCP 47 tag",
+    ),
+    (
+        "date after the situation's date",
+        _set(["occupations", 0, "since"], "1918-03-03"),
+        "occupations[0].since: date out of order: 1918-03-03 is after the situation's date "
+        "(as_of 1917-11-08)",
+    ),
+    (
+        "belligerency before a party entered the war",
+        _set(["belligerencies", 1, "since"], "1914-08-02"),
+        "belligerencies[1].since: date out of order: 1914-08-02 is before 'france' entered "
+        "the war (1914-08-03)",
+    ),
+    (
+        "colonial nationality with no ruling state",
+        _set(["nationalities", 2, "ruled_by"], []),
+        "nationalities[2].ruled_by: a colonial nationality must name the state or states "
+        "ruling it",
+    ),
+    (
+        "belligerency between a state and itself",
+        _set(["belligerencies", 0, "opponent"], "germany"),
+        "belligerencies[0].opponent: a state cannot be at war with itself ('germany')",
+    ),
+    (
+        "belligerency within one side",
+        _append("belligerencies", {"state": "russia", "opponent": "france",
+                                   "since": "1915-01-01", "sources": ["test"]}),
+        "belligerencies[3]: 'russia' and 'france' are both on side 'allies': a belligerency "
+        "joins opposite sides",
+    ),
+    (
+        "the same war twice",
+        _append("belligerencies", {"state": "russia", "opponent": "germany",
+                                   "since": "1915-01-01", "sources": ["test"]}),
+        "belligerencies[3]: duplicate belligerency: 'russia' and 'germany' are already at war "
+        "in belligerencies[0]",
+    ),
+    (
+        "impossible calendar date",
+        _set(["states", 0, "entered_war"], "1914-02-30"),
+        "states[0].entered_war: '1914-02-30' is not a date in the calendar",
+    ),
+    (
+        "missing required field",
+        lambda doc: doc["states"][1].pop("government"),
+        "states[1]: 'government' is a required property",
+    ),
+    (
+        "unknown standing",
+        _set(["nationalities", 0, "standing"], "dominion"),
+        "nationalities[0].standing: 'dominion' is not one of ['metropolitan', 'colonial']",
+    ),
+    (
+        "undeclared language",
+        _set(["states", 2, "peoples", 0, "languages"], ["de", "pl"]),
+        "states[2].peoples[0].languages[1]: unknown language 'pl': no language has this key",
+    ),
+    (
+        "a state occupying its own land",
+        _set(["occupations", 0, "occupier"], "ottoman-empire"),
+        "occupations[0].occupier: 'ottoman-empire' holds 'erzurum': a state cannot occupy its "
+        "own territory",
+    ),
+    (
+        "unknown source",
+        _set(["territories", 1, "sources"], ["hansard"]),
+        "territories[1].sources[0]: unknown source 'hansard': no source has this key",
+    ),
+    (
+        "malformed key",
+        _set(["territories", 1, "key"], "Erzurum Vilayet"),
+        "territories[1].key: 'Erzurum Vilayet' does not match",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), [(c, e) for _, c, e in BAD],
+                         ids=[name for name, _, _ in BAD])
+def test_each_malformed_variant_fails_with_its_specific_message(
+    mini_document: Doc, change: Callable[[Doc], None], expected: str
+) -> None:
+    change(mini_document)
+    problems = problems_of(mini_document)
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_every_problem_is_reported_not_only_the_first(mini_document: Doc) -> None:
+    _set(["nationalities", 2, "ruled_by"], ["atlantis"])(mini_document)
+    _set(["languages", 0, "tag"], "xx-yy-zz")(mini_document)
+    assert len(problems_of(mini_document)) >= 2
+
+
+def test_the_error_names_the_file_and_every_problem() -> None:
+    error = SituationError(
+        [Problem("states[0]", "bad"), Problem("languages[1].tag", "worse")], "x.yaml"
+    )
+    assert str(error) == "x.yaml: states[0]: bad\nx.yaml: languages[1].tag: worse"
+
+
+def test_a_repeated_yaml_key_is_refused_with_its_line() -> None:
+    with pytest.raises(SituationError) as caught:
+        parse_text("key: a\ntitle: b\nkey: c\n", is_json=False)
+    assert str(caught.value.problems[0]) == "line 3, column 1: duplicate key 'key' in one mapping"
+
+
+def test_a_repeated_json_key_is_refused() -> None:
+    with pytest.raises(SituationError, match="duplicate key 'key'"):
+        parse_text('{"key": "a", "key": "b"}', is_json=True)
+
+
+def test_yaml_dates_stay_text_so_the_schema_checks_them() -> None:
+    assert parse_text("as_of: 1917-11-08\n", is_json=False) == {"as_of": "1917-11-08"}
+
+
+@pytest.mark.parametrize("text", ["key: [unclosed", "{{{", "- a\nb: c"])
+def test_text_that_is_not_yaml_is_reported_not_raised(text: str) -> None:
+    with pytest.raises(SituationError, match="not YAML"):
+        parse_text(text, is_json=False)
+
+
+@given(situations())
+def test_every_valid_situation_round_trips_through_its_document(situation: Any) -> None:
+    assert situation_from_document(situation_to_document(situation)) == situation

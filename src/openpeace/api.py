@@ -1,0 +1,33 @@
+"""The typed JSON API under /api/, with its OpenAPI schema at /api/openapi.json."""
+
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from openpeace.world.api import router as world_router
+
+api = NinjaAPI(
+    title="openpeace",
+    version="1",
+    description=(
+        "Open diplomacy in public: the world register, the offer of peace and its replies, "
+        "the treaties, the nationalities' decisions, and the transparency log. "
+        "Every read is public; writes need a role's token."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", world_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with a `detail` that says, for each bad field, where it is and what is wrong."""
+    problems = [
+        {"location": ".".join(map(str, e.get("loc", ()))), "message": e.get("msg", "invalid")}
+        for e in exc.errors
+    ]
+    summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+    return api.create_response(
+        request, {"detail": f"invalid request: {summary}", "problems": problems}, status=422
+    )

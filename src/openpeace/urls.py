@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from openpeace.api import api
+from openpeace.web import views as web
+
+admin.site.site_header = "openpeace — the foreign office"
+admin.site.site_title = "openpeace back office"
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("", include("openpeace.world.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

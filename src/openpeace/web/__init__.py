@@ -1,0 +1,1 @@
+"""The public site's frame: the base page, the home page, static files, and `openpeace serve`."""

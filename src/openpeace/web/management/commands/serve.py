@@ -1,0 +1,63 @@
+"""`openpeace serve`: the whole system on one machine, ready to use.
+
+It migrates the database, loads the default situation (the world of November 1917) only when
+the register is empty — running it again keeps every change — collects the static files, and
+hands over to gunicorn, a production WSGI server (never Django's development server).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from openpeace.world.services import register_is_empty
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the 1917 default into an empty register, and serve with gunicorn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
+        )
+        parser.add_argument(
+            "--situation",
+            type=Path,
+            default=settings.OPENPEACE_DEFAULT_SITUATION,
+            help="the situation to load into an empty register (default: November 1917)",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="prepare everything, then exit"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if register_is_empty():
+            self.stdout.write(f"Loading the default situation from {options['situation']}")
+            call_command("load_situation", str(options["situation"]))
+        else:
+            self.stdout.write("The register already holds a situation; keeping it.")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if options["no_serve"]:
+            return
+        bind = f"{options['host']}:{options['port']}"
+        self.stdout.write(f"openpeace is serving at http://{bind}/")
+        sys.stdout.flush()
+        os.execv(
+            sys.executable,
+            [
+                sys.executable, "-m", "gunicorn", "openpeace.wsgi",
+                "--bind", bind,
+                "--workers", str(options["workers"]),
+                "--access-logfile", "-",
+                "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ],
+        )  # fmt: skip

@@ -1,0 +1,32 @@
+"""Template helpers for texts in many languages and scripts.
+
+Every name is isolated with `<bdi>` so a right-to-left name never reorders the sentence around
+it, and every text in another language carries its own `lang` and `dir`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def name(text: str) -> str:
+    """A name, isolated from the direction of the text around it."""
+    return format_html("<bdi>{}</bdi>", text)
+
+
+@register.simple_tag
+def foreign(text: str, language: Any) -> str:
+    """A text in `language` (a `world.Language`, or None when unknown), marked for it."""
+    if not text:
+        return ""
+    if language is None:
+        return format_html("<bdi>{}</bdi>", text)
+    return format_html(
+        '<bdi lang="{}" dir="{}">{}</bdi>', language.tag, language.direction, text
+    )

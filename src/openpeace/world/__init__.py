@@ -1,0 +1,1 @@
+"""The world register: states, peoples, nationalities, territories, wars and occupations."""

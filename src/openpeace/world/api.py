@@ -1,0 +1,234 @@
+"""The world register's JSON API: list (paginated, filterable) and detail for every object."""
+
+
+from typing import Any, Literal, TypeVar
+
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from openpeace.pagination import Page
+from openpeace.world import models as m
+from openpeace.world import schemas as s
+from openpeace.world import selectors
+
+router = Router(tags=["world"])
+T = TypeVar("T", bound=Model)
+
+
+def listed(item: type[s.Schema]) -> dict[int, Any]:
+    """The answers of a list operation: a page of items, or 422 for a bad parameter."""
+    return {200: list[item], 422: s.InvalidOut}  # type: ignore[valid-type]
+
+
+def detailed(item: type[s.Schema]) -> dict[int, Any]:
+    """The answers of a detail operation: the item, 404 for an unknown id, 422 for a bad one."""
+    return {200: item, 404: s.ErrorOut, 422: s.InvalidOut}
+
+
+def found(queryset: QuerySet[T], what: str, **lookup: object) -> T:
+    """The one object matching `lookup`, or a 404 whose JSON body names what was not found."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        (field, value), *_ = lookup.items()
+        raise HttpError(404, f"no {what} with {field.split('__')[0]} {value!r}") from None
+
+
+def _states() -> QuerySet[m.State]:
+    return selectors.state_list().prefetch_related(
+        Prefetch("peoples", m.People.objects.select_related("state").prefetch_related("languages")),
+        "sources",
+        "government__state",
+    )
+
+
+def _territories() -> QuerySet[m.Territory]:
+    return m.Territory.objects.select_related("held_by").prefetch_related(
+        "occupations__occupier", "sources"
+    )
+
+
+def _nationalities() -> QuerySet[m.Nationality]:
+    return selectors.nationality_list().prefetch_related("sources")
+
+
+def _belligerencies() -> QuerySet[m.Belligerency]:
+    return m.Belligerency.objects.select_related("state", "opponent").prefetch_related("sources")
+
+
+def _occupations() -> QuerySet[m.Occupation]:
+    return selectors.occupation_list().prefetch_related("sources")
+
+
+@router.get("/situation", response=detailed(s.SituationOut))
+def situation_get(request: HttpRequest) -> m.SituationRecord:
+    record = selectors.situation_record()
+    if record is None:
+        raise HttpError(404, "the register is empty: no situation has been loaded")
+    return record
+
+
+@router.get("/sources", response=listed(s.SourceOut))
+@paginate(Page)
+def source_list(request: HttpRequest) -> QuerySet[m.Source]:
+    return m.Source.objects.order_by("key")
+
+
+@router.get("/sources/{key}", response=detailed(s.SourceOut))
+def source_get(request: HttpRequest, key: str) -> m.Source:
+    return found(m.Source.objects.all(), "source", key=key)
+
+
+@router.get("/languages", response=listed(s.LanguageOut))
+@paginate(Page)
+def language_list(
+    request: HttpRequest, direction: Literal["ltr", "rtl"] | None = None
+) -> QuerySet[m.Language]:
+    languages = m.Language.objects.all()
+    return languages.filter(direction=direction) if direction else languages
+
+
+@router.get("/languages/{tag}", response=detailed(s.LanguageOut))
+def language_get(request: HttpRequest, tag: str) -> m.Language:
+    return found(m.Language.objects.all(), "language", tag=tag)
+
+
+@router.get("/sides", response=listed(s.SideOut))
+@paginate(Page)
+def side_list(request: HttpRequest) -> QuerySet[m.Side]:
+    return m.Side.objects.order_by("key")
+
+
+@router.get("/sides/{key}", response=detailed(s.SideOut))
+def side_get(request: HttpRequest, key: str) -> m.Side:
+    return found(m.Side.objects.all(), "side", key=key)
+
+
+class StateFilter(s.Schema):
+    side: str | None = None
+    at_war_with: str | None = None
+
+
+@router.get("/states", response=listed(s.StateOut))
+@paginate(Page)
+def state_list(request: HttpRequest, filters: Query[StateFilter]) -> QuerySet[m.State]:
+    states = _states()
+    if filters.side:
+        states = states.filter(side__key=filters.side)
+    if filters.at_war_with:
+        states = states.filter(pk__in=selectors.state_enemies(filters.at_war_with))
+    return states
+
+
+@router.get("/states/{key}", response=detailed(s.StateOut))
+def state_get(request: HttpRequest, key: str) -> m.State:
+    return found(_states(), "state", key=key)
+
+
+@router.get("/governments", response=listed(s.GovernmentOut))
+@paginate(Page)
+def government_list(request: HttpRequest) -> QuerySet[m.Government]:
+    return m.Government.objects.select_related("state").order_by("state__name")
+
+
+@router.get("/governments/{state}", response=detailed(s.GovernmentOut))
+def government_get(request: HttpRequest, state: str) -> m.Government:
+    return found(m.Government.objects.select_related("state"), "government", state__key=state)
+
+
+@router.get("/peoples", response=listed(s.PeopleOut))
+@paginate(Page)
+def people_list(
+    request: HttpRequest, state: str | None = None, language: str | None = None
+) -> QuerySet[m.People]:
+    peoples = m.People.objects.select_related("state").prefetch_related("languages")
+    if state:
+        peoples = peoples.filter(state__key=state)
+    if language:
+        peoples = peoples.filter(languages__tag=language)
+    return peoples
+
+
+@router.get("/peoples/{key}", response=detailed(s.PeopleOut))
+def people_get(request: HttpRequest, key: str) -> m.People:
+    peoples = m.People.objects.select_related("state").prefetch_related("languages")
+    return found(peoples, "people", key=key)
+
+
+class NationalityFilter(s.Schema):
+    standing: Literal["metropolitan", "colonial"] | None = None
+    ruled_by: str | None = None
+    language: str | None = None
+
+
+@router.get("/nationalities", response=listed(s.NationalityOut))
+@paginate(Page)
+def nationality_list(
+    request: HttpRequest, filters: Query[NationalityFilter]
+) -> QuerySet[m.Nationality]:
+    nationalities = _nationalities()
+    if filters.standing:
+        nationalities = nationalities.filter(standing=filters.standing)
+    if filters.ruled_by:
+        nationalities = nationalities.filter(ruled_by__key=filters.ruled_by)
+    if filters.language:
+        nationalities = nationalities.filter(languages__tag=filters.language)
+    return nationalities.distinct()
+
+
+@router.get("/nationalities/{key}", response=detailed(s.NationalityOut))
+def nationality_get(request: HttpRequest, key: str) -> m.Nationality:
+    return found(_nationalities(), "nationality", key=key)
+
+
+@router.get("/territories", response=listed(s.TerritoryOut))
+@paginate(Page)
+def territory_list(
+    request: HttpRequest, held_by: str | None = None, occupied: bool | None = None
+) -> QuerySet[m.Territory]:
+    territories = _territories()
+    if held_by:
+        territories = territories.filter(held_by__key=held_by)
+    if occupied is not None:
+        territories = territories.filter(occupations__isnull=not occupied)
+    return territories.distinct()
+
+
+@router.get("/territories/{key}", response=detailed(s.TerritoryOut))
+def territory_get(request: HttpRequest, key: str) -> m.Territory:
+    return found(_territories(), "territory", key=key)
+
+
+@router.get("/belligerencies", response=listed(s.BelligerencyOut))
+@paginate(Page)
+def belligerency_list(request: HttpRequest, state: str | None = None) -> QuerySet[m.Belligerency]:
+    belligerencies = _belligerencies()
+    return belligerencies.filter(Q(state__key=state) | Q(opponent__key=state)) if state else (
+        belligerencies
+    )
+
+
+@router.get("/belligerencies/{belligerency_id}", response=detailed(s.BelligerencyOut))
+def belligerency_get(request: HttpRequest, belligerency_id: int) -> m.Belligerency:
+    return found(_belligerencies(), "belligerency", id=belligerency_id)
+
+
+@router.get("/occupations", response=listed(s.OccupationOut))
+@paginate(Page)
+def occupation_list(
+    request: HttpRequest, occupier: str | None = None, territory: str | None = None
+) -> QuerySet[m.Occupation]:
+    occupations = _occupations()
+    if occupier:
+        occupations = occupations.filter(occupier__key=occupier)
+    if territory:
+        occupations = occupations.filter(territory__key=territory)
+    return occupations
+
+
+@router.get("/occupations/{occupation_id}", response=detailed(s.OccupationOut))
+def occupation_get(request: HttpRequest, occupation_id: int) -> m.Occupation:
+    return found(_occupations(), "occupation", id=occupation_id)

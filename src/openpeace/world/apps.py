@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorldConfig(AppConfig):
+    name = "openpeace.world"
+    verbose_name = "World register"

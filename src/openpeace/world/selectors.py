@@ -1,0 +1,162 @@
+"""Reads from the world register: what pages, the API and exports show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from openpeace.core import situation as core
+from openpeace.world import models as m
+
+
+def situation_record() -> m.SituationRecord | None:
+    return m.SituationRecord.objects.select_related("proposing_state").first()
+
+
+def state_list(*, side: str | None = None) -> QuerySet[m.State]:
+    states = m.State.objects.select_related("side", "government", "endonym_language")
+    return states.filter(side__key=side) if side else states
+
+
+def state_get(key: str) -> m.State:
+    """One state with everything its page shows; raises `State.DoesNotExist`."""
+    return (
+        m.State.objects.select_related("side", "government", "endonym_language")
+        .prefetch_related(
+            Prefetch("peoples", m.People.objects.prefetch_related("languages")),
+            Prefetch(
+                "ruled_nationalities",
+                m.Nationality.objects.select_related("endonym_language"),
+            ),
+            Prefetch("occupations", m.Occupation.objects.select_related("territory")),
+            Prefetch("territories", m.Territory.objects.prefetch_related("occupations__occupier")),
+            "sources",
+        )
+        .get(key=key)
+    )
+
+
+def state_belligerencies(state: m.State) -> QuerySet[m.Belligerency]:
+    """The wars a state is in, on either end of the pair."""
+    return m.Belligerency.objects.select_related("state", "opponent").filter(
+        Q(state=state) | Q(opponent=state)
+    )
+
+
+def nationality_list(
+    *, standing: str | None = None, ruled_by: str | None = None
+) -> QuerySet[m.Nationality]:
+    nationalities = m.Nationality.objects.select_related("endonym_language").prefetch_related(
+        "ruled_by", "languages", "territories"
+    )
+    if standing:
+        nationalities = nationalities.filter(standing=standing)
+    if ruled_by:
+        nationalities = nationalities.filter(ruled_by__key=ruled_by)
+    return nationalities
+
+
+def occupation_list() -> QuerySet[m.Occupation]:
+    return m.Occupation.objects.select_related("territory__held_by", "occupier")
+
+
+def situation_export() -> core.Situation:
+    """The register as a situation (the inverse of `services.situation_load`).
+
+    Related lists come out in key order: a register does not remember the order of a file's
+    lists of languages, rulers or territories, only what they contain.
+    """
+    record = situation_record()
+    if record is None:
+        raise LookupError("the register is empty: no situation has been loaded")
+
+    def keys(related: Any) -> tuple[str, ...]:
+        return tuple(sorted(x.key for x in related.all()))
+
+    def tags(related: QuerySet[m.Language]) -> tuple[str, ...]:
+        return tuple(sorted(x.tag for x in related.all()))
+
+    states = m.State.objects.order_by("pk").select_related(
+        "side", "government", "endonym_language"
+    ).prefetch_related(
+        Prefetch("peoples", m.People.objects.order_by("pk").prefetch_related("languages")),
+        "sources",
+    )
+    return core.Situation(
+        key=record.key,
+        title=record.title,
+        description=record.description,
+        as_of=record.as_of,
+        proposing_state=record.proposing_state.key,
+        sources=tuple(
+            core.Source(x.key, x.title, x.url or None) for x in m.Source.objects.order_by("pk")
+        ),
+        languages=tuple(
+            core.Language(x.tag, x.name, x.endonym or None, x.direction)  # type: ignore[arg-type]
+            for x in m.Language.objects.order_by("pk")
+        ),
+        sides=tuple(core.Side(x.key, x.name) for x in m.Side.objects.order_by("pk")),
+        states=tuple(
+            core.State(
+                key=x.key,
+                name=x.name,
+                endonym=x.endonym or None,
+                endonym_language=x.endonym_language.tag if x.endonym_language else None,
+                side=x.side.key if x.side else None,
+                entered_war=x.entered_war,
+                government=core.Government(
+                    x.government.name, x.government.head or None, x.government.seat or None
+                ),
+                peoples=tuple(
+                    core.People(p.key, p.name, tags(p.languages)) for p in x.peoples.all()
+                ),
+                sources=keys(x.sources),
+            )
+            for x in states
+        ),
+        territories=tuple(
+            core.Territory(x.key, x.name, x.held_by.key, keys(x.sources), x.geometry)
+            for x in m.Territory.objects.order_by("pk")
+            .select_related("held_by")
+            .prefetch_related("sources")
+        ),
+        nationalities=tuple(
+            core.Nationality(
+                key=x.key,
+                name=x.name,
+                endonym=x.endonym or None,
+                endonym_language=x.endonym_language.tag if x.endonym_language else None,
+                languages=tags(x.languages),
+                standing=x.standing,  # type: ignore[arg-type]
+                ruled_by=keys(x.ruled_by),
+                territories=keys(x.territories),
+                sources=keys(x.sources),
+            )
+            for x in m.Nationality.objects.order_by("pk")
+            .select_related("endonym_language")
+            .prefetch_related("languages", "ruled_by", "territories", "sources")
+        ),
+        belligerencies=tuple(
+            core.Belligerency(x.state.key, x.opponent.key, x.since, keys(x.sources))
+            for x in m.Belligerency.objects.order_by("pk")
+            .select_related("state", "opponent")
+            .prefetch_related("sources")
+        ),
+        occupations=tuple(
+            core.Occupation(x.territory.key, x.occupier.key, x.since, keys(x.sources))
+            for x in m.Occupation.objects.order_by("pk")
+            .select_related("territory", "occupier")
+            .prefetch_related("sources")
+        ),
+    )
+
+
+def state_enemies(key: str) -> set[int]:
+    """The ids of the states at war with the state whose key is `key`."""
+    return {
+        b.opponent_id if b.state.key == key else b.state_id
+        for b in m.Belligerency.objects.select_related("state").filter(
+            Q(state__key=key) | Q(opponent__key=key)
+        )
+    }

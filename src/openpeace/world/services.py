@@ -1,0 +1,181 @@
+"""Writes to the world register.
+
+`situation_load` is all-or-nothing: the whole situation goes in within one transaction, or,
+on any error, nothing does. It loads only into an empty register: a situation is the world
+the process starts from, and mixing two would make every later act ambiguous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from openpeace.core import situation as core
+from openpeace.world import models as m
+
+Progress = Callable[[str, int, int], None]
+"""Called as `progress(stage, done, total)` while a long job runs."""
+
+M = TypeVar("M", bound=models.Model)
+BATCH = 2_000
+
+
+class RegisterNotEmpty(RuntimeError):
+    """The register already holds a situation; loading another would mix two worlds."""
+
+
+def register_is_empty() -> bool:
+    return not m.SituationRecord.objects.exists() and not m.State.objects.exists()
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """The progress callback of a caller that does not watch."""
+
+
+@transaction.atomic
+def situation_load(situation: core.Situation, *, progress: Progress = _quiet) -> None:
+    """Load a validated situation into the empty register, in one transaction."""
+    if not register_is_empty():
+        raise RegisterNotEmpty(
+            "the register already holds a situation; load into an empty database"
+        )
+    s = situation
+
+    def create(stage: str, objects: Sequence[M]) -> list[M]:
+        created: list[M] = []
+        for start in range(0, len(objects), BATCH):
+            batch = objects[start : start + BATCH]
+            created += type(batch[0])._default_manager.bulk_create(batch)
+            progress(stage, len(created), len(objects))
+        if not objects:
+            progress(stage, 0, 0)
+        return created
+
+    def link(stage: str, through: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
+        create(stage, [through(**row) for row in rows])
+
+    source = {
+        x.key: x
+        for x in create("sources", [m.Source(key=x.key, title=x.title, url=x.url or "")
+                                    for x in s.sources])
+    }
+    language = {
+        x.tag: x
+        for x in create(
+            "languages",
+            [m.Language(tag=x.tag, name=x.name, endonym=x.endonym or "", direction=x.direction)
+             for x in s.languages],
+        )
+    }
+    side = {x.key: x for x in create("sides", [m.Side(key=x.key, name=x.name) for x in s.sides])}
+    state = {
+        x.key: x
+        for x in create(
+            "states",
+            [
+                m.State(
+                    key=x.key,
+                    name=x.name,
+                    endonym=x.endonym or "",
+                    endonym_language=language.get(x.endonym_language or ""),
+                    side=side.get(x.side or ""),
+                    entered_war=x.entered_war,
+                )
+                for x in s.states
+            ],
+        )
+    }
+    create(
+        "governments",
+        [
+            m.Government(
+                state=state[x.key],
+                name=x.government.name,
+                head=x.government.head or "",
+                seat=x.government.seat or "",
+            )
+            for x in s.states
+        ],
+    )
+    people = {
+        x.key: x
+        for x in create(
+            "peoples",
+            [m.People(key=p.key, name=p.name, state=state[x.key])
+             for x in s.states for p in x.peoples],
+        )
+    }
+    link(
+        "people languages",
+        m.People.languages.through,
+        ({"people_id": people[p.key].pk, "language_id": language[tag].pk}
+         for x in s.states for p in x.peoples for tag in p.languages),
+    )
+    territory = {
+        x.key: x
+        for x in create(
+            "territories",
+            [m.Territory(key=x.key, name=x.name, held_by=state[x.held_by],
+                         geometry=dict(x.geometry) if x.geometry else None)
+             for x in s.territories],
+        )
+    }
+    nationality = {
+        x.key: x
+        for x in create(
+            "nationalities",
+            [
+                m.Nationality(
+                    key=x.key,
+                    name=x.name,
+                    endonym=x.endonym or "",
+                    endonym_language=language.get(x.endonym_language or ""),
+                    standing=x.standing,
+                )
+                for x in s.nationalities
+            ],
+        )
+    }
+    link("nationality languages", m.Nationality.languages.through,
+         ({"nationality_id": nationality[x.key].pk, "language_id": language[tag].pk}
+          for x in s.nationalities for tag in x.languages))
+    link("nationality rulers", m.Nationality.ruled_by.through,
+         ({"nationality_id": nationality[x.key].pk, "state_id": state[key].pk}
+          for x in s.nationalities for key in x.ruled_by))
+    link("nationality territories", m.Nationality.territories.through,
+         ({"nationality_id": nationality[x.key].pk, "territory_id": territory[key].pk}
+          for x in s.nationalities for key in x.territories))
+    belligerencies = create(
+        "belligerencies",
+        [m.Belligerency(state=state[x.state], opponent=state[x.opponent], since=x.since)
+         for x in s.belligerencies],
+    )
+    occupations = create(
+        "occupations",
+        [m.Occupation(territory=territory[x.territory], occupier=state[x.occupier], since=x.since)
+         for x in s.occupations],
+    )
+    for model, facts, rows in [
+        (m.State, s.states, [state[x.key] for x in s.states]),
+        (m.Territory, s.territories, [territory[x.key] for x in s.territories]),
+        (m.Nationality, s.nationalities, [nationality[x.key] for x in s.nationalities]),
+        (m.Belligerency, s.belligerencies, belligerencies),
+        (m.Occupation, s.occupations, occupations),
+    ]:
+        through = model.sources.through  # type: ignore[attr-defined]
+        fk = f"{model._meta.model_name}_id"
+        link(
+            f"{model._meta.verbose_name_plural} sources",
+            through,
+            ({fk: row.pk, "source_id": source[key].pk}
+             for fact, row in zip(facts, rows, strict=True) for key in fact.sources),
+        )
+    m.SituationRecord.objects.create(
+        key=s.key,
+        title=s.title,
+        description=s.description,
+        as_of=s.as_of,
+        proposing_state=state[s.proposing_state],
+    )

@@ -1,0 +1,76 @@
+"""The public pages in a real browser: they render, navigate without JavaScript, and pass axe.
+
+axe-core (bundled by axe-playwright-python) checks WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from openpeace.core.situation import Situation
+from openpeace.world.services import situation_load
+
+pytestmark = pytest.mark.browser
+
+WCAG_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa",
+                   "best-practice"],
+    }
+}
+PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nationalities/",
+         "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/"]
+
+
+@pytest.fixture
+def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
+    situation_load(mini)
+    return str(live_server.url)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_no_accessibility_violation(site: str, page: Any, path: str) -> None:
+    page.goto(site + path)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    results = Axe().run(page, options=WCAG_AA)
+    assert len(results.response["passes"]) > 10  # axe ran its rules on this page
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_does_catch_a_violation(site: str, page: Any) -> None:
+    """The accessibility check can fail: an image without text and a low-contrast line do."""
+    page.goto(site + "/")
+    page.evaluate(
+        """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<img src="/x.png"><p style="color:#eee;background:#fff">faint</p>')"""
+    )
+    results = Axe().run(page, options=WCAG_AA)
+    found = {v["id"] for v in results.response["violations"]}
+    assert {"image-alt", "color-contrast"} <= found
+
+
+def test_a_reader_finds_a_nationality_without_javascript(
+    site: str, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    page.get_by_role("link", name="Nationalities").first.click()
+    page.get_by_label("Standing").select_option("colonial")
+    page.get_by_role("button", name="Filter").click()
+    assert "standing=colonial" in page.url
+    rows = page.locator("tbody th[scope=row]").all_inner_texts()
+    assert rows == ["Algerians"]
+    context.close()
+
+
+def test_right_to_left_names_are_laid_out_right_to_left(site: str, page: Any) -> None:
+    page.goto(site + "/states/ottoman-empire/")
+    endonym = page.locator('h1 bdi[lang="ota"]')
+    assert endonym.get_attribute("dir") == "rtl"
+    assert endonym.evaluate("e => getComputedStyle(e).direction") == "rtl"

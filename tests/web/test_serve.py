@@ -1,0 +1,100 @@
+"""`openpeace serve` and production settings, run as a user would run them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI
+
+OPENPEACE = str(Path(sys.executable).parent / "openpeace")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str, attempts: int = 60) -> tuple[int, bytes]:
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} never answered")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> dict[str, str]:
+    test_only = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
+    return {**env, "OPENPEACE_DATA_DIR": str(tmp_path / "var")}
+
+
+def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
+    data_dir: dict[str, str],
+) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [OPENPEACE, "serve", "--port", str(port), "--workers", "1", "--situation", str(MINI)],
+        env=data_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        status, body = fetch(base + "/")
+        assert status == 200 and b"A small war for tests" in body
+        assert fetch(base + "/states/germany/")[0] == 200
+        status, body = fetch(base + "/api/openapi.json")
+        assert status == 200 and b'"openapi"' in body
+        status, _ = fetch(base + "/static/openpeace/site.css")
+        assert status == 200
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "Starting gunicorn" in output
+    assert "secret" not in output.lower()
+    secret = Path(data_dir["OPENPEACE_DATA_DIR"]) / "secret_key"
+    assert oct(secret.stat().st_mode & 0o777) == "0o600"
+
+    again = subprocess.run(
+        [OPENPEACE, "serve", "--no-serve", "--situation", str(MINI)],
+        env=data_dir, capture_output=True, text=True, check=True,
+    )
+    assert "already holds a situation; keeping it" in again.stdout
+
+
+def test_check_deploy_passes_with_production_settings(data_dir: dict[str, str]) -> None:
+    production = {
+        **data_dir,
+        "SECRET_KEY": "x" * 20 + "-production-secret-not-in-the-repo-" + "y" * 30,
+        "DEBUG": "0",
+        "OPENPEACE_HTTPS": "1",
+        "ALLOWED_HOSTS": "peace.example.org",
+    }
+    result = subprocess.run(
+        [OPENPEACE, "check", "--deploy", "--fail-level", "WARNING"],
+        env=production, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_with_embedded_settings(data_dir: dict[str, str]) -> None:
+    """The embedded defaults are for one machine; the deploy check must say so."""
+    result = subprocess.run(
+        [OPENPEACE, "check", "--deploy", "--fail-level", "WARNING"],
+        env=data_dir, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout

@@ -1,0 +1,129 @@
+"""The register's JSON API: lists, filters, details, errors, and its OpenAPI schema."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from openpeace.core.situation import Situation
+
+SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "openapi.json"
+
+
+def get(client: Client, url: str, status: int = 200) -> Any:
+    response = client.get(url)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def keys(page: dict[str, Any], field: str = "key") -> list[Any]:
+    return [item[field] for item in page["items"]]
+
+
+def test_states_list_is_paginated_and_filterable(client: Client, loaded: Situation) -> None:
+    page = get(client, "/api/states?limit=2&offset=1")
+    assert page["count"] == 4 and len(page["items"]) == 2
+    assert keys(get(client, "/api/states?side=central-powers")) == ["germany", "ottoman-empire"]
+    assert keys(get(client, "/api/states?at_war_with=germany")) == ["france", "russia"]
+    assert keys(get(client, "/api/states?at_war_with=atlantis")) == []
+
+
+def test_state_detail_carries_government_peoples_and_languages(
+    client: Client, loaded: Situation
+) -> None:
+    ottoman = get(client, "/api/states/ottoman-empire")
+    assert ottoman["endonym_language"] == "ota"
+    assert ottoman["government"]["seat"] == "Constantinople"
+    assert ottoman["peoples"][0]["languages"] == ["ar", "hy", "ota"]
+    assert get(client, "/api/languages/ota")["direction"] == "rtl"
+
+
+def test_nationality_filters(client: Client, loaded: Situation) -> None:
+    assert keys(get(client, "/api/nationalities?standing=colonial")) == ["algerians"]
+    assert keys(get(client, "/api/nationalities?ruled_by=russia")) == ["armenians", "finns"]
+    assert keys(get(client, "/api/nationalities?language=hy")) == ["armenians"]
+    armenians = get(client, "/api/nationalities/armenians")
+    assert armenians["ruled_by"] == ["ottoman-empire", "russia"]
+    assert armenians["territories"] == ["erzurum"]
+
+
+def test_territories_occupations_and_belligerencies(client: Client, loaded: Situation) -> None:
+    assert keys(get(client, "/api/territories?occupied=true")) == ["erzurum"]
+    assert get(client, "/api/territories/erzurum")["occupied_by"] == ["russia"]
+    occupation = get(client, "/api/occupations?occupier=russia")["items"][0]
+    assert occupation["territory"] == "erzurum" and occupation["since"] == "1916-02-16"
+    assert get(client, f"/api/occupations/{occupation['id']}") == occupation
+    wars = get(client, "/api/belligerencies?state=russia")["items"]
+    assert {(w["state"], w["opponent"]) for w in wars} == {
+        ("germany", "russia"), ("russia", "ottoman-empire")
+    }
+    assert get(client, "/api/situation")["proposing_state"] == "russia"
+    assert get(client, "/api/governments/germany")["head"] == "Wilhelm II"
+    assert keys(get(client, "/api/peoples?state=russia")) == ["russia-people"]
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/api/states/atlantis", "no state with key 'atlantis'"),
+        ("/api/nationalities/klingons", "no nationality with key 'klingons'"),
+        ("/api/territories/utopia", "no territory with key 'utopia'"),
+        ("/api/languages/tlh", "no language with tag 'tlh'"),
+        ("/api/peoples/nobody", "no people with key 'nobody'"),
+        ("/api/governments/atlantis", "no government with state 'atlantis'"),
+        ("/api/sources/none", "no source with key 'none'"),
+        ("/api/sides/neutral", "no side with key 'neutral'"),
+        ("/api/occupations/999999", "no occupation with id 999999"),
+        ("/api/belligerencies/999999", "no belligerency with id 999999"),
+    ],
+)
+def test_unknown_ids_give_404_with_a_json_error(
+    client: Client, loaded: Situation, url: str, detail: str
+) -> None:
+    assert get(client, url, 404) == {"detail": detail}
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        ("/api/states?limit=-1", "query.limit"),
+        ("/api/states?offset=x", "query.offset"),
+        ("/api/nationalities?standing=dominion", "query.standing"),
+        ("/api/territories?occupied=perhaps", "query.occupied"),
+        ("/api/languages?direction=up", "query.direction"),
+        ("/api/occupations/abc", "path.occupation_id"),
+    ],
+)
+def test_bad_parameters_give_422_naming_the_parameter(
+    client: Client, loaded: Situation, url: str, location: str
+) -> None:
+    body = get(client, url, 422)
+    assert body["problems"][0]["location"] == location
+    assert body["detail"].startswith(f"invalid request: {location}: ")
+
+
+def test_the_situation_of_an_empty_register_is_404(client: Client, db: None) -> None:
+    assert get(client, "/api/situation", 404)["detail"].startswith("the register is empty")
+
+
+def test_the_public_cannot_write_to_the_register(client: Client, loaded: Situation) -> None:
+    for url in ["/api/states", "/api/states/germany", "/api/nationalities/finns"]:
+        assert client.post(url, {}).status_code == 405
+        assert client.delete(url).status_code == 405
+    assert get(client, "/api/states/germany")["name"] == "Germany"
+
+
+def test_openapi_schema_matches_the_committed_snapshot(client: Client, db: None) -> None:
+    """A change to the API must be deliberate: regenerate with UPDATE_OPENAPI_SNAPSHOT=1."""
+    schema = get(client, "/api/openapi.json")
+    text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if os.environ.get("UPDATE_OPENAPI_SNAPSHOT"):
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8")
+    assert {"/api/states", "/api/states/{key}", "/api/nationalities"} <= set(schema["paths"])

@@ -1,0 +1,116 @@
+"""The register's public pages: content, language marks, filters and errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from openpeace.core.situation import Situation
+
+
+def page(client: Client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return response.content.decode()
+
+
+def test_home_explains_and_shows_the_situation(client: Client, loaded: Situation) -> None:
+    html = page(client, "/")
+    assert '<html lang="en" dir="ltr">' in html
+    assert "offer an immediate, general, democratic peace" in html
+    assert "A small war for tests" in html
+    assert re.search(r"<strong>4</strong>\s*states at war", html)
+    assert re.search(r"<strong>1</strong>\s*of them colonial", html)
+    assert '<a href="/states/germany/"><bdi>Germany</bdi></a>' in html
+
+
+def test_home_without_a_situation_says_how_to_load_one(client: Client, db: None) -> None:
+    assert "openpeace load-situation PATH" in page(client, "/")
+
+
+def test_state_page_shows_government_people_wars_and_occupations(
+    client: Client, loaded: Situation
+) -> None:
+    html = page(client, "/states/russia/")
+    assert "<bdi>Council of People&#x27;s Commissars</bdi>" in html
+    assert '<bdi lang="ru" dir="ltr">Россия</bdi>' in html
+    assert '<a href="/states/germany/"><bdi>Germany</bdi></a>, since 1 August 1914' in html
+    assert "<bdi>Vilayet of Erzurum</bdi>, since 16 February 1916" in html
+    assert "<bdi>Finns</bdi> (<bdi lang=\"fi\" dir=\"ltr\">suomalaiset</bdi>)" in html
+
+
+def test_right_to_left_texts_are_marked_as_such(client: Client, loaded: Situation) -> None:
+    html = page(client, "/states/ottoman-empire/")
+    assert '<bdi lang="ota" dir="rtl">دولت عليه عثمانیه</bdi>' in html
+    assert '<bdi lang="ar" dir="rtl">العربية</bdi>' in html
+    assert "right to left" in html
+
+
+def test_unknown_state_is_a_404_page_with_language_marks(
+    client: Client, loaded: Situation
+) -> None:
+    html = page(client, "/states/atlantis/", 404)
+    assert '<html lang="en" dir="ltr">' in html and "No state with key" in html
+
+
+def test_nationalities_register_lists_colonial_ones_by_default(
+    client: Client, loaded: Situation
+) -> None:
+    html = page(client, "/nationalities/")
+    assert "3 nationalities" in html
+    assert "<bdi>Algerians</bdi>" in html and "colonial" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("standing=colonial", ["Algerians"], ["Finns", "Armenians"]),
+        ("standing=metropolitan", ["Finns", "Armenians"], ["Algerians"]),
+        ("ruled_by=russia", ["Finns", "Armenians"], ["Algerians"]),
+        ("ruled_by=france&standing=colonial", ["Algerians"], ["Finns"]),
+    ],
+)
+def test_nationalities_filters(
+    client: Client, loaded: Situation, query: str, shown: list[str], hidden: list[str]
+) -> None:
+    html = page(client, f"/nationalities/?{query}")
+    for name in shown:
+        assert f"<th scope=\"row\"><bdi>{name}</bdi></th>" in html
+    for name in hidden:
+        assert f"<th scope=\"row\"><bdi>{name}</bdi></th>" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("standing=dominion", "Standing: Select a valid choice. dominion is not one of"),
+        ("ruled_by=atlantis", "Ruled by: No state with this key rules a nationality."),
+    ],
+)
+def test_a_bad_filter_is_a_400_that_says_what_is_wrong(
+    client: Client, loaded: Situation, query: str, message: str
+) -> None:
+    html = page(client, f"/nationalities/?{query}", 400)
+    assert 'role="alert"' in html and message in html
+    assert "<th scope=\"row\">" not in html
+
+
+def test_occupations_page(client: Client, loaded: Situation) -> None:
+    html = page(client, "/occupations/")
+    assert "<bdi>Vilayet of Erzurum</bdi>" in html
+    assert '<time datetime="1916-02-16">16 February 1916</time>' in html
+
+
+def test_pages_and_stylesheet_use_no_physical_directions(client: Client, loaded: Situation) -> None:
+    from django.contrib.staticfiles import finders
+
+    css_path = finders.find("openpeace/site.css")
+    assert css_path
+    with open(css_path, encoding="utf-8") as css_file:
+        rules = re.sub(r"/\*.*?\*/", "", css_file.read(), flags=re.DOTALL)
+    assert "inline-start" in rules
+    assert not re.search(r"\b(left|right)\b", rules)
+    for url in ["/", "/states/", "/states/russia/", "/nationalities/", "/occupations/"]:
+        assert not re.search(r"style=|float:|text-align:\s*(left|right)", page(client, url))

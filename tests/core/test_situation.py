@@ -111,12 +111,12 @@ BAD: list[tuple[str, Callable[[Doc], None], str]] = [
     (
         "missing required field",
         lambda doc: doc["states"][1].pop("government"),
-        "states[1]: 'government' is a required property",
+        "states[1]: \"government\" is a required property",
     ),
     (
         "unknown standing",
         _set(["nationalities", 0, "standing"], "dominion"),
-        "nationalities[0].standing: 'dominion' is not one of ['metropolitan', 'colonial']",
+        "nationalities[0].standing: \"dominion\" is not one of \"metropolitan\" or \"colonial\"",
     ),
     (
         "undeclared language",
@@ -137,7 +137,7 @@ BAD: list[tuple[str, Callable[[Doc], None], str]] = [
     (
         "malformed key",
         _set(["territories", 1, "key"], "Erzurum Vilayet"),
-        "territories[1].key: 'Erzurum Vilayet' does not match",
+        "territories[1].key: \"Erzurum Vilayet\" does not match",
     ),
 ]
 

@@ -17,13 +17,16 @@ import yaml
 from openpeace.core.situation import Problem, Situation, SituationError, situation_from_document
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps and with duplicate mapping keys refused."""
+class _StrictLoader(yaml.CSafeLoader):
+    """libyaml's safe loader, without implicit timestamps and with duplicate keys refused.
+
+    The C parser reads a large situation about ten times faster than PyYAML's Python one.
+    """
 
 
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
 
 

@@ -5,6 +5,7 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
 
 - `DATABASE_URL` (e.g. `postgres://user:pass@host/db`), `SECRET_KEY`, `ALLOWED_HOSTS`
   (comma-separated), `OPENPEACE_DATA_DIR`, `DEBUG` (`1`/`0`, default off);
+- `OPENPEACE_LOG_ORIGIN`, `OPENPEACE_LOG_SIGNING_KEY` for the transparency log;
 - `OPENPEACE_HTTPS=1` behind TLS: secure cookies, HSTS and the HTTPS redirect, so that
   `openpeace check --deploy` passes.
 """
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "ninja",
     "openpeace.web",
     "openpeace.world",
+    "openpeace.log",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,13 @@ STORAGES = {
 }
 
 OPENPEACE_DEFAULT_SITUATION = PACKAGE_DIR / "situations" / "1917-11.yaml"
+
+# The transparency log: its origin (default: the first allowed host, then "/log") and its
+# signing key as a signed-note PRIVATE+KEY+... string (default: generated into DATA_DIR).
+OPENPEACE_LOG_ORIGIN = os.environ.get("OPENPEACE_LOG_ORIGIN", "")
+OPENPEACE_LOG_SIGNING_KEY = os.environ.get("OPENPEACE_LOG_SIGNING_KEY", "")
+# Seconds between integrations when `openpeace integrate --follow` runs (serve starts it).
+OPENPEACE_LOG_INTERVAL = float(os.environ.get("OPENPEACE_LOG_INTERVAL", "0.2"))
 
 LOGGING = {
     "version": 1,

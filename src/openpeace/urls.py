@@ -11,5 +11,6 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("", include("openpeace.world.urls")),
     path("api/", api.urls),
+    path("log/", include("openpeace.log.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,8 @@
 """Writes to the world register.
 
-`situation_load` is all-or-nothing: the whole situation goes in within one transaction, or,
-on any error, nothing does. It loads only into an empty register: a situation is the world
+`situation_load` is all-or-nothing: the whole situation goes in within one transaction, with
+its log entry (which commits to the whole document by its hash), or, on any error, nothing
+does. It loads only into an empty register: a situation is the world
 the process starts from, and mixing two would make every later act ambiguous.
 """
 
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from openpeace.core import situation as core
+from openpeace.log.services import canonical_json, content_store, entry_append
 from openpeace.world import models as m
 
 Progress = Callable[[str, int, int], None]
@@ -178,4 +180,18 @@ def situation_load(situation: core.Situation, *, progress: Progress = _quiet) ->
         description=s.description,
         as_of=s.as_of,
         proposing_state=state[s.proposing_state],
+    )
+    document = canonical_json(core.situation_to_document(s))
+    entry_append(
+        kind="situation.loaded",
+        subject=f"situation:{s.key}",
+        content={
+            "key": s.key,
+            "title": s.title,
+            "as_of": s.as_of.isoformat(),
+            "document_sha256": content_store(document, "application/json"),
+            "states": len(s.states),
+            "nationalities": len(s.nationalities),
+            "territories": len(s.territories),
+        },
     )

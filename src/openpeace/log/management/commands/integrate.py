@@ -1,0 +1,53 @@
+"""`openpeace integrate [--follow]`: integrate waiting log entries and sign checkpoints."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from openpeace.log.services import INTEGRATION_BATCH, log_integrate
+
+
+class Command(BaseCommand):
+    help = "Integrate the log's waiting entries into the tree and sign a checkpoint."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--follow", action="store_true", help="keep integrating until stopped (a worker)"
+        )
+        parser.add_argument(
+            "--batch", type=int, default=INTEGRATION_BATCH, help="entries per checkpoint, at most"
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=settings.OPENPEACE_LOG_INTERVAL,
+            help="seconds between integrations with --follow",
+        )
+
+    def handle(
+        self, *args: Any, follow: bool, interval: float, batch: int, **options: Any
+    ) -> None:
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        while True:
+            checkpoint = log_integrate(batch=batch)
+            while checkpoint is not None and not stopping:  # drain a backlog at once
+                if options["verbosity"] > 1 or (options["verbosity"] and not follow):
+                    self.stdout.write(f"signed checkpoint at size {checkpoint.size}")
+                    self.stdout.flush()
+                checkpoint = log_integrate(batch=batch)
+            if not follow or stopping:
+                return
+            close_old_connections()
+            time.sleep(interval)

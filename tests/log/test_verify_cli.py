@@ -1,0 +1,116 @@
+"""`openpeace verify` and `verify-proof` as an auditor runs them, on copies of the log."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openpeace.core.log.bundle import decode_bundle, encode_bundle
+from tests.log.conftest import OPENPEACE, ROOT, run
+
+Env = dict[str, str]
+
+
+def verify(env: Env, source: Path | str, key: str, state: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [OPENPEACE, "verify", str(source), "--key", key, "--state", str(state)],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+
+
+def published(env: Env, tmp_path: Path, acts: int, name: str = "export") -> tuple[Path, str]:
+    run(env, sys.executable, "-m", "tests.log.actor", "append", str(acts))
+    run(env, OPENPEACE, "integrate")
+    export = tmp_path / name
+    run(env, OPENPEACE, "log", "export", str(export))
+    return export, (export / "key").read_text().strip()
+
+
+def test_a_faithful_copy_verifies(environment: Env, tmp_path: Path) -> None:
+    export, key = published(environment, tmp_path, 600)
+    result = verify(environment, export, key, tmp_path / "state")
+    assert result.returncode == 0, result.stderr
+    assert "OK: 127.0.0.1/log at size 600" in result.stdout
+
+
+@pytest.mark.parametrize("index", [0, 57, 300, 599])
+def test_one_altered_entry_is_named_by_its_index(
+    environment: Env, tmp_path: Path, index: int
+) -> None:
+    export, key = published(environment, tmp_path, 600)
+    tile, position = divmod(index, 256)
+    path = export / "tile" / "entries" / (f"{tile:03d}" if tile < 2 else "002.p/88")
+    entries = decode_bundle(path.read_bytes())
+    entries[position] = entries[position].replace(b'"n":', b'"n": ')
+    path.write_bytes(encode_bundle(entries))
+    result = verify(environment, export, key, tmp_path / "state")
+    assert result.returncode == 1
+    assert f"entry {index}" in result.stderr
+
+
+def test_an_altered_tile_is_named_by_its_path(environment: Env, tmp_path: Path) -> None:
+    export, key = published(environment, tmp_path, 600)
+    tile = export / "tile" / "0" / "001"
+    data = bytearray(tile.read_bytes())
+    data[100] ^= 1
+    tile.write_bytes(bytes(data))
+    result = verify(environment, export, key, tmp_path / "state")
+    assert result.returncode == 1 and "tile/0/001" in result.stderr
+
+
+def test_a_checkpoint_signed_by_another_key_is_refused(
+    environment: Env, tmp_path: Path
+) -> None:
+    export, _ = published(environment, tmp_path, 10)
+    stranger = "127.0.0.1/log+8e32d606+AcsNSGK4S5c4mQanjADwkk2FmyKdw6iLw4Q55T/cgkCR"
+    result = verify(environment, export, stranger, tmp_path / "state")
+    assert result.returncode == 1 and "FAILED" in result.stderr
+
+
+def test_a_log_that_rewrites_its_past_is_caught_by_the_remembered_checkpoint(
+    environment: Env, tmp_path: Path
+) -> None:
+    """The operator wipes the log and rebuilds it, longer, with the same key."""
+    honest, key = published(environment, tmp_path, 20, "honest")
+    state = tmp_path / "state"
+    assert verify(environment, honest, key, state).returncode == 0
+
+    run(environment, sys.executable, "-m", "tests.log.actor", "rewrite")
+    rewritten, same_key = published(environment, tmp_path, 30, "rewritten")
+    assert same_key == key
+    # Alone, the rewritten log is internally consistent: only memory of the past catches it.
+    assert verify(environment, rewritten, key, tmp_path / "fresh-state").returncode == 0
+    result = verify(environment, rewritten, key, state)
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr and "20" in result.stderr, result.stderr
+
+
+def test_a_proof_file_verifies_offline_and_a_tampered_one_does_not(
+    environment: Env, tmp_path: Path
+) -> None:
+    _, key = published(environment, tmp_path, 5)
+    script = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='openpeace.settings';"
+        "django.setup(); from openpeace.log.selectors import entry_proof;"
+        "import sys; sys.stdout.buffer.write(entry_proof(3).tlog_proof())"
+    )
+    proof = subprocess.run([sys.executable, "-c", script], env=environment, cwd=ROOT,
+                           capture_output=True, check=True).stdout
+    good, bad = tmp_path / "good.tlog-proof", tmp_path / "bad.tlog-proof"
+    good.write_bytes(proof)
+    bad.write_bytes(proof.replace(b"index 3", b"index 2"))
+    ok = subprocess.run([OPENPEACE, "verify-proof", str(good), "--key", key],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "OK: entry 3 is in 127.0.0.1/log" in ok.stdout
+    failed = subprocess.run([OPENPEACE, "verify-proof", str(bad), "--key", key],
+                            capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "FAILED" in failed.stderr
+
+
+def test_bad_arguments_are_usage_errors(tmp_path: Path) -> None:
+    result = subprocess.run([OPENPEACE, "verify", str(tmp_path / "nowhere"), "--key", "x"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "openpeace verify:" in result.stderr

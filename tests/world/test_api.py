@@ -50,6 +50,7 @@ def test_nationality_filters(client: Client, loaded: Situation) -> None:
     assert keys(get(client, "/api/nationalities?language=hy")) == ["armenians"]
     armenians = get(client, "/api/nationalities/armenians")
     assert armenians["ruled_by"] == ["ottoman-empire", "russia"]
+    assert armenians["sources"] == ["test"]
     assert armenians["territories"] == ["erzurum"]
 
 
@@ -59,6 +60,9 @@ def test_territories_occupations_and_belligerencies(client: Client, loaded: Situ
     occupation = get(client, "/api/occupations?occupier=russia")["items"][0]
     assert occupation["territory"] == "erzurum" and occupation["since"] == "1916-02-16"
     assert get(client, f"/api/occupations/{occupation['id']}") == occupation
+    assert occupation["sources"] == ["test"]
+    for url in ["/api/states/russia", "/api/territories/erzurum"]:
+        assert get(client, url)["sources"] == ["test"]
     wars = get(client, "/api/belligerencies?state=russia")["items"]
     assert {(w["state"], w["opponent"]) for w in wars} == {
         ("germany", "russia"), ("russia", "ottoman-empire")

@@ -13,6 +13,16 @@ def _keys(related: Any) -> list[str]:
     return [x.key for x in related.all()]
 
 
+class SourcedOut(Schema):
+    """A fact of the register, with the keys of the sources it rests on."""
+
+    sources: list[str]
+
+    @staticmethod
+    def resolve_sources(obj: m.Sourced) -> list[str]:
+        return _keys(obj.sources)
+
+
 class SourceOut(Schema):
     key: str
     title: str
@@ -57,7 +67,7 @@ class PeopleOut(Schema):
         return [x.tag for x in obj.languages.all()]
 
 
-class StateOut(Schema):
+class StateOut(SourcedOut):
     key: str
     name: str
     endonym: str
@@ -66,7 +76,6 @@ class StateOut(Schema):
     entered_war: dt.date | None
     government: GovernmentOut
     peoples: list[PeopleOut]
-    sources: list[str]
 
     @staticmethod
     def resolve_endonym_language(obj: m.State) -> str | None:
@@ -80,18 +89,13 @@ class StateOut(Schema):
     def resolve_peoples(obj: m.State) -> list[m.People]:
         return list(obj.peoples.all())
 
-    @staticmethod
-    def resolve_sources(obj: m.State) -> list[str]:
-        return _keys(obj.sources)
 
-
-class TerritoryOut(Schema):
+class TerritoryOut(SourcedOut):
     key: str
     name: str
     held_by: str
     occupied_by: list[str]
     geometry: dict[str, Any] | None
-    sources: list[str]
 
     @staticmethod
     def resolve_held_by(obj: m.Territory) -> str:
@@ -101,12 +105,8 @@ class TerritoryOut(Schema):
     def resolve_occupied_by(obj: m.Territory) -> list[str]:
         return [o.occupier.key for o in obj.occupations.all()]
 
-    @staticmethod
-    def resolve_sources(obj: m.Territory) -> list[str]:
-        return _keys(obj.sources)
 
-
-class NationalityOut(Schema):
+class NationalityOut(SourcedOut):
     key: str
     name: str
     endonym: str
@@ -115,7 +115,6 @@ class NationalityOut(Schema):
     standing: Literal["metropolitan", "colonial"]
     ruled_by: list[str]
     territories: list[str]
-    sources: list[str]
 
     @staticmethod
     def resolve_endonym_language(obj: m.Nationality) -> str | None:
@@ -133,17 +132,12 @@ class NationalityOut(Schema):
     def resolve_territories(obj: m.Nationality) -> list[str]:
         return _keys(obj.territories)
 
-    @staticmethod
-    def resolve_sources(obj: m.Nationality) -> list[str]:
-        return _keys(obj.sources)
 
-
-class BelligerencyOut(Schema):
+class BelligerencyOut(SourcedOut):
     id: int
     state: str
     opponent: str
     since: dt.date
-    sources: list[str]
 
     @staticmethod
     def resolve_state(obj: m.Belligerency) -> str:
@@ -153,17 +147,12 @@ class BelligerencyOut(Schema):
     def resolve_opponent(obj: m.Belligerency) -> str:
         return obj.opponent.key
 
-    @staticmethod
-    def resolve_sources(obj: m.Belligerency) -> list[str]:
-        return _keys(obj.sources)
 
-
-class OccupationOut(Schema):
+class OccupationOut(SourcedOut):
     id: int
     territory: str
     occupier: str
     since: dt.date
-    sources: list[str]
 
     @staticmethod
     def resolve_territory(obj: m.Occupation) -> str:
@@ -172,10 +161,6 @@ class OccupationOut(Schema):
     @staticmethod
     def resolve_occupier(obj: m.Occupation) -> str:
         return obj.occupier.key
-
-    @staticmethod
-    def resolve_sources(obj: m.Occupation) -> list[str]:
-        return _keys(obj.sources)
 
 
 class SituationOut(Schema):

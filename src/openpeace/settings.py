@@ -153,6 +153,8 @@ OPENPEACE_DEFAULT_SITUATION = PACKAGE_DIR / "situations" / "1917-11.yaml"
 # signing key as a signed-note PRIVATE+KEY+... string (default: generated into DATA_DIR).
 OPENPEACE_LOG_ORIGIN = os.environ.get("OPENPEACE_LOG_ORIGIN", "")
 OPENPEACE_LOG_SIGNING_KEY = os.environ.get("OPENPEACE_LOG_SIGNING_KEY", "")
+# A directory the integrator also publishes the log's files to (for a static server), if set.
+OPENPEACE_LOG_DIRECTORY = os.environ.get("OPENPEACE_LOG_DIRECTORY", "")
 # Seconds between integrations when `openpeace integrate --follow` runs (serve starts it).
 OPENPEACE_LOG_INTERVAL = float(os.environ.get("OPENPEACE_LOG_INTERVAL", "0.2"))
 

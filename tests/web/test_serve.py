@@ -23,16 +23,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def fetch(url: str, attempts: int = 60) -> tuple[int, bytes]:
+def fetch(url: str, attempts: int = 60, expect: int | None = None) -> tuple[int, bytes]:
+    """GET `url`, retrying while the server starts and, with `expect`, until that status."""
+    answer: tuple[int, bytes] | None = None
     for _ in range(attempts):
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                return response.status, response.read()
+                answer = response.status, response.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
+            answer = exc.code, exc.read()
         except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url} never answered")
+            answer = None
+        if answer is not None and (expect is None or answer[0] == expect):
+            return answer
+        time.sleep(0.5)
+    raise AssertionError(f"{url} answered {answer[0] if answer else 'nothing'}")
 
 
 @pytest.fixture
@@ -43,8 +48,9 @@ def data_dir(tmp_path: Path) -> dict[str, str]:
 
 
 def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
-    data_dir: dict[str, str],
+    data_dir: dict[str, str], tmp_path: Path
 ) -> None:
+    state = tmp_path / "verify-state"
     port = free_port()
     server = subprocess.Popen(
         [OPENPEACE, "serve", "--port", str(port), "--workers", "1", "--situation", str(MINI)],
@@ -59,6 +65,17 @@ def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
         assert status == 200 and b'"openapi"' in body
         status, _ = fetch(base + "/static/openpeace/site.css")
         assert status == 200
+        # The integrator runs beside the server: the load's entry gets signed, and the log
+        # verifies over HTTP with nothing but its published key.
+        status, _ = fetch(base + "/log/checkpoint", expect=200)
+        assert status == 200
+        key = fetch(base + "/log/key")[1].decode().strip()
+        verified = subprocess.run(
+            [OPENPEACE, "verify", base + "/log", "--key", key, "--state", str(state)],
+            capture_output=True, text=True, check=False,
+        )
+        assert verified.returncode == 0, verified.stderr
+        assert "at size 1" in verified.stdout
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)

@@ -24,6 +24,17 @@ def test_home_explains_and_shows_the_situation(client: Client, loaded: Situation
     assert re.search(r"<strong>4</strong>\s*states at war", html)
     assert re.search(r"<strong>1</strong>\s*of them colonial", html)
     assert '<a href="/states/germany/"><bdi>Germany</bdi></a>' in html
+    assert "Being recorded in the transparency log." in html
+
+
+def test_home_links_the_situation_to_its_log_entry(client: Client, loaded: Situation) -> None:
+    from openpeace.log.services import log_integrate
+
+    log_integrate()
+    assert (
+        '<a href="/log/entries/0">Recorded in the transparency log as entry 0</a>'
+        in page(client, "/")
+    )
 
 
 def test_home_without_a_situation_says_how_to_load_one(client: Client, db: None) -> None:

@@ -1,15 +1,21 @@
-"""`openpeace integrate [--follow]`: integrate waiting log entries and sign checkpoints."""
+"""`openpeace integrate [--follow]`: integrate waiting log entries and sign checkpoints.
+
+With OPENPEACE_LOG_DIRECTORY set, each round also publishes the new tiles and checkpoint there,
+for a static web server or an object store to serve.
+"""
 
 from __future__ import annotations
 
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from openpeace.log.publish import log_publish
 from openpeace.log.services import INTEGRATION_BATCH, log_integrate
 
 
@@ -40,6 +46,7 @@ class Command(BaseCommand):
             stopping = True
 
         signal.signal(signal.SIGTERM, stop)
+        directory = settings.OPENPEACE_LOG_DIRECTORY
         while True:
             checkpoint = log_integrate(batch=batch)
             while checkpoint is not None and not stopping:  # drain a backlog at once
@@ -47,6 +54,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"signed checkpoint at size {checkpoint.size}")
                     self.stdout.flush()
                 checkpoint = log_integrate(batch=batch)
+            if directory:
+                log_publish(Path(directory))
             if not follow or stopping:
                 return
             close_old_connections()

@@ -7,13 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openpeace.core.log.source import DirectorySource
-from openpeace.log import keys, selectors
-from openpeace.log.models import LogFile
+from openpeace.log import selectors
+from openpeace.log.publish import log_publish
 
 
 class Command(BaseCommand):
-    help = "Export the log (checkpoint, tiles, entry bundles, key) to a directory."
+    help = "Export the log (checkpoint, tiles, entry bundles, key) to a directory; resumable."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,14 +23,8 @@ class Command(BaseCommand):
         checkpoint = selectors.checkpoint_latest()
         if checkpoint is None:
             raise CommandError("the log has no checkpoint yet: nothing to export")
-        target = DirectorySource(directory)
-        written = 0
-        for log_file in LogFile.objects.iterator(chunk_size=1_000):
-            target.write({log_file.path: bytes(log_file.data)})
-            written += 1
-        vkey = keys.verifier().to_vkey() + "\n"
-        target.write({"checkpoint": checkpoint.note.encode(), "key": vkey.encode()})
+        written = log_publish(directory)
         self.stdout.write(
-            f"Exported the log at size {checkpoint.size} ({written} tiles and bundles) "
+            f"Exported the log at size {checkpoint.size} ({written} new tiles and bundles) "
             f"to {directory}"
         )

@@ -66,7 +66,7 @@ def main(command: str, count: int = 0) -> None:
             "situation_entries": Entry.objects.filter(kind="situation.loaded").count(),
             "entries": Entry.objects.count(),
             "indexes": sorted(Entry.objects.exclude(index=None).values_list("index", flat=True)),
-            "tree_size": TreeState.objects.get(pk=1).size,
+            "tree_size": TreeState.objects.filter(pk=1).values_list("size", flat=True).first() or 0,
             "checkpoint_size": latest.size if latest else 0,
             "checkpoints": Checkpoint.objects.count(),
         }))

@@ -113,3 +113,16 @@ def test_loading_a_situation_is_a_logged_act(
     assert content["key"] == "mini" and content["states"] == 4
     document = client.get(f"/log/content/{content['document_sha256']}")
     assert json.loads(document.content)["title"] == "A small war for tests"
+
+
+def test_integration_recreates_its_state_in_an_emptied_database(
+    db: None, log_key: Verifier
+) -> None:
+    """`openpeace flush` empties every table, the integrator's own row included."""
+    from openpeace.log.models import TreeState
+
+    TreeState.objects.all().delete()
+    append(2)
+    checkpoint = log_integrate()
+    assert checkpoint is not None and checkpoint.size == 2
+    assert TreeState.objects.get(pk=1).size == 2

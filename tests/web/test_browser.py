@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from openpeace.core.situation import Situation
+from openpeace.log.services import log_integrate
 from openpeace.world.services import situation_load
 
 pytestmark = pytest.mark.browser
@@ -23,12 +24,14 @@ WCAG_AA = {
     }
 }
 PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nationalities/",
-         "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/"]
+         "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/", "/log/",
+         "/log/entries/0"]
 
 
 @pytest.fixture
 def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
     situation_load(mini)
+    log_integrate()
     return str(live_server.url)
 
 

@@ -106,6 +106,9 @@ def _read_file(path: str) -> bytes:
 @transaction.atomic
 def log_integrate(*, batch: int = INTEGRATION_BATCH) -> Checkpoint | None:
     """Integrate waiting entries and sign a checkpoint; None when nothing was waiting."""
+    # The row may be missing (a new database, or one emptied by `flush`); get_or_create is
+    # safe against a concurrent integrator, whose insert it waits for and then reads.
+    TreeState.objects.get_or_create(pk=1)
     state = TreeState.objects.select_for_update().get(pk=1)
     waiting = list(
         Entry.objects.filter(index__isnull=True).order_by("pk").only("pk", "body")[:batch]

@@ -3,11 +3,6 @@
 from django.db import migrations, models
 
 
-def create_tree_state(apps, schema_editor):
-    """The one row the integrator locks: created here, so two first integrators cannot race."""
-    apps.get_model("transparency", "TreeState").objects.create(pk=1, size=0, root_hash=b"")
-
-
 class Migration(migrations.Migration):
 
     initial = True
@@ -67,5 +62,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['kind', 'subject'], name='transparenc_kind_922522_idx')],
             },
         ),
-        migrations.RunPython(create_tree_state, migrations.RunPython.noop),
     ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "openpeace.web",
     "openpeace.world",
     "openpeace.log",
+    "openpeace.diplomacy",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ admin.site.site_title = "openpeace back office"
 urlpatterns = [
     path("", web.home, name="home"),
     path("", include("openpeace.world.urls")),
+    path("", include("openpeace.diplomacy.urls")),
     path("api/", api.urls),
     path("log/", include("openpeace.log.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,77 @@
+"""The foreign office's back office: draft offers and texts, release, issue envoys' tokens."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from openpeace.diplomacy import services
+from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    extra = 0
+
+
+class ProclamationInline(admin.StackedInline):
+    model = Proclamation
+    extra = 0
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "proposing_state", "reply_deadline", "released_at"]
+    readonly_fields = ["released_at", "release_entry"]
+    filter_horizontal = ["addressees"]
+    inlines = [NoteInline, ProclamationInline]
+    actions = ["release"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Offer | None = None) -> list[str]:
+        """A released offer is history: nothing of it can be edited any more."""
+        if obj is not None and obj.is_released:
+            return [f.name for f in Offer._meta.fields] + ["addressees"]
+        return list(self.readonly_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
+        return obj is None or not obj.is_released
+
+    @admin.action(description="Release to every government and people at once")
+    def release(self, request: HttpRequest, queryset: QuerySet[Offer]) -> None:
+        for offer in queryset:
+            try:
+                services.offer_release(offer=offer)
+            except services.ReleaseRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                self.message_user(request, f"Released {offer.title!r}.", messages.SUCCESS)
+
+
+@admin.register(Envoy)
+class EnvoyAdmin(admin.ModelAdmin):
+    list_display = ["label", "state", "email", "issued_at", "revoked_at"]
+    list_filter = ["state"]
+    fields = ["state", "label", "email", "issued_at", "revoked_at"]
+    readonly_fields = ["issued_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request: HttpRequest, obj: Envoy, form: object, change: bool) -> None:
+        """A new envoy gets its token here, shown once to the official; only its hash stays."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued = services.envoy_issue(
+            state=obj.state, label=obj.label, email=obj.email, issued_by=request.user
+        )
+        obj.pk = issued.envoy.pk
+        self.message_user(
+            request,
+            f"Token for {obj.label} (shown once, give it to the envoy): {issued.token}",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the token")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Envoy]) -> None:
+        for envoy in queryset:
+            services.envoy_revoke(envoy=envoy)

@@ -1,0 +1,100 @@
+"""The offer of peace and what it is made of.
+
+"The Soviet Government must straight away offer to all the belligerent peoples (i.e.,
+simultaneously both to their governments and to the worker and peasant masses) to conclude an
+immediate general peace on democratic terms": one offer, addressed to states; for each, a
+*note* to its government and a *proclamation* to its people in each of that people's
+languages; all released in one instant.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openpeace.log.models import Entry
+from openpeace.world.models import Language, People, State
+
+
+class Offer(models.Model):
+    """An offer of peace: drafted by officials, then released once, irreversibly."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=300)
+    proposing_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    addressees = models.ManyToManyField(State, related_name="offers_received")
+    terms = models.JSONField(default=dict, blank=True, help_text="structured terms (JSON)")
+    reply_deadline = models.DateTimeField()
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_entry = models.OneToOneField(
+        Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+
+class Note(models.Model):
+    """The diplomatic note to one addressee's government, in one language."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="notes")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "state", "language"], name="note_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"note to {self.state} ({self.language.tag})"
+
+
+class Proclamation(models.Model):
+    """The proclamation to one people, in one of its languages: authored, never machine-made."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="proclamations")
+    people = models.ForeignKey(People, on_delete=models.PROTECT, related_name="+")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "people", "language"], name="proclamation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"proclamation to {self.people} ({self.language.tag})"
+
+
+class Envoy(models.Model):
+    """A belligerent government's envoy: replies for that government alone, by token.
+
+    Only a hash of the token is kept; the token itself is shown once, when an official issues
+    it, and can be revoked.
+    """
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="envoys")
+    label = models.CharField(max_length=200, help_text="who holds the token")
+    email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"envoy of {self.state}: {self.label}"

@@ -1,0 +1,148 @@
+"""Writes of the diplomacy app: releasing an offer, issuing envoys' tokens.
+
+`offer_release` is the source text's "simultaneously": one transaction and one log entry that
+commits to every note and every proclamation (their SHA-256), with one release time, so no
+addressee can be shown to have been told earlier than another, and nothing is half-released.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
+from openpeace.log.models import Entry
+from openpeace.log.services import canonical_json, entry_append
+from openpeace.world.models import People, State
+
+
+class ReleaseRefused(Exception):
+    """The offer cannot be released; `reasons` lists every one."""
+
+    def __init__(self, offer: Offer, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(f"offer {offer.key!r} cannot be released:\n- " + "\n- ".join(reasons))
+
+
+def note_sha256(note: Note) -> str:
+    """What the release entry commits to for a note: SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(note.text.encode("utf-8")).hexdigest()
+
+
+def proclamation_sha256(proclamation: Proclamation) -> str:
+    """SHA-256 of the canonical JSON `{"text": ..., "title": ...}` of a proclamation."""
+    document = {"title": proclamation.title, "text": proclamation.text}
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def offer_missing_texts(offer: Offer) -> list[str]:
+    """Every note and proclamation the offer still lacks, one line each.
+
+    Each addressed government needs a note; each people of each addressed state needs its
+    proclamation in every one of its languages (authored, not machine-translated).
+    """
+    noted = set(Note.objects.filter(offer=offer).values_list("state_id", flat=True))
+    proclaimed = set(
+        Proclamation.objects.filter(offer=offer).values_list("people_id", "language__tag")
+    )
+    missing = []
+    for state in offer.addressees.order_by("name"):
+        if state.pk not in noted:
+            missing.append(f"no note to the government of {state.name} ({state.key})")
+    peoples = People.objects.filter(state__in=offer.addressees.all()).prefetch_related(
+        "languages"
+    ).order_by("key")
+    for people in peoples:
+        for language in people.languages.order_by("tag"):
+            if (people.pk, language.tag) not in proclaimed:
+                missing.append(
+                    f"no proclamation to {people.name} ({people.key}) in {language.name} "
+                    f"({language.tag})"
+                )
+    return missing
+
+
+@transaction.atomic
+def offer_release(*, offer: Offer) -> Entry:
+    """Release the offer to every government and people at once, or refuse, changing nothing."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.released_at is not None:
+        when = f"{offer.released_at:%Y-%m-%d %H:%M:%S %Z}"
+        raise ReleaseRefused(offer, [f"it was already released at {when}"])
+    reasons = offer_missing_texts(offer)
+    if not offer.addressees.exists():
+        reasons.insert(0, "it addresses no state")
+    if reasons:
+        raise ReleaseRefused(offer, reasons)
+    released_at = timezone.now()
+    notes = Note.objects.filter(offer=offer).select_related("state", "language")
+    proclamations = Proclamation.objects.filter(offer=offer).select_related("people", "language")
+    entry = entry_append(
+        kind="offer.released",
+        subject=f"offer:{offer.key}",
+        at=released_at,
+        content={
+            "offer": offer.key,
+            "title": offer.title,
+            "proposing_state": offer.proposing_state.key,
+            "addressees": sorted(offer.addressees.values_list("key", flat=True)),
+            "reply_deadline": offer.reply_deadline.isoformat(),
+            "terms_sha256": hashlib.sha256(canonical_json(offer.terms)).hexdigest(),
+            "notes": sorted(
+                ({"state": n.state.key, "language": n.language.tag, "sha256": note_sha256(n)}
+                 for n in notes),
+                key=lambda x: (x["state"], x["language"]),
+            ),
+            "proclamations": sorted(
+                ({"people": p.people.key, "language": p.language.tag,
+                  "sha256": proclamation_sha256(p)} for p in proclamations),
+                key=lambda x: (x["people"], x["language"]),
+            ),
+        },
+    )
+    offer.released_at = released_at
+    offer.release_entry = entry
+    offer.save(update_fields=["released_at", "release_entry"])
+    return entry
+
+
+def _token_hash(token: str) -> str:
+    # The token is 256 random bits: a fast hash cannot be brute-forced, and lookups stay O(1).
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedEnvoy:
+    envoy: Envoy
+    token: str
+    """Shown once to the official who issued it; only its hash is stored."""
+
+
+@transaction.atomic
+def envoy_issue(
+    *, state: State, label: str, email: str = "", issued_by: object = None
+) -> IssuedEnvoy:
+    token = "op_" + secrets.token_urlsafe(32)
+    envoy = Envoy.objects.create(
+        state=state, label=label, email=email, token_hash=_token_hash(token), issued_by=issued_by
+    )
+    return IssuedEnvoy(envoy, token)
+
+
+def envoy_revoke(*, envoy: Envoy) -> None:
+    if envoy.revoked_at is None:
+        envoy.revoked_at = timezone.now()
+        envoy.save(update_fields=["revoked_at"])
+
+
+def envoy_authenticate(token: str) -> Envoy | None:
+    """The envoy holding `token`, unless it is unknown or revoked."""
+    return (
+        Envoy.objects.select_related("state")
+        .filter(token_hash=_token_hash(token), revoked_at__isnull=True)
+        .first()
+    )

@@ -1,0 +1,46 @@
+"""An offer on the small test situation, with or without its texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from openpeace.core.situation import Situation
+from openpeace.diplomacy.models import Note, Offer, Proclamation
+from openpeace.world.models import Language, People, State
+
+
+@pytest.fixture
+def offer(loaded: Situation) -> Offer:
+    """An offer from Russia to Germany and the Ottoman Empire, with no text yet."""
+    offer = Offer.objects.create(
+        key="peace-1917",
+        title="Decree on Peace",
+        proposing_state=State.objects.get(key="russia"),
+        reply_deadline=timezone.now() + dt.timedelta(days=30),
+        terms={"principles": ["no annexations", "no indemnities"]},
+    )
+    offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
+    return offer
+
+
+def write_texts(offer: Offer) -> None:
+    """Every note and proclamation the offer needs (German; Ottoman Turkish, Arabic, Armenian)."""
+    for state, tag in [("germany", "de"), ("ottoman-empire", "ota")]:
+        Note.objects.create(offer=offer, state=State.objects.get(key=state),
+                            language=Language.objects.get(tag=tag), text=f"Note ({tag}).")
+    for people, tags in [("germany-people", ["de"]), ("ottoman-people", ["ota", "ar", "hy"])]:
+        for tag in tags:
+            Proclamation.objects.create(
+                offer=offer, people=People.objects.get(key=people),
+                language=Language.objects.get(tag=tag), title=f"Peace ({tag})",
+                text=f"Proclamation in {tag}.",
+            )
+
+
+@pytest.fixture
+def complete_offer(offer: Offer) -> Offer:
+    write_texts(offer)
+    return offer

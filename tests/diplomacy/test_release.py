@@ -1,0 +1,123 @@
+"""Release: every government and every people at the same instant, or nobody."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from openpeace.diplomacy import services
+from openpeace.diplomacy.models import Offer, Proclamation
+from openpeace.diplomacy.services import ReleaseRefused, offer_missing_texts, offer_release
+from openpeace.log.models import Entry
+from openpeace.log.services import log_integrate
+from openpeace.world.models import Language
+
+
+def test_release_is_refused_listing_exactly_what_is_missing(offer: Offer) -> None:
+    Proclamation.objects.create(
+        offer=offer, people_id=offer.addressees.get(key="ottoman-empire").peoples.get().pk,
+        language=Language.objects.get(tag="ar"), title="سلام", text="…",
+    )
+    assert offer_missing_texts(offer) == [
+        "no note to the government of Germany (germany)",
+        "no note to the government of Ottoman Empire (ottoman-empire)",
+        "no proclamation to The people of Germany (germany-people) in German (de)",
+        "no proclamation to The peoples of the Ottoman Empire (ottoman-people) in Armenian (hy)",
+        "no proclamation to The peoples of the Ottoman Empire (ottoman-people) in Ottoman "
+        "Turkish (ota)",
+    ]
+    with pytest.raises(ReleaseRefused) as refused:
+        offer_release(offer=offer)
+    assert len(refused.value.reasons) == 5
+    offer.refresh_from_db()
+    assert offer.released_at is None and not Entry.objects.filter(kind="offer.released").exists()
+
+
+def test_release_writes_one_entry_committing_to_every_text(complete_offer: Offer) -> None:
+    entry = offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at == entry.recorded_at
+    assert complete_offer.release_entry == entry
+    content = json.loads(bytes(entry.body))["content"]
+    assert content["addressees"] == ["germany", "ottoman-empire"]
+    assert [(n["state"], n["language"]) for n in content["notes"]] == [
+        ("germany", "de"), ("ottoman-empire", "ota")
+    ]
+    assert [(p["people"], p["language"]) for p in content["proclamations"]] == [
+        ("germany-people", "de"), ("ottoman-people", "ar"), ("ottoman-people", "hy"),
+        ("ottoman-people", "ota"),
+    ]
+    ar = Proclamation.objects.get(language__tag="ar")
+    assert content["proclamations"][1]["sha256"] == services.proclamation_sha256(ar)
+    assert Entry.objects.filter(kind="offer.released").count() == 1
+
+
+def test_a_failure_midway_releases_nothing_and_logs_nothing(
+    complete_offer: Offer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = services.proclamation_sha256
+    calls = []
+
+    def fail_on_the_second(proclamation: Proclamation) -> str:
+        calls.append(proclamation)
+        if len(calls) == 2:
+            raise RuntimeError("the machine failed after the first text")
+        return real(proclamation)
+
+    monkeypatch.setattr(services, "proclamation_sha256", fail_on_the_second)
+    with pytest.raises(RuntimeError, match="after the first text"):
+        offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at is None
+    assert not Entry.objects.filter(kind="offer.released").exists()
+
+
+def test_an_offer_is_released_once(complete_offer: Offer) -> None:
+    offer_release(offer=complete_offer)
+    with pytest.raises(ReleaseRefused, match="already released"):
+        offer_release(offer=complete_offer)
+    assert Entry.objects.filter(kind="offer.released").count() == 1
+
+
+URLS = [
+    "/offers/peace-1917/",
+    "/offers/peace-1917/proclamations/ottoman-people/ota/",
+    "/offers/peace-1917/notes/germany/de/",
+]
+
+
+def test_nothing_of_an_offer_is_visible_before_release(
+    complete_offer: Offer, client: Client
+) -> None:
+    for url in URLS:
+        assert client.get(url).status_code == 404, url
+    assert "Decree on Peace" not in client.get("/offers/").content.decode()
+
+
+def test_after_release_every_text_carries_the_same_release_time_and_log_link(
+    complete_offer: Offer, client: Client
+) -> None:
+    offer_release(offer=complete_offer)
+    log_integrate()
+    complete_offer.refresh_from_db()
+    index = complete_offer.release_entry.index
+    stamp = f"{complete_offer.released_at:%Y}"
+    for url in URLS:
+        html = client.get(url).content.decode()
+        assert f'<a href="/log/entries/{index}">Log entry {index} and its proof</a>' in html
+        assert stamp in html
+    ottoman = client.get(URLS[1]).content.decode()
+    assert '<article lang="ota" dir="rtl">' in ottoman
+
+
+def test_envoy_tokens_are_stored_hashed_and_can_be_revoked(complete_offer: Offer) -> None:
+    germany = complete_offer.addressees.get(key="germany")
+    issued = services.envoy_issue(state=germany, label="Ambassador")
+    assert issued.token.startswith("op_") and len(issued.token) > 40
+    assert issued.token not in issued.envoy.token_hash
+    assert services.envoy_authenticate(issued.token) == issued.envoy
+    assert services.envoy_authenticate(issued.token + "x") is None
+    services.envoy_revoke(envoy=issued.envoy)
+    assert services.envoy_authenticate(issued.token) is None

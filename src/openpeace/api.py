@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from openpeace.diplomacy.api import router as diplomacy_router
 from openpeace.world.api import router as world_router
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", world_router)
+api.add_router("/", diplomacy_router)
 
 
 @api.exception_handler(ValidationError)

@@ -121,3 +121,20 @@ def test_envoy_tokens_are_stored_hashed_and_can_be_revoked(complete_offer: Offer
     assert services.envoy_authenticate(issued.token + "x") is None
     services.envoy_revoke(envoy=issued.envoy)
     assert services.envoy_authenticate(issued.token) is None
+
+
+def test_the_api_shows_an_offer_only_once_released(complete_offer: Offer, client: Client) -> None:
+    assert client.get("/api/offers").json() == {"items": [], "count": 0}
+    assert client.get("/api/offers/peace-1917").json() == {
+        "detail": "no released offer with key 'peace-1917'"
+    }
+    offer_release(offer=complete_offer)
+    log_integrate()
+    listed = client.get("/api/offers").json()
+    release = Entry.objects.get(kind="offer.released")
+    assert listed["count"] == 1 and listed["items"][0]["log_entry"] == release.index
+    detail = client.get("/api/offers/peace-1917").json()
+    ota = next(p for p in detail["proclamations"] if p["language"] == "ota")
+    assert ota["direction"] == "rtl"
+    entry = json.loads(bytes(release.body))["content"]
+    assert ota["sha256"] in {p["sha256"] for p in entry["proclamations"]}

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import given
 
+from openpeace.core.documents import Problem
 from openpeace.core.situation import (
-    Problem,
     SituationError,
     situation_from_document,
     situation_to_document,

@@ -17,39 +17,22 @@ Rules that come from the source text rather than from tidiness:
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import jsonschema_rs
-
+from openpeace.core.documents import DocumentError, Problem, schema_problems
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
 
 FORMAT = "openpeace-situation/1"
 Standing = Literal["metropolitan", "colonial"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a situation document, at a path inside it."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class SituationError(ValueError):
+class SituationError(DocumentError):
     """A situation document that cannot be loaded; `problems` says every reason why."""
 
     def __init__(self, problems: Sequence[Problem], origin: str = "situation") -> None:
-        self.problems = tuple(problems)
-        self.origin = origin
-        super().__init__("\n".join(f"{origin}: {p}" for p in self.problems))
+        super().__init__(problems, origin)
 
 
 @dataclass(frozen=True)
@@ -155,25 +138,9 @@ class Situation:
     description: str = field(default="")
 
 
-@cache
-def schema() -> dict[str, Any]:
-    """The JSON Schema of the format, shipped beside the situations."""
-    text = resources.files("openpeace.situations").joinpath("situation.schema.json").read_text()
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-def format_path(parts: Iterable[str | int]) -> str:
-    """`["nationalities", 12, "languages", 0]` → `nationalities[12].languages[0]`."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(document)"
-
-
 def situation_from_document(document: object, origin: str = "situation") -> Situation:
     """Validate a parsed document and build its `Situation`, or raise `SituationError`."""
-    problems = list(_schema_problems(document))
+    problems = list(schema_problems(document, "openpeace.situations", "situation.schema.json"))
     if problems:
         raise SituationError(problems, origin)
     assert isinstance(document, Mapping)
@@ -183,18 +150,6 @@ def situation_from_document(document: object, origin: str = "situation") -> Situ
     if problems:
         raise SituationError(problems, origin)
     return situation
-
-
-@cache
-def _validator() -> jsonschema_rs.Draft202012Validator:
-    # jsonschema_rs (compiled) checks a register of 25,000 objects in milliseconds, where the
-    # pure-Python jsonschema takes seconds: the load benchmark's budget is 10 s in all.
-    return jsonschema_rs.Draft202012Validator(schema())
-
-
-def _schema_problems(document: object) -> Iterator[Problem]:
-    for error in _validator().iter_errors(document):
-        yield Problem(format_path(error.instance_path), error.message)
 
 
 class _DateReader:

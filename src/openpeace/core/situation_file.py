@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from openpeace.core.situation import Problem, Situation, SituationError, situation_from_document
+from openpeace.core.documents import Problem
+from openpeace.core.situation import Situation, SituationError, situation_from_document
 
 
 class _StrictLoader(yaml.CSafeLoader):

@@ -20,7 +20,10 @@ def offer(loaded: Situation) -> Offer:
         title="Decree on Peace",
         proposing_state=State.objects.get(key="russia"),
         reply_deadline=timezone.now() + dt.timedelta(days=30),
-        terms={"principles": ["no annexations", "no indemnities"]},
+        terms={
+            "principles": ["peace without annexations or indemnities"],
+            "armistice": {"term_days": 90},
+        },
     )
     offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
     return offer

@@ -138,3 +138,42 @@ def test_the_api_shows_an_offer_only_once_released(complete_offer: Offer, client
     assert ota["direction"] == "rtl"
     entry = json.loads(bytes(release.body))["content"]
     assert ota["sha256"] in {p["sha256"] for p in entry["proclamations"]}
+
+
+@pytest.mark.parametrize(
+    ("terms", "reason"),
+    [
+        ({"principles": ["peace"]},
+         "the terms propose no armistice (the source text asks for one)"),
+        ({"armistice": {"term_days": 30}}, "armistice.too_short: "),
+        ({"armistice": {"term_days": 90},
+          "territorial_clauses": [{"id": "art-1", "territory": "erzurum", "to": "russia"}]},
+         "annexation.no_decision: "),
+        ({"armistice": {"term_days": 90},
+          "territorial_clauses": [{"id": "art-1", "territory": "alsace", "to": "france",
+                                   "kind": "return_to_prewar_ruler"}]},
+         "annexation.unknown_nationality: "),
+        ({"armistice": {"term_days": "ninety"}},
+         'armistice.term_days: "ninety" is not of type "integer"'),
+    ],
+)
+def test_an_offer_whose_own_terms_violate_the_programme_is_not_released(
+    complete_offer: Offer, terms: dict[str, object], reason: str
+) -> None:
+    complete_offer.terms = terms
+    complete_offer.save()
+    with pytest.raises(ReleaseRefused) as refused:
+        offer_release(offer=complete_offer)
+    assert any(r.startswith(reason) for r in refused.value.reasons), refused.value.reasons
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at is None
+    assert not Entry.objects.filter(kind="offer.released").exists()
+
+
+def test_a_shorter_armistice_is_allowed_with_a_recorded_reason(complete_offer: Offer) -> None:
+    complete_offer.terms = {"armistice": {"term_days": 28, "minimum_days": 28,
+                                          "lowered_reason": "a first truce while talks begin"}}
+    complete_offer.save()
+    offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at is not None

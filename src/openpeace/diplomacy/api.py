@@ -1,17 +1,22 @@
 """The offers' JSON API: released offers only, each text with the hash its release committed to."""
 
 import datetime as dt
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
+from pydantic import model_validator
 
 from openpeace.diplomacy import selectors, services
-from openpeace.diplomacy.models import Note, Offer, Proclamation
+from openpeace.diplomacy.models import BelligerentProcess, Envoy, Note, Offer, Proclamation, Reply
+from openpeace.diplomacy.process import CounterProposalUnreadable, ReplyRefused, reply_record
 from openpeace.pagination import Page
 from openpeace.world.api import detailed, listed
+from openpeace.world.schemas import ErrorOut, InvalidOut
 
 router = Router(tags=["diplomacy"])
 
@@ -82,10 +87,22 @@ class OfferOut(Schema):
         return obj.release_entry.index if obj.release_entry else None
 
 
+class ProcessOut(Schema):
+    state: str
+    stage: str
+    since: dt.datetime
+
+    @staticmethod
+    def resolve_state(obj: BelligerentProcess) -> str:
+        return obj.state.key
+
+
 class OfferDetailOut(OfferOut):
+    status: str
     terms: dict[str, object]
     notes: list[NoteOut]
     proclamations: list[ProclamationOut]
+    processes: list[ProcessOut]
 
 
 @router.get("/offers", response=listed(OfferOut))
@@ -100,3 +117,97 @@ def offer_get(request: HttpRequest, key: str) -> Offer:
         return selectors.offer_get_public(key)
     except Offer.DoesNotExist:
         raise HttpError(404, f"no released offer with key {key!r}") from None
+
+
+class EnvoyToken(HttpBearer):
+    """`Authorization: Bearer <token>`: the envoy of one government, or 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Envoy | None:
+        return services.envoy_authenticate(token)
+
+
+class ReplyIn(Schema):
+    reply: Literal["accepts_armistice", "accepts_negotiations", "counter_proposal", "rejects"]
+    text: str = Field(min_length=1, max_length=50_000, description="the reply as sent")
+    terms: dict[str, object] | None = Field(None, description="a counter-proposal's terms")
+
+    @model_validator(mode="after")
+    def counter_proposals_carry_terms(self) -> "ReplyIn":
+        if (self.reply == "counter_proposal") != (self.terms is not None):
+            raise ValueError("terms go with a counter_proposal, and only with one")
+        return self
+
+
+class FindingOut(Schema):
+    rule: str
+    severity: str
+    clause: str
+    nationality: str | None
+    territory: str | None
+    message: str
+    quotes: list[str]
+
+
+class ReplyOut(Schema):
+    offer: str
+    state: str
+    reply: str
+    text: str
+    terms: dict[str, object] | None
+    findings: list[FindingOut]
+    replied_at: dt.datetime
+    stage: str
+    status: str
+
+    @staticmethod
+    def resolve_offer(obj: Reply) -> str:
+        return obj.offer.key
+
+    @staticmethod
+    def resolve_state(obj: Reply) -> str:
+        return obj.state.key
+
+    @staticmethod
+    def resolve_reply(obj: Reply) -> str:
+        return obj.kind
+
+    @staticmethod
+    def resolve_stage(obj: Reply) -> str:
+        return obj.offer.processes.get(state=obj.state).stage
+
+    @staticmethod
+    def resolve_status(obj: Reply) -> str:
+        return obj.offer.status
+
+
+@router.post(
+    "/offers/{key}/replies/{state}",
+    auth=EnvoyToken(),
+    response={201: ReplyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+              422: InvalidOut},
+)
+def reply_create(request: HttpRequest, key: str, state: str, payload: ReplyIn) -> Status:
+    """A government's reply, by its own envoy only; each reply is a log entry."""
+    envoy: Envoy = request.auth  # type: ignore[attr-defined]
+    if envoy.state.key != state:
+        raise HttpError(403, f"this envoy replies for {envoy.state.key}, not for {state!r}")
+    try:
+        offer = selectors.offer_get_public(key)
+    except Offer.DoesNotExist:
+        raise HttpError(404, f"no released offer with key {key!r}") from None
+    if not offer.addressees.filter(pk=envoy.state.pk).exists():
+        raise HttpError(403, f"the offer {key!r} was not addressed to {envoy.state.key}")
+    try:
+        reply = reply_record(
+            envoy=envoy, offer=offer, kind=payload.reply, text=payload.text, terms=payload.terms
+        )
+    except CounterProposalUnreadable as unreadable:
+        problems = [
+            {"location": f"body.payload.terms.{p.path}", "message": p.message}
+            for p in unreadable.problems
+        ]
+        summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+        return Status(422, {"detail": f"invalid request: {summary}", "problems": problems})
+    except ReplyRefused as refused:
+        raise HttpError(409, str(refused)) from None
+    return Status(201, reply)

@@ -33,6 +33,9 @@ class Offer(models.Model):
     release_entry = models.OneToOneField(
         Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    status = models.CharField(
+        max_length=16, default="open", help_text="the overall status, as last logged"
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -98,3 +101,50 @@ class Envoy(models.Model):
 
     def __str__(self) -> str:
         return f"envoy of {self.state}: {self.label}"
+
+
+class BelligerentProcess(models.Model):
+    """Where the offer stands with one addressed state (a stage of `core.process`)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="processes")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=32)
+    since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["state__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "state"], name="one_process_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.stage}"
+
+
+class Reply(models.Model):
+    """A government's reply to the offer, recorded through its envoy, and logged."""
+
+    class Kind(models.TextChoices):
+        ACCEPTS_ARMISTICE = "accepts_armistice", "accepts an armistice"
+        ACCEPTS_NEGOTIATIONS = "accepts_negotiations", "accepts negotiations"
+        COUNTER_PROPOSAL = "counter_proposal", "makes a counter-proposal"
+        REJECTS = "rejects", "rejects the offer"
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="replies")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    envoy = models.ForeignKey(Envoy, on_delete=models.PROTECT, related_name="replies")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    text = models.TextField()
+    terms = models.JSONField(null=True, blank=True, help_text="a counter-proposal's terms")
+    findings = models.JSONField(
+        default=list, blank=True, help_text="the terms validator's findings on those terms"
+    )
+    replied_at = models.DateTimeField()
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["replied_at", "pk"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.get_kind_display()}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from openpeace.diplomacy.models import Note, Offer, Proclamation
+from openpeace.diplomacy.models import BelligerentProcess, Note, Offer, Proclamation
 
 
 def offer_list_public() -> QuerySet[Offer]:
@@ -20,6 +20,7 @@ def offer_get_public(key: str) -> Offer:
     """A released offer with its texts; raises `Offer.DoesNotExist` for drafts too."""
     return offer_list_public().prefetch_related(
         "addressees",
+        Prefetch("processes", BelligerentProcess.objects.select_related("state")),
         Prefetch("notes", Note.objects.select_related("state", "language").order_by("state__name")),
         Prefetch(
             "proclamations",

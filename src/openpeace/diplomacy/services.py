@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from openpeace.core.terms_document import TermsError, terms_from_document
 from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
+from openpeace.diplomacy.process import processes_open
+from openpeace.diplomacy.terms import terms_check
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json, entry_append
 from openpeace.world.models import People, State
@@ -66,6 +69,19 @@ def offer_missing_texts(offer: Offer) -> list[str]:
     return missing
 
 
+def offer_terms_problems(offer: Offer) -> list[str]:
+    """Why the offer's own terms forbid its release: unreadable terms, no armistice proposed,
+    or any violation the terms validator finds (an annexation, too short an armistice)."""
+    try:
+        report = terms_check(offer.terms, origin="terms")
+    except TermsError as error:
+        return [str(problem) for problem in error.problems]
+    problems = [f"{f.rule.id}: {f.message}" for f in report.violations]
+    if terms_from_document(offer.terms).armistice is None:
+        problems.insert(0, "the terms propose no armistice (the source text asks for one)")
+    return problems
+
+
 @transaction.atomic
 def offer_release(*, offer: Offer) -> Entry:
     """Release the offer to every government and people at once, or refuse, changing nothing."""
@@ -73,7 +89,7 @@ def offer_release(*, offer: Offer) -> Entry:
     if offer.released_at is not None:
         when = f"{offer.released_at:%Y-%m-%d %H:%M:%S %Z}"
         raise ReleaseRefused(offer, [f"it was already released at {when}"])
-    reasons = offer_missing_texts(offer)
+    reasons = offer_terms_problems(offer) + offer_missing_texts(offer)
     if not offer.addressees.exists():
         reasons.insert(0, "it addresses no state")
     if reasons:
@@ -107,6 +123,7 @@ def offer_release(*, offer: Offer) -> Entry:
     offer.released_at = released_at
     offer.release_entry = entry
     offer.save(update_fields=["released_at", "release_entry"])
+    processes_open(offer)
     return entry
 
 

@@ -1,0 +1,145 @@
+"""The offer's process in the database, driven by the pure rules of `core.process`.
+
+Every change is a public act with its log entry in the same transaction: a reply, a state
+falling silent at the deadline, and a change of the overall status (above all the source
+text's "war of defence", which must be visible and in the log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from openpeace.core import process as rules
+from openpeace.core.terms_document import TermsError
+from openpeace.diplomacy.models import BelligerentProcess, Envoy, Offer, Reply
+from openpeace.diplomacy.terms import finding_document, terms_check
+from openpeace.log.services import entry_append
+
+
+class ReplyRefused(Exception):
+    """A reply that cannot be recorded; nothing was changed."""
+
+
+class CounterProposalUnreadable(ReplyRefused):
+    """A counter-proposal whose terms are not a terms document; `problems` says where."""
+
+    def __init__(self, error: TermsError) -> None:
+        self.problems = error.problems
+        super().__init__(str(error))
+
+
+def process_of(offer: Offer) -> rules.Process:
+    """The offer's process as the core sees it."""
+    assert offer.released_at is not None
+    return rules.Process(
+        released_at=offer.released_at,
+        deadline=offer.reply_deadline,
+        states={
+            p.state.key: rules.BelligerentState(p.stage, p.since)  # type: ignore[arg-type]
+            for p in offer.processes.select_related("state")
+        },
+    )
+
+
+def processes_open(offer: Offer) -> None:
+    """Every addressee's process starts `offered` at the release instant (in the release)."""
+    assert offer.released_at is not None
+    BelligerentProcess.objects.bulk_create(
+        BelligerentProcess(offer=offer, state=state, stage="offered", since=offer.released_at)
+        for state in offer.addressees.all()
+    )
+
+
+def _apply(offer: Offer, transition: rules.Transition) -> None:
+    BelligerentProcess.objects.filter(offer=offer, state__key=transition.state_key).update(
+        stage=transition.after, since=transition.at
+    )
+
+
+def _log_status(offer: Offer, at: dt.datetime) -> None:
+    """Log the overall status whenever it changes (the defence rule included)."""
+    now_status = rules.status(process_of(offer), at)
+    if now_status != offer.status:
+        entry_append(
+            kind="offer.status_changed",
+            subject=f"offer:{offer.key}",
+            at=at,
+            content={"offer": offer.key, "from": offer.status, "to": now_status},
+        )
+        offer.status = now_status
+        offer.save(update_fields=["status"])
+
+
+@transaction.atomic
+def reply_record(
+    *, envoy: Envoy, offer: Offer, kind: str, text: str, terms: dict[str, object] | None = None
+) -> Reply:
+    """Record a government's reply through its own envoy, with its log entry.
+
+    A counter-proposal's terms go through the same validator as the offer's own, and its
+    findings (an annexation it asks for, say) are published with it.
+    """
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    state = envoy.state
+    if offer.released_at is None or not offer.addressees.filter(pk=state.pk).exists():
+        raise ReplyRefused(f"the offer {offer.key!r} was not addressed to {state.name}")
+    if kind not in Reply.Kind.values:
+        raise ReplyRefused(f"unknown reply {kind!r}: one of {', '.join(Reply.Kind.values)}")
+    if kind == Reply.Kind.COUNTER_PROPOSAL and not terms:
+        raise ReplyRefused("a counter-proposal carries its own terms")
+    findings: list[dict[str, object]] = []
+    if terms is not None:
+        try:
+            report = terms_check(terms, origin="terms")
+        except TermsError as error:
+            raise CounterProposalUnreadable(error) from None
+        findings = [finding_document(f) for f in report.findings]
+    at = timezone.now()
+    try:
+        transition = process_of(offer).transition(state.key, kind, at)  # type: ignore[arg-type]
+    except rules.ProcessError as error:
+        raise ReplyRefused(str(error)) from None
+    _apply(offer, transition)
+    entry = entry_append(
+        kind="reply.recorded",
+        subject=f"offer:{offer.key}:{state.key}",
+        at=at,
+        content={
+            "offer": offer.key, "state": state.key, "reply": kind, "text": text,
+            "terms": terms, "findings": findings,
+            "stage": {"from": transition.before, "to": transition.after},
+        },
+    )
+    reply = Reply.objects.create(
+        offer=offer, state=state, envoy=envoy, kind=kind, text=text, terms=terms,
+        findings=findings, replied_at=at, entry=entry,
+    )
+    _log_status(offer, at)
+    return reply
+
+
+@transaction.atomic
+def offer_apply_deadline(*, offer: Offer, now: dt.datetime | None = None) -> int:
+    """Record `silent` for every addressee that did not reply by the deadline; idempotent.
+
+    Returns how many fell silent. Safe to run twice, or from a schedule at any interval.
+    """
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.released_at is None:
+        return 0
+    at = now or timezone.now()
+    _, transitions = rules.apply_deadline(process_of(offer), at)
+    for transition in transitions:
+        _apply(offer, transition)
+        entry_append(
+            kind="process.silent",
+            subject=f"offer:{offer.key}:{transition.state_key}",
+            at=at,
+            content={"offer": offer.key, "state": transition.state_key,
+                     "deadline": offer.reply_deadline.isoformat()},
+        )
+    _log_status(offer, at)
+    return len(transitions)

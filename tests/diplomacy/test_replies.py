@@ -1,0 +1,187 @@
+"""Replies through envoys, the process per belligerent, and the defence rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
+from openpeace.diplomacy.process import offer_apply_deadline
+from openpeace.diplomacy.services import envoy_issue, envoy_revoke, offer_release
+from openpeace.log.models import Entry
+from openpeace.world.models import State
+
+
+@pytest.fixture
+def released(complete_offer: Offer) -> Offer:
+    offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    return complete_offer
+
+
+def token_for(state: str) -> str:
+    return envoy_issue(state=State.objects.get(key=state), label=f"envoy of {state}").token
+
+
+def reply(client: Client, token: str | None, state: str, body: dict[str, Any]) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.post(f"/api/offers/peace-1917/replies/{state}", json.dumps(body),
+                       content_type="application/json", **headers)
+
+
+def stage(state: str) -> str:
+    return BelligerentProcess.objects.get(state__key=state).stage
+
+
+def unchanged() -> tuple[int, int]:
+    return Reply.objects.count(), Entry.objects.count()
+
+
+def test_release_opens_every_addressees_process_at_the_release_instant(released: Offer) -> None:
+    processes = list(BelligerentProcess.objects.order_by("state__key"))
+    assert [(p.state.key, p.stage) for p in processes] == [
+        ("germany", "offered"), ("ottoman-empire", "offered")
+    ]
+    assert {p.since for p in processes} == {released.released_at}
+
+
+def test_an_envoy_replies_for_its_government_and_it_is_logged(
+    released: Offer, client: Client
+) -> None:
+    response = reply(client, token_for("germany"), "germany",
+                     {"reply": "accepts_armistice", "text": "We accept an armistice."})
+    assert response.status_code == 201, response.content
+    assert response.json()["stage"] == "armistice_accepted"
+    assert response.json()["status"] == "truce"
+    assert stage("germany") == "armistice_accepted"
+    logged = [json.loads(bytes(e.body)) for e in Entry.objects.order_by("pk")]
+    assert [e["kind"] for e in logged[-2:]] == ["reply.recorded", "offer.status_changed"]
+    assert logged[-1]["content"] == {"offer": "peace-1917", "from": "open", "to": "truce"}
+
+
+def test_an_envoy_cannot_reply_for_another_government(released: Offer, client: Client) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "ottoman-empire",
+                     {"reply": "rejects", "text": "No."})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "this envoy replies for germany, not for 'ottoman-empire'"}
+    assert unchanged() == before and stage("ottoman-empire") == "offered"
+
+
+def test_an_unaddressed_government_cannot_reply(released: Offer, client: Client) -> None:
+    before = unchanged()
+    response = reply(client, token_for("france"), "france", {"reply": "rejects", "text": "No."})
+    assert response.status_code == 403
+    assert "was not addressed to france" in response.json()["detail"]
+    assert unchanged() == before
+
+
+@pytest.mark.parametrize("token", [None, "op_not-a-token"])
+def test_no_valid_token_is_401(released: Offer, client: Client, token: str | None) -> None:
+    before = unchanged()
+    assert reply(client, token, "germany", {"reply": "rejects", "text": "x"}).status_code == 401
+    assert unchanged() == before
+
+
+def test_a_revoked_token_is_401(released: Offer, client: Client) -> None:
+    issued = envoy_issue(state=State.objects.get(key="germany"), label="recalled")
+    envoy_revoke(envoy=issued.envoy)
+    assert reply(client, issued.token, "germany",
+                 {"reply": "rejects", "text": "x"}).status_code == 401
+
+
+def test_a_transition_that_is_not_allowed_names_the_current_stage(
+    released: Offer, client: Client
+) -> None:
+    token = token_for("germany")
+    assert reply(client, token, "germany", {"reply": "rejects", "text": "No."}).status_code == 201
+    before = unchanged()
+    again = reply(client, token, "germany", {"reply": "rejects", "text": "Still no."})
+    assert again.status_code == 409
+    assert "its process is already 'rejected'" in again.json()["detail"]
+    assert unchanged() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "location"),
+    [
+        ({"reply": "surrenders", "text": "x"}, "body.payload.reply"),
+        ({"reply": "rejects", "text": ""}, "body.payload.text"),
+        ({"reply": "rejects"}, "body.payload.text"),
+        ({"reply": "counter_proposal", "text": "Our terms."}, "body.payload"),
+        ({"reply": "rejects", "text": "x", "terms": {"a": 1}}, "body.payload"),
+    ],
+)
+def test_bad_replies_are_422_and_change_nothing(
+    released: Offer, client: Client, body: dict[str, Any], location: str
+) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany", body)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["location"] == location
+    assert unchanged() == before
+
+
+def test_an_unreleased_offer_cannot_be_replied_to(complete_offer: Offer, client: Client) -> None:
+    response = reply(client, token_for("germany"), "germany", {"reply": "rejects", "text": "x"})
+    assert response.status_code == 404
+
+
+def test_the_defence_rule_when_no_one_accepts_even_a_truce(released: Offer) -> None:
+    after_deadline = released.reply_deadline + dt.timedelta(seconds=1)
+    assert offer_apply_deadline(offer=released, now=released.reply_deadline) == 0
+    assert offer_apply_deadline(offer=released, now=after_deadline) == 2
+    released.refresh_from_db()
+    assert released.status == "defence"
+    assert stage("germany") == stage("ottoman-empire") == "silent"
+    kinds = list(Entry.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds[-3:] == ["process.silent", "process.silent", "offer.status_changed"]
+    count = Entry.objects.count()
+    assert offer_apply_deadline(offer=released, now=after_deadline) == 0  # idempotent
+    assert Entry.objects.count() == count
+
+
+def test_one_truce_is_enough_to_avoid_defence(released: Offer, client: Client) -> None:
+    reply(client, token_for("ottoman-empire"), "ottoman-empire",
+          {"reply": "accepts_armistice", "text": "Kabul."})
+    offer_apply_deadline(offer=released, now=timezone.now() + dt.timedelta(days=365))
+    released.refresh_from_db()
+    assert released.status == "truce" and stage("germany") == "silent"
+
+
+def test_a_counter_proposal_is_validated_and_published_with_its_findings(
+    released: Offer, client: Client
+) -> None:
+    terms = {"territorial_clauses": [{"id": "art-1", "territory": "erzurum",
+                                      "to": "ottoman-empire", "kind": "return_to_prewar_ruler"}]}
+    response = reply(client, token_for("ottoman-empire"), "ottoman-empire",
+                     {"reply": "counter_proposal", "text": "Our terms.", "terms": terms})
+    assert response.status_code == 201, response.content
+    findings = response.json()["findings"]
+    assert [(f["rule"], f["nationality"]) for f in findings] == [
+        ("annexation.return_to_prewar_ruler", "armenians")
+    ]
+    assert "all powers get back what they have lost" in findings[0]["quotes"][0]
+    logged = json.loads(bytes(Entry.objects.get(kind="reply.recorded").body))["content"]
+    assert logged["findings"] == findings and logged["terms"] == terms
+
+
+def test_a_counter_proposal_with_unreadable_terms_is_422_naming_the_place(
+    released: Offer, client: Client
+) -> None:
+    before = unchanged()
+    response = reply(
+        client, token_for("germany"), "germany",
+        {"reply": "counter_proposal", "text": "x",
+         "terms": {"territorial_clauses": [{"id": "a", "territory": "Erzurum", "to": "x"}]}},
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["location"] == (
+        "body.payload.terms.territorial_clauses[0].territory"
+    )
+    assert unchanged() == before and stage("germany") == "offered"

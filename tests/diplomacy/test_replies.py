@@ -185,3 +185,44 @@ def test_a_counter_proposal_with_unreadable_terms_is_422_naming_the_place(
         "body.payload.terms.territorial_clauses[0].territory"
     )
     assert unchanged() == before and stage("germany") == "offered"
+
+
+def test_the_deadline_job_applies_due_deadlines_once(released: Offer) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    released_at = timezone.now() - dt.timedelta(minutes=2)
+    Offer.objects.filter(pk=released.pk).update(
+        released_at=released_at, reply_deadline=timezone.now() - dt.timedelta(minutes=1)
+    )
+    BelligerentProcess.objects.filter(offer=released).update(since=released_at)
+    out = StringIO()
+    call_command("apply_deadlines", stdout=out)
+    assert "peace-1917: 2 belligerent(s) fell silent" in out.getvalue()
+    call_command("apply_deadlines", stdout=out)
+    assert out.getvalue().count("fell silent") == 1
+    released.refresh_from_db()
+    assert released.status == "defence"
+
+
+def test_the_models_know_every_stage_and_status_of_the_core() -> None:
+    from typing import get_args
+
+    from openpeace.core import process
+
+    assert set(BelligerentProcess.Stage.values) == set(process.STAGES)
+    assert set(Offer.Status.values) == set(get_args(process.Status))
+
+
+def test_the_process_board_shows_stages_replies_and_findings(
+    released: Offer, client: Client
+) -> None:
+    reply(client, token_for("ottoman-empire"), "ottoman-empire",
+          {"reply": "counter_proposal", "text": "Our terms.",
+           "terms": {"territorial_clauses": [{"id": "art-1", "territory": "erzurum",
+                                               "to": "ottoman-empire"}]}})
+    html = client.get("/offers/peace-1917/").content.decode()
+    assert "<strong class=\"status\">open: awaiting replies</strong>" in html
+    assert "counter-proposed" in html and "offered, awaiting a reply" in html
+    assert "<code>annexation.return_to_prewar_ruler</code>" in html

@@ -33,8 +33,16 @@ class Offer(models.Model):
     release_entry = models.OneToOneField(
         Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    class Status(models.TextChoices):
+        OPEN = "open", "open: awaiting replies"
+        TRUCE = "truce", "truce"
+        NEGOTIATIONS = "negotiations", "negotiations"
+        PEACE = "peace", "peace"
+        DEFENCE = "defence", "defence: not one belligerent accepted even a truce"
+
     status = models.CharField(
-        max_length=16, default="open", help_text="the overall status, as last logged"
+        max_length=16, choices=Status.choices, default=Status.OPEN,
+        help_text="the overall status, as last logged",
     )
 
     def __str__(self) -> str:
@@ -106,9 +114,19 @@ class Envoy(models.Model):
 class BelligerentProcess(models.Model):
     """Where the offer stands with one addressed state (a stage of `core.process`)."""
 
+    class Stage(models.TextChoices):
+        OFFERED = "offered", "offered, awaiting a reply"
+        SILENT = "silent", "silent: no reply by the deadline"
+        REJECTED = "rejected", "rejected"
+        COUNTER_PROPOSED = "counter_proposed", "counter-proposed"
+        ARMISTICE_ACCEPTED = "armistice_accepted", "armistice accepted"
+        NEGOTIATING = "negotiating", "negotiating"
+        ARMISTICE_IN_FORCE = "armistice_in_force", "armistice in force"
+        PEACE_CONCLUDED = "peace_concluded", "peace concluded"
+
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="processes")
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
-    stage = models.CharField(max_length=32)
+    stage = models.CharField(max_length=32, choices=Stage.choices)
     since = models.DateTimeField()
 
     class Meta:

@@ -18,7 +18,8 @@ def offer_detail(request: HttpRequest, key: str) -> HttpResponse:
         offer = selectors.offer_get_public(key)
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
-    return render(request, "diplomacy/offer_detail.html", {"offer": offer})
+    replies = offer.replies.select_related("entry").order_by("replied_at")
+    return render(request, "diplomacy/offer_detail.html", {"offer": offer, "replies": replies})
 
 
 def proclamation(request: HttpRequest, key: str, people: str, language: str) -> HttpResponse:

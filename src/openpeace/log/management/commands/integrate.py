@@ -6,17 +6,16 @@ for a static web server or an object store to serve.
 
 from __future__ import annotations
 
-import signal
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
 from openpeace.log.publish import log_publish
 from openpeace.log.services import INTEGRATION_BATCH, log_integrate
+from openpeace.worker import repeat
 
 
 class Command(BaseCommand):
@@ -39,24 +38,19 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, follow: bool, interval: float, batch: int, **options: Any
     ) -> None:
-        stopping = False
-
-        def stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
         directory = settings.OPENPEACE_LOG_DIRECTORY
-        while True:
+        verbose = options["verbosity"] > 1 or (options["verbosity"] and not follow)
+
+        def integrate(stop: threading.Event) -> None:
             checkpoint = log_integrate(batch=batch)
-            while checkpoint is not None and not stopping:  # drain a backlog at once
-                if options["verbosity"] > 1 or (options["verbosity"] and not follow):
+            while checkpoint is not None:  # drain a backlog at once
+                if verbose:
                     self.stdout.write(f"signed checkpoint at size {checkpoint.size}")
                     self.stdout.flush()
+                if stop.is_set():
+                    break
                 checkpoint = log_integrate(batch=batch)
             if directory:
                 log_publish(Path(directory))
-            if not follow or stopping:
-                return
-            close_old_connections()
-            time.sleep(interval)
+
+        repeat(integrate, interval=interval, follow=follow)

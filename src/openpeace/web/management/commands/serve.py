@@ -2,9 +2,9 @@
 
 It migrates the database, loads the default situation (the world of November 1917) only when
 the register is empty — running it again keeps every change — collects the static files, and
-runs gunicorn, a production WSGI server (never Django's development server), beside the log's
-integrator, which turns every act's entry into a signed checkpoint within a fraction of a
-second.
+runs gunicorn, a production WSGI server (never Django's development server), beside the
+background workers: the log's integrator, which turns every act's entry into a signed
+checkpoint within a fraction of a second, and the job that applies reply deadlines.
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ class Command(BaseCommand):
         self.stdout.write(f"openpeace is serving at http://{bind}/")
         sys.stdout.flush()
         self.run_until_stopped(
-            [sys.executable, "-m", "openpeace.cli", "integrate", "--follow"],
+            [
+                [sys.executable, "-m", "openpeace.cli", "integrate", "--follow"],
+                [sys.executable, "-m", "openpeace.cli", "apply-deadlines", "--follow"],
+            ],
             [
                 sys.executable, "-m", "gunicorn", "openpeace.wsgi",
                 "--bind", bind,
@@ -67,14 +70,14 @@ class Command(BaseCommand):
             ],
         )  # fmt: skip
 
-    def run_until_stopped(self, integrator: list[str], server: list[str]) -> None:
-        """Run the log's integrator beside the web server; stop both when either stops."""
+    def run_until_stopped(self, workers: list[list[str]], server: list[str]) -> None:
+        """Run the background workers beside the web server; stop all when any stops."""
 
         def stop(signum: int, frame: object) -> None:
             raise SystemExit(0)
 
         signal.signal(signal.SIGTERM, stop)
-        children = [subprocess.Popen(integrator), subprocess.Popen(server)]
+        children = [subprocess.Popen(command) for command in [*workers, server]]
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)

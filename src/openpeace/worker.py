@@ -1,0 +1,30 @@
+"""The loop of a background worker (`openpeace integrate --follow`, `apply-deadlines --follow`).
+
+A worker runs its job, waits, and runs it again until it is told to stop (SIGTERM, as
+`openpeace serve` and service managers send it): the stop ends the wait at once, but never
+interrupts a job halfway, so every round ends with its transaction.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+
+from django.db import close_old_connections
+
+Job = Callable[[threading.Event], None]
+"""One round of work; it may look at the stop event to end a long round early."""
+
+
+def repeat(job: Job, *, interval: float, follow: bool) -> None:
+    """Run `job` once, or, with `follow`, every `interval` seconds until stopped."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    while True:
+        job(stop)
+        if not follow or stop.is_set():
+            return
+        close_old_connections()
+        if stop.wait(interval):
+            return

@@ -5,14 +5,20 @@ axe-core (bundled by axe-playwright-python) checks WCAG 2.0, 2.1 and 2.2 at leve
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from openpeace.core.situation import Situation
+from openpeace.diplomacy.models import Offer
+from openpeace.diplomacy.services import offer_release
 from openpeace.log.services import log_integrate
+from openpeace.world.models import State
 from openpeace.world.services import situation_load
+from tests.diplomacy.conftest import write_texts
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +31,22 @@ WCAG_AA = {
 }
 PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nationalities/",
          "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/", "/log/",
-         "/log/entries/0"]
+         "/log/entries/0", "/offers/", "/offers/peace-1917/",
+         "/offers/peace-1917/proclamations/ottoman-people/ota/",
+         "/offers/peace-1917/notes/germany/de/"]
 
 
 @pytest.fixture
 def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
     situation_load(mini)
+    offer = Offer.objects.create(
+        key="peace-1917", title="Decree on Peace", proposing_state=State.objects.get(key="russia"),
+        reply_deadline=timezone.now() + dt.timedelta(days=30),
+        terms={"armistice": {"term_days": 90}},
+    )
+    offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
+    write_texts(offer)
+    offer_release(offer=offer)
     log_integrate()
     return str(live_server.url)
 
@@ -77,3 +93,10 @@ def test_right_to_left_names_are_laid_out_right_to_left(site: str, page: Any) ->
     endonym = page.locator('h1 bdi[lang="ota"]')
     assert endonym.get_attribute("dir") == "rtl"
     assert endonym.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+
+def test_a_proclamation_in_ottoman_turkish_reads_right_to_left(site: str, page: Any) -> None:
+    page.goto(site + "/offers/peace-1917/proclamations/ottoman-people/ota/")
+    article = page.locator("article")
+    assert article.get_attribute("lang") == "ota"
+    assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"

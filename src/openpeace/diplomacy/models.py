@@ -166,3 +166,79 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state} {self.get_kind_display()}"
+
+
+class Armistice(models.Model):
+    """An armistice agreement: "an immediate armistice (even if only for three months)"."""
+
+    class Unit(models.TextChoices):
+        DAYS = "days", "days"
+        MONTHS = "months", "months"
+
+    class Renewal(models.TextChoices):
+        NONE = "none", "ends with its term"
+        RENEWED_FOR = "renewed_for", "renewed for a further term unless denounced in time"
+        CONTINUED = "continued_until_denounced", "continues until denounced, with notice"
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="armistices")
+    parties = models.ManyToManyField(State, related_name="armistices")
+    signed_on = models.DateField()
+    effective_on = models.DateField()
+    term_count = models.PositiveIntegerField()
+    term_unit = models.CharField(max_length=6, choices=Unit.choices)
+    renewal = models.CharField(max_length=32, choices=Renewal.choices, default=Renewal.NONE)
+    renewal_count = models.PositiveIntegerField(null=True, blank=True)
+    renewal_unit = models.CharField(max_length=6, choices=Unit.choices, blank=True)
+    notice_days = models.PositiveIntegerField(null=True, blank=True)
+    demarcation = models.TextField(blank=True, help_text="the demarcation line, in words")
+    demarcation_geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"armistice of {self.signed_on}"
+
+
+class Denunciation(models.Model):
+    armistice = models.ForeignKey(Armistice, on_delete=models.PROTECT, related_name="denunciations")
+    party = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"denounced by {self.party} on {self.on}"
+
+
+class Breach(models.Model):
+    """A breach of an armistice, as reported: it is published, not judged."""
+
+    armistice = models.ForeignKey(Armistice, on_delete=models.PROTECT, related_name="breaches")
+    reported_by = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    description = models.TextField()
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "breaches"
+
+    def __str__(self) -> str:
+        return f"breach reported by {self.reported_by} on {self.on}"
+
+
+class NegotiationSession(models.Model):
+    """A session of the peace negotiations, with its published record."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="sessions")
+    place = models.CharField(max_length=200)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    delegations = models.JSONField(
+        default=list, help_text='[{"state": key, "members": ["name", ...]}, ...]'
+    )
+    record = models.TextField(help_text="the published record of the session")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["opened_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.place}, {self.opened_on}"

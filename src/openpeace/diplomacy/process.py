@@ -53,13 +53,14 @@ def processes_open(offer: Offer) -> None:
     )
 
 
-def _apply(offer: Offer, transition: rules.Transition) -> None:
+def transition_apply(offer: Offer, transition: rules.Transition) -> None:
+    """Store a transition the core allowed."""
     BelligerentProcess.objects.filter(offer=offer, state__key=transition.state_key).update(
         stage=transition.after, since=transition.at
     )
 
 
-def _log_status(offer: Offer, at: dt.datetime) -> None:
+def status_log(offer: Offer, at: dt.datetime) -> None:
     """Log the overall status whenever it changes (the defence rule included)."""
     now_status = rules.status(process_of(offer), at)
     if now_status != offer.status:
@@ -102,7 +103,7 @@ def reply_record(
         transition = process_of(offer).transition(state.key, kind, at)  # type: ignore[arg-type]
     except rules.ProcessError as error:
         raise ReplyRefused(str(error)) from None
-    _apply(offer, transition)
+    transition_apply(offer, transition)
     entry = entry_append(
         kind="reply.recorded",
         subject=f"offer:{offer.key}:{state.key}",
@@ -117,7 +118,7 @@ def reply_record(
         offer=offer, state=state, envoy=envoy, kind=kind, text=text, terms=terms,
         findings=findings, replied_at=at, entry=entry,
     )
-    _log_status(offer, at)
+    status_log(offer, at)
     return reply
 
 
@@ -133,7 +134,7 @@ def offer_apply_deadline(*, offer: Offer, now: dt.datetime | None = None) -> int
     at = now or timezone.now()
     _, transitions = rules.apply_deadline(process_of(offer), at)
     for transition in transitions:
-        _apply(offer, transition)
+        transition_apply(offer, transition)
         entry_append(
             kind="process.silent",
             subject=f"offer:{offer.key}:{transition.state_key}",
@@ -141,5 +142,5 @@ def offer_apply_deadline(*, offer: Offer, now: dt.datetime | None = None) -> int
             content={"offer": offer.key, "state": transition.state_key,
                      "deadline": offer.reply_deadline.isoformat()},
         )
-    _log_status(offer, at)
+    status_log(offer, at)
     return len(transitions)

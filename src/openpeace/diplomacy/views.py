@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from openpeace.diplomacy import selectors
+from openpeace.diplomacy.armistices import armistice_today
 from openpeace.diplomacy.models import Note, Offer, Proclamation
 
 
@@ -19,7 +20,18 @@ def offer_detail(request: HttpRequest, key: str) -> HttpResponse:
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
     replies = offer.replies.select_related("entry").order_by("replied_at")
-    return render(request, "diplomacy/offer_detail.html", {"offer": offer, "replies": replies})
+    armistices = [
+        {"armistice": a, "today": armistice_today(a)}
+        for a in offer.armistices.select_related("entry").prefetch_related(
+            "parties", "denunciations__party", "breaches__reported_by"
+        )
+    ]
+    sessions = offer.sessions.select_related("entry")
+    return render(
+        request,
+        "diplomacy/offer_detail.html",
+        {"offer": offer, "replies": replies, "armistices": armistices, "sessions": sessions},
+    )
 
 
 def proclamation(request: HttpRequest, key: str, people: str, language: str) -> HttpResponse:

@@ -1,0 +1,184 @@
+"""Armistices and negotiations as public acts, each with its log entry.
+
+The calendar (`core.armistice`) validates an agreement before it is recorded and answers the
+questions its page shows: is it in force today, when does it expire, what is the last day to
+denounce it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openpeace.core import armistice as calendar
+from openpeace.core import process as rules
+from openpeace.diplomacy.models import Armistice, Breach, Denunciation, NegotiationSession, Offer
+from openpeace.diplomacy.process import process_of, status_log, transition_apply
+from openpeace.log.services import entry_append
+from openpeace.world.models import State
+
+
+class ArmisticeRefused(ValueError):
+    """An armistice, denunciation or session that cannot be recorded; nothing changed."""
+
+
+def _calendar(
+    parties: list[str], signed_on: dt.date, effective_on: dt.date, term_count: int,
+    term_unit: str, renewal: str, renewal_count: int | None, renewal_unit: str,
+    notice_days: int | None,
+) -> calendar.Armistice:
+    """The agreement as the calendar sees it; raises `ArmisticeError` for an impossible one."""
+    rule: calendar.Renewal | None = None
+    if renewal == Armistice.Renewal.RENEWED_FOR:
+        rule = calendar.RenewedFor(
+            calendar.Term(renewal_count or 0, renewal_unit),  # type: ignore[arg-type]
+            notice_days or 0,
+        )
+    elif renewal == Armistice.Renewal.CONTINUED:
+        rule = calendar.ContinuedUntilDenounced(notice_days or 0)
+    return calendar.Armistice(
+        parties=tuple(sorted(parties)),
+        signed_on=signed_on,
+        effective_on=effective_on,
+        term=calendar.Term(term_count, term_unit),  # type: ignore[arg-type]
+        renewal=rule,
+    )
+
+
+def calendar_of(armistice: Armistice) -> calendar.Armistice:
+    return _calendar(
+        [p.key for p in armistice.parties.all()], armistice.signed_on, armistice.effective_on,
+        armistice.term_count, armistice.term_unit, armistice.renewal, armistice.renewal_count,
+        armistice.renewal_unit, armistice.notice_days,
+    )
+
+
+@dataclass(frozen=True)
+class ArmisticeToday:
+    in_force: bool
+    expires_on: dt.date | None
+    last_day_to_denounce: dt.date | None
+
+
+def armistice_today(armistice: Armistice, today: dt.date | None = None) -> ArmisticeToday:
+    day = today or timezone.localdate()
+    agreement = calendar_of(armistice)
+    denounced = [calendar.Denunciation(d.party.key, d.on) for d in armistice.denunciations.all()]
+    return ArmisticeToday(
+        in_force=calendar.in_force(agreement, day, denounced),
+        expires_on=calendar.expires_on(agreement, day, denounced),
+        last_day_to_denounce=calendar.last_day_to_denounce(agreement, day, denounced),
+    )
+
+
+@transaction.atomic
+def armistice_record(
+    *, offer: Offer, parties: list[State], signed_on: dt.date, effective_on: dt.date,
+    term_count: int, term_unit: str, renewal: str = Armistice.Renewal.NONE,
+    renewal_count: int | None = None, renewal_unit: str = "", notice_days: int | None = None,
+    demarcation: str = "", demarcation_geometry: dict[str, Any] | None = None,
+) -> Armistice:
+    """Record a signed armistice; each addressed party's process becomes `armistice_in_force`."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.released_at is None:
+        raise ArmisticeRefused(f"the offer {offer.key!r} has not been released")
+    try:
+        _calendar([p.key for p in parties], signed_on, effective_on, term_count, term_unit,
+                  renewal, renewal_count, renewal_unit, notice_days)
+    except calendar.ArmisticeError as error:
+        raise ArmisticeRefused(str(error)) from None
+    at = timezone.now()
+    entry = entry_append(
+        kind="armistice.recorded", subject=f"offer:{offer.key}", at=at,
+        content={
+            "offer": offer.key, "parties": sorted(p.key for p in parties),
+            "signed_on": signed_on.isoformat(), "effective_on": effective_on.isoformat(),
+            "term": {"count": term_count, "unit": term_unit},
+            "renewal": {"rule": renewal, "count": renewal_count, "unit": renewal_unit or None,
+                        "notice_days": notice_days},
+            "demarcation": demarcation, "demarcation_geometry": demarcation_geometry,
+        },
+    )
+    armistice = Armistice.objects.create(
+        offer=offer, signed_on=signed_on, effective_on=effective_on, term_count=term_count,
+        term_unit=term_unit, renewal=renewal, renewal_count=renewal_count,
+        renewal_unit=renewal_unit, notice_days=notice_days, demarcation=demarcation,
+        demarcation_geometry=demarcation_geometry, entry=entry,
+    )
+    armistice.parties.set(parties)
+    process = process_of(offer)
+    for party in parties:
+        if party.key in process.states:
+            try:
+                transition_apply(offer, process.transition(party.key, "signs_armistice", at))
+            except rules.ProcessError as error:
+                raise ArmisticeRefused(str(error)) from None
+    status_log(offer, at)
+    return armistice
+
+
+@transaction.atomic
+def denunciation_record(*, armistice: Armistice, party: State, on: dt.date) -> Denunciation:
+    if not armistice.parties.filter(pk=party.pk).exists():
+        raise ArmisticeRefused(f"{party.name} is not a party to this armistice")
+    entry = entry_append(
+        kind="armistice.denounced", subject=f"offer:{armistice.offer.key}",
+        content={"armistice": armistice.entry.pk, "party": party.key, "on": on.isoformat()},
+    )
+    denunciation = Denunciation.objects.create(
+        armistice=armistice, party=party, on=on, entry=entry
+    )
+    try:
+        calendar.ends_on_denunciation(
+            calendar_of(armistice), calendar.Denunciation(party.key, on)
+        )
+    except calendar.ArmisticeError as error:
+        raise ArmisticeRefused(str(error)) from None
+    return denunciation
+
+
+@transaction.atomic
+def breach_report(
+    *, armistice: Armistice, reported_by: State, on: dt.date, description: str
+) -> Breach:
+    if not description.strip():
+        raise ArmisticeRefused("a breach is reported with a description of what happened")
+    entry = entry_append(
+        kind="armistice.breach_reported", subject=f"offer:{armistice.offer.key}",
+        content={"armistice": armistice.entry.pk, "reported_by": reported_by.key,
+                 "on": on.isoformat(), "description": description},
+    )
+    return Breach.objects.create(
+        armistice=armistice, reported_by=reported_by, on=on, description=description, entry=entry
+    )
+
+
+@transaction.atomic
+def session_record(
+    *, offer: Offer, place: str, opened_on: dt.date, record: str,
+    delegations: list[dict[str, Any]], closed_on: dt.date | None = None,
+) -> NegotiationSession:
+    """Publish a session of the negotiations and its record (a log entry)."""
+    if offer.released_at is None:
+        raise ArmisticeRefused(f"the offer {offer.key!r} has not been released")
+    if closed_on is not None and closed_on < opened_on:
+        raise ArmisticeRefused(
+            f"a session cannot close ({closed_on}) before it opens ({opened_on})"
+        )
+    if not record.strip():
+        raise ArmisticeRefused("a session is published with its record")
+    entry = entry_append(
+        kind="negotiation.session", subject=f"offer:{offer.key}",
+        content={"offer": offer.key, "place": place, "opened_on": opened_on.isoformat(),
+                 "closed_on": closed_on.isoformat() if closed_on else None,
+                 "delegations": delegations, "record": record},
+    )
+    return NegotiationSession.objects.create(
+        offer=offer, place=place, opened_on=opened_on, closed_on=closed_on,
+        delegations=delegations, record=record, entry=entry,
+    )
+

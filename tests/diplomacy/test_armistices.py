@@ -1,0 +1,138 @@
+"""Armistices, denunciations, breaches and negotiation sessions, each a logged act."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from openpeace.diplomacy.armistices import (
+    ArmisticeRefused,
+    armistice_record,
+    armistice_today,
+    breach_report,
+    denunciation_record,
+    session_record,
+)
+from openpeace.diplomacy.models import Armistice, BelligerentProcess, Offer
+from openpeace.diplomacy.process import reply_record
+from openpeace.diplomacy.services import envoy_issue, offer_release
+from openpeace.log.models import Entry
+from openpeace.world.models import State
+
+D = dt.date
+
+
+@pytest.fixture
+def accepted(complete_offer: Offer) -> Offer:
+    """Released; Germany and the Ottoman Empire have accepted an armistice."""
+    offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    for key in ["germany", "ottoman-empire"]:
+        envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
+        reply_record(envoy=envoy, offer=complete_offer, kind="accepts_armistice", text="Yes.")
+    return complete_offer
+
+
+def record_1917(offer: Offer) -> Armistice:
+    """The armistice of 15 December 1917: 17 Dec to 14 Jan, then until denounced (7 days)."""
+    return armistice_record(
+        offer=offer, parties=list(State.objects.filter(
+            key__in=["russia", "germany", "ottoman-empire"])),
+        signed_on=D(1917, 12, 15), effective_on=D(1917, 12, 17), term_count=28,
+        term_unit="days", renewal=Armistice.Renewal.CONTINUED, notice_days=7,
+        demarcation="The front line of 17 December 1917, from the Baltic to the Black Sea.",
+    )
+
+
+def test_an_armistice_brings_its_parties_processes_into_force(accepted: Offer) -> None:
+    armistice = record_1917(accepted)
+    assert set(BelligerentProcess.objects.values_list("stage", flat=True)) == {
+        "armistice_in_force"
+    }
+    content = json.loads(bytes(armistice.entry.body))["content"]
+    assert content["renewal"] == {"rule": "continued_until_denounced", "count": None,
+                                  "unit": None, "notice_days": 7}
+    today = armistice_today(armistice, D(1918, 1, 1))
+    assert today.in_force and today.expires_on == D(1918, 1, 14)
+    assert today.last_day_to_denounce == D(1918, 1, 7)
+    assert armistice_today(armistice, D(1917, 12, 16)).in_force is False
+
+
+def test_a_denunciation_ends_it_after_the_notice(accepted: Offer) -> None:
+    armistice = record_1917(accepted)
+    denunciation_record(armistice=armistice, party=State.objects.get(key="germany"),
+                        on=D(1918, 2, 10))
+    assert armistice_today(armistice, D(1918, 2, 17)).in_force
+    assert not armistice_today(armistice, D(1918, 2, 18)).in_force
+    assert Entry.objects.filter(kind="armistice.denounced").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"effective_on": D(1917, 12, 14)}, "cannot come into force"),
+        ({"term_count": 0}, "at least one"),
+        ({"notice_days": 40}, "longer than the first period"),
+    ],
+)
+def test_an_impossible_armistice_is_refused_and_changes_nothing(
+    accepted: Offer, change: dict[str, object], message: str
+) -> None:
+    before = Entry.objects.count()
+    arguments: dict[str, object] = {
+        "offer": accepted, "parties": list(State.objects.filter(key__in=["russia", "germany"])),
+        "signed_on": D(1917, 12, 15), "effective_on": D(1917, 12, 17), "term_count": 28,
+        "term_unit": "days", "renewal": Armistice.Renewal.CONTINUED, "notice_days": 7,
+    }
+    with pytest.raises(ArmisticeRefused, match=message):
+        armistice_record(**{**arguments, **change})  # type: ignore[arg-type]
+    assert Entry.objects.count() == before and not Armistice.objects.exists()
+    assert set(BelligerentProcess.objects.values_list("stage", flat=True)) == {
+        "armistice_accepted"
+    }
+
+
+def test_an_armistice_with_a_state_that_never_accepted_one_is_refused(
+    complete_offer: Offer,
+) -> None:
+    offer_release(offer=complete_offer)
+    with pytest.raises(ArmisticeRefused, match="germany cannot record 'signs_armistice'"):
+        armistice_record(
+            offer=complete_offer,
+            parties=list(State.objects.filter(key__in=["russia", "germany"])),
+            signed_on=D(1917, 12, 15), effective_on=D(1917, 12, 17), term_count=28,
+            term_unit="days",
+        )
+    assert not Armistice.objects.exists()
+
+
+def test_breaches_and_denunciations_need_a_party_and_a_description(accepted: Offer) -> None:
+    armistice = record_1917(accepted)
+    with pytest.raises(ArmisticeRefused, match="France is not a party"):
+        denunciation_record(armistice=armistice, party=State.objects.get(key="france"),
+                            on=D(1918, 1, 1))
+    with pytest.raises(ArmisticeRefused, match="with a description"):
+        breach_report(armistice=armistice, reported_by=State.objects.get(key="russia"),
+                      on=D(1917, 12, 20), description="  ")
+    breach_report(armistice=armistice, reported_by=State.objects.get(key="russia"),
+                  on=D(1917, 12, 20), description="Troops moved to the western front.")
+    assert Entry.objects.filter(kind="armistice.breach_reported").count() == 1
+
+
+def test_negotiation_sessions_are_published_and_shown(accepted: Offer, client: Client) -> None:
+    record_1917(accepted)
+    session_record(
+        offer=accepted, place="Brest-Litovsk", opened_on=D(1917, 12, 22),
+        delegations=[{"state": "russia", "members": ["A. A. Joffe", "L. B. Kamenev"]}],
+        record="The Russian delegation set out six points for a general democratic peace.",
+    )
+    with pytest.raises(ArmisticeRefused, match="cannot close"):
+        session_record(offer=accepted, place="x", opened_on=D(1918, 1, 9),
+                       closed_on=D(1918, 1, 1), delegations=[], record="r")
+    html = client.get("/offers/peace-1917/").content.decode()
+    assert "<bdi>Brest-Litovsk</bdi>, 22 December 1917" in html
+    assert "The front line of 17 December 1917" in html
+    assert "<strong class=\"status\">truce</strong>" in html

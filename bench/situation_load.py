@@ -24,8 +24,10 @@ from typing import Any
 TAGS = ["ru", "de", "fr", "en", "ota", "ar", "hy", "fi", "pl", "uk", "it", "hu", "bg", "ja"]
 
 
-def generate(states: int, nationalities: int, territories: int, seed: int = 1917) -> dict[str, Any]:
-    """A valid situation document of the requested size."""
+def generate(
+    states: int, nationalities: int, territories: int, seed: int = 1917, peoples: int = 1
+) -> dict[str, Any]:
+    """A valid situation document of the requested size (`peoples` per state, 2 languages each)."""
     rng = random.Random(seed)
     side_of = {f"s{i}": ("a" if i % 2 else "b") for i in range(states)}
     state_keys = list(side_of)
@@ -49,10 +51,11 @@ def generate(states: int, nationalities: int, territories: int, seed: int = 1917
                 "government": {"name": f"Government of {k}", "seat": "Capital"},
                 "peoples": [
                     {
-                        "key": f"{k}-people",
-                        "name": f"People of {k}",
+                        "key": f"{k}-people-{j}",
+                        "name": f"People {j} of {k}",
                         "languages": rng.sample(TAGS, 2),
                     }
+                    for j in range(peoples)
                 ],
                 "sources": [f"src{rng.randrange(50)}"],
             }

@@ -81,6 +81,7 @@ def armistice_record(
     term_count: int, term_unit: str, renewal: str = Armistice.Renewal.NONE,
     renewal_count: int | None = None, renewal_unit: str = "", notice_days: int | None = None,
     demarcation: str = "", demarcation_geometry: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> Armistice:
     """Record a signed armistice; each addressed party's process becomes `armistice_in_force`."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
@@ -91,7 +92,7 @@ def armistice_record(
                   renewal, renewal_count, renewal_unit, notice_days)
     except calendar.ArmisticeError as error:
         raise ArmisticeRefused(str(error)) from None
-    at = timezone.now()
+    at = at or timezone.now()
     entry = entry_append(
         kind="armistice.recorded", subject=f"offer:{offer.key}", at=at,
         content={
@@ -161,6 +162,7 @@ def breach_report(
 def session_record(
     *, offer: Offer, place: str, opened_on: dt.date, record: str,
     delegations: list[dict[str, Any]], closed_on: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> NegotiationSession:
     """Publish a session of the negotiations and its record (a log entry)."""
     if offer.released_at is None:
@@ -172,7 +174,7 @@ def session_record(
     if not record.strip():
         raise ArmisticeRefused("a session is published with its record")
     entry = entry_append(
-        kind="negotiation.session", subject=f"offer:{offer.key}",
+        kind="negotiation.session", subject=f"offer:{offer.key}", at=at,
         content={"offer": offer.key, "place": place, "opened_on": opened_on.isoformat(),
                  "closed_on": closed_on.isoformat() if closed_on else None,
                  "delegations": delegations, "record": record},

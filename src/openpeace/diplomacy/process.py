@@ -76,7 +76,8 @@ def status_log(offer: Offer, at: dt.datetime) -> None:
 
 @transaction.atomic
 def reply_record(
-    *, envoy: Envoy, offer: Offer, kind: str, text: str, terms: dict[str, object] | None = None
+    *, envoy: Envoy, offer: Offer, kind: str, text: str,
+    terms: dict[str, object] | None = None, at: dt.datetime | None = None,
 ) -> Reply:
     """Record a government's reply through its own envoy, with its log entry.
 
@@ -98,7 +99,7 @@ def reply_record(
         except TermsError as error:
             raise CounterProposalUnreadable(error) from None
         findings = [finding_document(f) for f in report.findings]
-    at = timezone.now()
+    at = at or timezone.now()
     try:
         transition = process_of(offer).transition(state.key, kind, at)  # type: ignore[arg-type]
     except rules.ProcessError as error:

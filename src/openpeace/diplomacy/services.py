@@ -7,6 +7,7 @@ addressee can be shown to have been told earlier than another, and nothing is ha
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -83,8 +84,11 @@ def offer_terms_problems(offer: Offer) -> list[str]:
 
 
 @transaction.atomic
-def offer_release(*, offer: Offer) -> Entry:
-    """Release the offer to every government and people at once, or refuse, changing nothing."""
+def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
+    """Release the offer to every government and people at once, or refuse, changing nothing.
+
+    `at` is the moment of release when a past one is replayed (the 1917 default); otherwise now.
+    """
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.released_at is not None:
         when = f"{offer.released_at:%Y-%m-%d %H:%M:%S %Z}"
@@ -94,7 +98,7 @@ def offer_release(*, offer: Offer) -> Entry:
         reasons.insert(0, "it addresses no state")
     if reasons:
         raise ReleaseRefused(offer, reasons)
-    released_at = timezone.now()
+    released_at = at or timezone.now()
     notes = Note.objects.filter(offer=offer).select_related("state", "language")
     proclamations = Proclamation.objects.filter(offer=offer).select_related("people", "language")
     entry = entry_append(

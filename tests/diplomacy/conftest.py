@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from openpeace.core.situation import Situation
 from openpeace.diplomacy.models import Note, Offer, Proclamation
+from openpeace.diplomacy.process import reply_record
+from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.world.models import Language, People, State
 
 
@@ -47,3 +49,14 @@ def write_texts(offer: Offer) -> None:
 def complete_offer(offer: Offer) -> Offer:
     write_texts(offer)
     return offer
+
+
+@pytest.fixture
+def accepted(complete_offer: Offer) -> Offer:
+    """Released; Germany and the Ottoman Empire have accepted an armistice."""
+    offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    for key in ["germany", "ottoman-empire"]:
+        envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
+        reply_record(envoy=envoy, offer=complete_offer, kind="accepts_armistice", text="Yes.")
+    return complete_offer

@@ -17,23 +17,11 @@ from openpeace.diplomacy.armistices import (
     session_record,
 )
 from openpeace.diplomacy.models import Armistice, BelligerentProcess, Offer
-from openpeace.diplomacy.process import reply_record
-from openpeace.diplomacy.services import envoy_issue, offer_release
+from openpeace.diplomacy.services import offer_release
 from openpeace.log.models import Entry
 from openpeace.world.models import State
 
 D = dt.date
-
-
-@pytest.fixture
-def accepted(complete_offer: Offer) -> Offer:
-    """Released; Germany and the Ottoman Empire have accepted an armistice."""
-    offer_release(offer=complete_offer)
-    complete_offer.refresh_from_db()
-    for key in ["germany", "ottoman-empire"]:
-        envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
-        reply_record(envoy=envoy, offer=complete_offer, kind="accepts_armistice", text="Yes.")
-    return complete_offer
 
 
 def record_1917(offer: Offer) -> Armistice:

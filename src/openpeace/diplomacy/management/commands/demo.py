@@ -1,0 +1,32 @@
+"""`openpeace demo replay-1917`: play the real sequence of 1917 through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from openpeace.diplomacy.replay import AlreadyReplayed, replay_1917
+from openpeace.log.services import log_integrate
+from openpeace.world.services import register_is_empty
+
+
+class Command(BaseCommand):
+    help = "Demonstrations on the 1917 default, played through the same services as the API."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="demo", required=True)
+        sub.add_parser("replay-1917", help="the offer of peace of November 1917 and what followed")
+
+    def handle(self, *args: Any, demo: str, **options: Any) -> None:
+        if register_is_empty():
+            call_command("load_situation", str(settings.OPENPEACE_DEFAULT_SITUATION), quiet=True)
+        try:
+            offer = replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
+        except AlreadyReplayed as error:
+            raise CommandError(str(error)) from None
+        while log_integrate() is not None:
+            pass
+        self.stdout.write(f"{offer.title}: overall status {offer.status!r}; every act is logged.")

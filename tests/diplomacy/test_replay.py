@@ -1,0 +1,56 @@
+"""`openpeace demo replay-1917`: the real sequence, through the services, every act logged."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from openpeace.diplomacy.models import BelligerentProcess, Offer
+from openpeace.diplomacy.services import offer_missing_texts
+from openpeace.log.models import Checkpoint, Entry
+
+CENTRAL_POWERS = {"germany", "austria-hungary", "ottoman-empire", "bulgaria"}
+
+
+@pytest.fixture
+def replayed(db: None) -> Offer:
+    call_command("demo", "replay-1917", stdout=StringIO())
+    return Offer.objects.get(key="decree-on-peace-1917")
+
+
+def test_the_offer_reaches_every_belligerent_in_all_its_languages(replayed: Offer) -> None:
+    assert offer_missing_texts(replayed) == []
+    addressed = set(replayed.addressees.values_list("key", flat=True))
+    assert CENTRAL_POWERS | {"france", "united-kingdom", "united-states", "japan"} <= addressed
+    assert "russia" not in addressed
+    assert replayed.proclamations.filter(language__tag="ota").exists()
+    assert replayed.released_at is not None and replayed.released_at.year == 1917
+
+
+def test_the_replay_ends_in_the_states_of_december_1917(replayed: Offer) -> None:
+    stages = dict(BelligerentProcess.objects.values_list("state__key", "stage"))
+    assert {stages[k] for k in CENTRAL_POWERS} == {"armistice_in_force"}
+    assert {s for k, s in stages.items() if k not in CENTRAL_POWERS} == {"silent"}
+    assert replayed.status == "truce"
+    armistice = replayed.armistices.get()
+    assert str(armistice.signed_on) == "1917-12-15" and armistice.notice_days == 7
+    session = replayed.sessions.get()
+    assert (session.place, str(session.opened_on)) == ("Brest-Litovsk", "1917-12-22")
+
+
+def test_every_act_of_the_replay_is_in_a_signed_checkpoint(replayed: Offer) -> None:
+    kinds = [json.loads(bytes(e.body))["kind"] for e in Entry.objects.order_by("index")]
+    assert kinds[0] == "situation.loaded" and kinds[1] == "offer.released"
+    assert kinds.count("reply.recorded") == 4
+    assert {"process.silent", "armistice.recorded", "negotiation.session",
+            "offer.status_changed"} <= set(kinds)
+    assert not Entry.objects.filter(index__isnull=True).exists()
+    assert Checkpoint.objects.order_by("-size").first().size == Entry.objects.count()
+
+
+def test_the_replay_runs_once(replayed: Offer) -> None:
+    with pytest.raises(CommandError, match="already been replayed"):
+        call_command("demo", "replay-1917", stdout=StringIO())

@@ -33,7 +33,7 @@ PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nation
          "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/", "/log/",
          "/log/entries/0", "/offers/", "/offers/peace-1917/",
          "/offers/peace-1917/proclamations/ottoman-people/ota/",
-         "/offers/peace-1917/notes/germany/de/"]
+         "/offers/peace-1917/notes/germany/de/", "/offers/peace-1917/replies/germany/"]
 
 
 @pytest.fixture

@@ -12,4 +12,5 @@ urlpatterns = [
         name="proclamation",
     ),
     path("offers/<slug:key>/notes/<slug:state>/<str:language>/", views.note, name="note"),
+    path("offers/<slug:key>/replies/<slug:state>/", views.reply, name="reply"),
 ]

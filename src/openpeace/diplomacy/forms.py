@@ -1,0 +1,49 @@
+"""The envoy's reply form: the same reply as the API's, for a person in a browser."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from openpeace.diplomacy.models import Envoy, Reply
+from openpeace.diplomacy.services import envoy_authenticate
+
+
+class ReplyForm(forms.Form):
+    token = forms.CharField(
+        label="Envoy's token", widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="The token the foreign office gave your government's envoy.",
+    )
+    reply = forms.ChoiceField(label="Reply", choices=Reply.Kind.choices)
+    text = forms.CharField(label="The reply as sent", widget=forms.Textarea, max_length=50_000)
+    terms = forms.CharField(
+        label="Terms of a counter-proposal (JSON)", widget=forms.Textarea, required=False,
+        help_text="Only with a counter-proposal; see the terms format.",
+    )
+
+    def clean_token(self) -> Envoy:
+        envoy = envoy_authenticate(self.cleaned_data["token"])
+        if envoy is None:
+            raise forms.ValidationError("This token is unknown or has been revoked.")
+        return envoy
+
+    def clean_terms(self) -> dict[str, Any] | None:
+        text = self.cleaned_data["terms"].strip()
+        if not text:
+            return None
+        try:
+            terms = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(f"Not JSON: {error.msg} (line {error.lineno}).") from None
+        if not isinstance(terms, dict):
+            raise forms.ValidationError("The terms are a JSON object.")
+        return terms
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if ("reply" in data and "terms" in data
+                and (data["reply"] == Reply.Kind.COUNTER_PROPOSAL) != (data["terms"] is not None)):
+            raise forms.ValidationError("Terms go with a counter-proposal, and only with one.")
+        return data

@@ -54,3 +54,18 @@ def test_every_act_of_the_replay_is_in_a_signed_checkpoint(replayed: Offer) -> N
 def test_the_replay_runs_once(replayed: Offer) -> None:
     with pytest.raises(CommandError, match="already been replayed"):
         call_command("demo", "replay-1917", stdout=StringIO())
+
+
+def test_the_api_tells_the_whole_story(replayed: Offer) -> None:
+    from django.test import Client
+
+    offer = Client().get("/api/offers/decree-on-peace-1917").json()
+    assert offer["status"] == "truce"
+    (armistice,) = offer["armistices"]
+    assert armistice["parties"] == sorted(["russia", *CENTRAL_POWERS])
+    assert (armistice["signed_on"], armistice["term"], armistice["notice_days"]) == (
+        "1917-12-15", "28 days", 7
+    )
+    assert armistice["log_entry"] is not None
+    (session,) = offer["sessions"]
+    assert session["place"] == "Brest-Litovsk" and session["delegations"][0]["state"] == "russia"

@@ -12,7 +12,17 @@ from ninja.security import HttpBearer
 from pydantic import model_validator
 
 from openpeace.diplomacy import selectors, services
-from openpeace.diplomacy.models import BelligerentProcess, Envoy, Note, Offer, Proclamation, Reply
+from openpeace.diplomacy.armistices import armistice_today
+from openpeace.diplomacy.models import (
+    Armistice,
+    BelligerentProcess,
+    Envoy,
+    NegotiationSession,
+    Note,
+    Offer,
+    Proclamation,
+    Reply,
+)
 from openpeace.diplomacy.process import CounterProposalUnreadable, ReplyRefused, reply_record
 from openpeace.pagination import Page
 from openpeace.world.api import detailed, listed
@@ -97,12 +107,65 @@ class ProcessOut(Schema):
         return obj.state.key
 
 
+class ArmisticeOut(Schema):
+    parties: list[str]
+    signed_on: dt.date
+    effective_on: dt.date
+    term: str
+    renewal: str
+    notice_days: int | None
+    demarcation: str
+    in_force_today: bool
+    expires_on: dt.date | None
+    last_day_to_denounce: dt.date | None
+    log_entry: int | None
+
+    @staticmethod
+    def resolve_parties(obj: Armistice) -> list[str]:
+        return sorted(p.key for p in obj.parties.all())
+
+    @staticmethod
+    def resolve_term(obj: Armistice) -> str:
+        return f"{obj.term_count} {obj.term_unit}"
+
+    @staticmethod
+    def resolve_in_force_today(obj: Armistice) -> bool:
+        return armistice_today(obj).in_force
+
+    @staticmethod
+    def resolve_expires_on(obj: Armistice) -> dt.date | None:
+        return armistice_today(obj).expires_on
+
+    @staticmethod
+    def resolve_last_day_to_denounce(obj: Armistice) -> dt.date | None:
+        return armistice_today(obj).last_day_to_denounce
+
+    @staticmethod
+    def resolve_log_entry(obj: Armistice) -> int | None:
+        return obj.entry.index
+
+
+class SessionOut(Schema):
+    place: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    delegations: list[dict[str, object]]
+    record: str
+    log_entry: int | None
+
+    @staticmethod
+    def resolve_log_entry(obj: NegotiationSession) -> int | None:
+        return obj.entry.index
+
+
 class OfferDetailOut(OfferOut):
     status: str
     terms: dict[str, object]
     notes: list[NoteOut]
     proclamations: list[ProclamationOut]
     processes: list[ProcessOut]
+    armistices: list[ArmisticeOut]
+    sessions: list[SessionOut]
 
 
 @router.get("/offers", response=listed(OfferOut))

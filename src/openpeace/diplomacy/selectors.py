@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from openpeace.diplomacy.models import BelligerentProcess, Note, Offer, Proclamation
+from openpeace.diplomacy.models import (
+    Armistice,
+    BelligerentProcess,
+    NegotiationSession,
+    Note,
+    Offer,
+    Proclamation,
+)
 
 
 def offer_list_public() -> QuerySet[Offer]:
@@ -21,6 +28,13 @@ def offer_get_public(key: str) -> Offer:
     return offer_list_public().prefetch_related(
         "addressees",
         Prefetch("processes", BelligerentProcess.objects.select_related("state")),
+        Prefetch(
+            "armistices",
+            Armistice.objects.select_related("entry").prefetch_related(
+                "parties", "denunciations__party"
+            ),
+        ),
+        Prefetch("sessions", NegotiationSession.objects.select_related("entry")),
         Prefetch("notes", Note.objects.select_related("state", "language").order_by("state__name")),
         Prefetch(
             "proclamations",

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from openpeace.core.terms import validate
 from openpeace.core.terms_document import TermsError, terms_from_document
 from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
 from openpeace.diplomacy.process import processes_open
-from openpeace.diplomacy.terms import terms_check
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json, entry_append
 from openpeace.world.models import People, State
+from openpeace.world.selectors import terms_register
 
 
 class ReleaseRefused(Exception):
@@ -74,11 +75,11 @@ def offer_terms_problems(offer: Offer) -> list[str]:
     """Why the offer's own terms forbid its release: unreadable terms, no armistice proposed,
     or any violation the terms validator finds (an annexation, too short an armistice)."""
     try:
-        report = terms_check(offer.terms, origin="terms")
+        terms = terms_from_document(offer.terms)
     except TermsError as error:
         return [str(problem) for problem in error.problems]
-    problems = [f"{f.rule.id}: {f.message}" for f in report.violations]
-    if terms_from_document(offer.terms).armistice is None:
+    problems = [f"{f.rule.id}: {f.message}" for f in validate(terms, terms_register()).violations]
+    if terms.armistice is None:
         problems.insert(0, "the terms propose no armistice (the source text asks for one)")
     return problems
 

@@ -1,8 +1,14 @@
-"""Shared fixtures: the small test situation, and a loaded register."""
+"""Shared fixtures: the small test situation, a loaded register, and a database of its own for
+tests that run real processes."""
 
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +56,34 @@ def loaded(db: None, mini: Situation) -> Situation:
 
     situation_load(mini)
     return mini
+
+
+OPENPEACE = str(Path(sys.executable).parent / "openpeace")
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of processes with a database of their own, migrated."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env["OPENPEACE_DATA_DIR"] = str(tmp_path / "var")
+    env["PYTHONPATH"] = str(ROOT)
+    server_url = os.environ.get("DATABASE_URL")
+    name = f"openpeace_crash_{uuid.uuid4().hex[:12]}"
+    if server_url:
+        import psycopg
+
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + name
+    run(env, OPENPEACE, "migrate", "--verbosity", "0")
+    yield env
+    if server_url:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def run(env: dict[str, str], *command: str) -> str:
+    return subprocess.run(
+        list(command), env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout

@@ -6,6 +6,8 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
 - `DATABASE_URL` (e.g. `postgres://user:pass@host/db`), `SECRET_KEY`, `ALLOWED_HOSTS`
   (comma-separated), `OPENPEACE_DATA_DIR`, `DEBUG` (`1`/`0`, default off);
 - `OPENPEACE_LOG_ORIGIN`, `OPENPEACE_LOG_SIGNING_KEY` for the transparency log;
+- `OPENPEACE_TASKS_BACKEND` for background work; `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`,
+  `DEFAULT_FROM_EMAIL` for e-mail (default: files in `DATA_DIR/outbox`);
 - `OPENPEACE_HTTPS=1` behind TLS: secure cookies, HSTS and the HTTPS redirect, so that
   `openpeace check --deploy` passes.
 """
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "openpeace.web",
     "openpeace.world",
     "openpeace.log",
@@ -81,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "openpeace.web.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -158,6 +163,24 @@ OPENPEACE_LOG_SIGNING_KEY = os.environ.get("OPENPEACE_LOG_SIGNING_KEY", "")
 OPENPEACE_LOG_DIRECTORY = os.environ.get("OPENPEACE_LOG_DIRECTORY", "")
 # Seconds between integrations when `openpeace integrate --follow` runs (serve starts it).
 OPENPEACE_LOG_INTERVAL = float(os.environ.get("OPENPEACE_LOG_INTERVAL", "0.2"))
+
+# Background work goes through the Django Tasks API. The default backend keeps the queue in the
+# database, so a task enqueued in an act's transaction commits with it (a transactional outbox);
+# `openpeace serve` runs the worker (`db_worker`). At scale, another backend by setting.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("OPENPEACE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+
+# E-mail: written to files in the data directory unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "outbox"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "openpeace@localhost")
 
 LOGGING = {
     "version": 1,

@@ -226,3 +226,14 @@ def test_the_process_board_shows_stages_replies_and_findings(
     assert "<strong class=\"status\">open: awaiting replies</strong>" in html
     assert "counter-proposed" in html and "offered, awaiting a reply" in html
     assert "<code>annexation.return_to_prewar_ruler</code>" in html
+
+
+def test_a_nul_character_in_a_reply_is_422_and_changes_nothing(
+    released: Offer, client: Client
+) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany",
+                     {"reply": "rejects", "text": "No\u0000."})
+    assert response.status_code == 422
+    assert "NUL character" in response.json()["detail"]
+    assert unchanged() == before

@@ -6,7 +6,8 @@ import signal
 import subprocess
 import sys
 
-from tests.log.conftest import OPENPEACE, ROOT, run, state
+from tests.conftest import OPENPEACE, ROOT, run
+from tests.log.conftest import state
 
 
 def test_concurrent_writers_and_integrators_give_no_gap_and_no_duplicate(

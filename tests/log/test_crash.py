@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFAULT_1917
-from tests.log.conftest import OPENPEACE, ROOT, run, state
+from tests.conftest import DEFAULT_1917, OPENPEACE, ROOT, run
+from tests.log.conftest import state
 
 
 def kill_when(process: subprocess.Popen[str], marker: str) -> bool:

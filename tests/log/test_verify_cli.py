@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from openpeace.core.log.bundle import decode_bundle, encode_bundle
-from tests.log.conftest import OPENPEACE, ROOT, run
+from tests.conftest import OPENPEACE, ROOT, run
 
 Env = dict[str, str]
 

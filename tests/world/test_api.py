@@ -131,3 +131,19 @@ def test_openapi_schema_matches_the_committed_snapshot(client: Client, db: None)
         SNAPSHOT.write_text(text, encoding="utf-8")
     assert text == SNAPSHOT.read_text(encoding="utf-8")
     assert {"/api/states", "/api/states/{key}", "/api/nationalities"} <= set(schema["paths"])
+
+
+@pytest.mark.parametrize("url", ["/api/peoples?language=a%00b", "/api/states?side=%00",
+                                 "/api/states/a%00b"])
+def test_a_nul_character_is_refused_before_any_query(
+    client: Client, loaded: Situation, url: str
+) -> None:
+    body = get(client, url, 422)
+    assert "contains a NUL character" in body["detail"]
+    assert body["problems"][0]["location"] in {"query.language", "query.side", "path"}
+
+
+def test_a_nul_character_in_a_page_filter_is_refused(client: Client, loaded: Situation) -> None:
+    response = client.get("/nationalities/?ruled_by=%00")
+    assert response.status_code == 400
+    assert "the parameter 'ruled_by' contains a NUL character" in response.content.decode()

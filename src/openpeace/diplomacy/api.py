@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import model_validator
 
+from openpeace.api_types import Text
 from openpeace.diplomacy import selectors, services
 from openpeace.diplomacy.armistices import armistice_today
 from openpeace.diplomacy.models import (
@@ -175,7 +176,7 @@ def offer_list(request: HttpRequest) -> QuerySet[Offer]:
 
 
 @router.get("/offers/{key}", response=detailed(OfferDetailOut))
-def offer_get(request: HttpRequest, key: str) -> Offer:
+def offer_get(request: HttpRequest, key: Text) -> Offer:
     try:
         return selectors.offer_get_public(key)
     except Offer.DoesNotExist:
@@ -198,6 +199,8 @@ class ReplyIn(Schema):
     def counter_proposals_carry_terms(self) -> "ReplyIn":
         if (self.reply == "counter_proposal") != (self.terms is not None):
             raise ValueError("terms go with a counter_proposal, and only with one")
+        if "\\u0000" in self.model_dump_json():
+            raise ValueError("a reply cannot contain a NUL character")
         return self
 
 
@@ -249,7 +252,9 @@ class ReplyOut(Schema):
     response={201: ReplyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
               422: InvalidOut},
 )
-def reply_create(request: HttpRequest, key: str, state: str, payload: ReplyIn) -> Status:
+def reply_create(
+    request: HttpRequest, key: Text, state: Text, payload: ReplyIn
+) -> Status:
     """A government's reply, by its own envoy only; each reply is a log entry."""
     envoy: Envoy = request.auth  # type: ignore[attr-defined]
     if envoy.state.key != state:

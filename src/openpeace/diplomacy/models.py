@@ -242,3 +242,19 @@ class NegotiationSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place}, {self.opened_on}"
+
+
+class Notice(models.Model):
+    """A notice of release e-mailed to one envoy: recorded so that a retry never sends it again."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="notices")
+    envoy = models.ForeignKey(Envoy, on_delete=models.CASCADE, related_name="notices")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "envoy"], name="one_notice_per_envoy")
+        ]
+
+    def __str__(self) -> str:
+        return f"notice of {self.offer} to {self.envoy}"

@@ -19,6 +19,7 @@ from openpeace.core.terms import validate
 from openpeace.core.terms_document import TermsError, terms_from_document
 from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
 from openpeace.diplomacy.process import processes_open
+from openpeace.diplomacy.tasks import notify_envoys
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json, entry_append
 from openpeace.world.models import People, State
@@ -129,6 +130,7 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
     offer.release_entry = entry
     offer.save(update_fields=["released_at", "release_entry"])
     processes_open(offer)
+    notify_envoys.enqueue(offer.key)  # in this transaction: the queue is in the database
     return entry
 
 

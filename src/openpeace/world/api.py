@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from openpeace.api_types import Text
 from openpeace.pagination import Page
 from openpeace.world import models as m
 from openpeace.world import schemas as s
@@ -78,7 +79,7 @@ def source_list(request: HttpRequest) -> QuerySet[m.Source]:
 
 
 @router.get("/sources/{key}", response=detailed(s.SourceOut))
-def source_get(request: HttpRequest, key: str) -> m.Source:
+def source_get(request: HttpRequest, key: Text) -> m.Source:
     return found(m.Source.objects.all(), "source", key=key)
 
 
@@ -92,7 +93,7 @@ def language_list(
 
 
 @router.get("/languages/{tag}", response=detailed(s.LanguageOut))
-def language_get(request: HttpRequest, tag: str) -> m.Language:
+def language_get(request: HttpRequest, tag: Text) -> m.Language:
     return found(m.Language.objects.all(), "language", tag=tag)
 
 
@@ -103,13 +104,13 @@ def side_list(request: HttpRequest) -> QuerySet[m.Side]:
 
 
 @router.get("/sides/{key}", response=detailed(s.SideOut))
-def side_get(request: HttpRequest, key: str) -> m.Side:
+def side_get(request: HttpRequest, key: Text) -> m.Side:
     return found(m.Side.objects.all(), "side", key=key)
 
 
 class StateFilter(s.Schema):
-    side: str | None = None
-    at_war_with: str | None = None
+    side: Text | None = None
+    at_war_with: Text | None = None
 
 
 @router.get("/states", response=listed(s.StateOut))
@@ -124,7 +125,7 @@ def state_list(request: HttpRequest, filters: Query[StateFilter]) -> QuerySet[m.
 
 
 @router.get("/states/{key}", response=detailed(s.StateOut))
-def state_get(request: HttpRequest, key: str) -> m.State:
+def state_get(request: HttpRequest, key: Text) -> m.State:
     return found(_states(), "state", key=key)
 
 
@@ -135,14 +136,14 @@ def government_list(request: HttpRequest) -> QuerySet[m.Government]:
 
 
 @router.get("/governments/{state}", response=detailed(s.GovernmentOut))
-def government_get(request: HttpRequest, state: str) -> m.Government:
+def government_get(request: HttpRequest, state: Text) -> m.Government:
     return found(m.Government.objects.select_related("state"), "government", state__key=state)
 
 
 @router.get("/peoples", response=listed(s.PeopleOut))
 @paginate(Page)
 def people_list(
-    request: HttpRequest, state: str | None = None, language: str | None = None
+    request: HttpRequest, state: Text | None = None, language: Text | None = None
 ) -> QuerySet[m.People]:
     peoples = m.People.objects.select_related("state").prefetch_related("languages")
     if state:
@@ -153,15 +154,15 @@ def people_list(
 
 
 @router.get("/peoples/{key}", response=detailed(s.PeopleOut))
-def people_get(request: HttpRequest, key: str) -> m.People:
+def people_get(request: HttpRequest, key: Text) -> m.People:
     peoples = m.People.objects.select_related("state").prefetch_related("languages")
     return found(peoples, "people", key=key)
 
 
 class NationalityFilter(s.Schema):
     standing: Literal["metropolitan", "colonial"] | None = None
-    ruled_by: str | None = None
-    language: str | None = None
+    ruled_by: Text | None = None
+    language: Text | None = None
 
 
 @router.get("/nationalities", response=listed(s.NationalityOut))
@@ -180,14 +181,14 @@ def nationality_list(
 
 
 @router.get("/nationalities/{key}", response=detailed(s.NationalityOut))
-def nationality_get(request: HttpRequest, key: str) -> m.Nationality:
+def nationality_get(request: HttpRequest, key: Text) -> m.Nationality:
     return found(_nationalities(), "nationality", key=key)
 
 
 @router.get("/territories", response=listed(s.TerritoryOut))
 @paginate(Page)
 def territory_list(
-    request: HttpRequest, held_by: str | None = None, occupied: bool | None = None
+    request: HttpRequest, held_by: Text | None = None, occupied: bool | None = None
 ) -> QuerySet[m.Territory]:
     territories = _territories()
     if held_by:
@@ -198,13 +199,15 @@ def territory_list(
 
 
 @router.get("/territories/{key}", response=detailed(s.TerritoryOut))
-def territory_get(request: HttpRequest, key: str) -> m.Territory:
+def territory_get(request: HttpRequest, key: Text) -> m.Territory:
     return found(_territories(), "territory", key=key)
 
 
 @router.get("/belligerencies", response=listed(s.BelligerencyOut))
 @paginate(Page)
-def belligerency_list(request: HttpRequest, state: str | None = None) -> QuerySet[m.Belligerency]:
+def belligerency_list(
+    request: HttpRequest, state: Text | None = None
+) -> QuerySet[m.Belligerency]:
     belligerencies = _belligerencies()
     return belligerencies.filter(Q(state__key=state) | Q(opponent__key=state)) if state else (
         belligerencies
@@ -219,7 +222,7 @@ def belligerency_get(request: HttpRequest, belligerency_id: int) -> m.Belligeren
 @router.get("/occupations", response=listed(s.OccupationOut))
 @paginate(Page)
 def occupation_list(
-    request: HttpRequest, occupier: str | None = None, territory: str | None = None
+    request: HttpRequest, occupier: Text | None = None, territory: Text | None = None
 ) -> QuerySet[m.Occupation]:
     occupations = _occupations()
     if occupier:

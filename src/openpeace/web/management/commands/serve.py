@@ -4,7 +4,8 @@ It migrates the database, loads the default situation (the world of November 191
 the register is empty — running it again keeps every change — collects the static files, and
 runs gunicorn, a production WSGI server (never Django's development server), beside the
 background workers: the log's integrator, which turns every act's entry into a signed
-checkpoint within a fraction of a second, and the job that applies reply deadlines.
+checkpoint within a fraction of a second, the job that applies reply deadlines, and the
+worker of the task queue (notices to envoys).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             [
                 [sys.executable, "-m", "openpeace.cli", "integrate", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", "apply-deadlines", "--follow"],
+                [sys.executable, "-m", "openpeace.cli", "db_worker", "--interval", "1",
+                 "--no-startup-delay"],
             ],
             [
                 sys.executable, "-m", "gunicorn", "openpeace.wsgi",

@@ -13,8 +13,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from openpeace.core.situation import Situation
-from openpeace.diplomacy.models import Offer
-from openpeace.diplomacy.services import offer_release
+from openpeace.diplomacy.armistices import armistice_record, breach_report, session_record
+from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
+from openpeace.diplomacy.process import reply_record
+from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.services import log_integrate
 from openpeace.world.models import State
 from openpeace.world.services import situation_load
@@ -33,7 +35,11 @@ PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nation
          "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/", "/log/",
          "/log/entries/0", "/offers/", "/offers/peace-1917/",
          "/offers/peace-1917/proclamations/ottoman-people/ota/",
-         "/offers/peace-1917/notes/germany/de/", "/offers/peace-1917/replies/germany/"]
+         "/offers/peace-1917/notes/germany/de/", "/offers/peace-1917/replies/germany/",
+         "/offers/peace-1917/armistices/{armistice}/",
+         "/offers/peace-1917/armistices/{armistice}/?on=1918-01-01",
+         "/offers/peace-1917/armistices/{armistice}/?on=bogus",
+         "/offers/peace-1917/sessions/{session}/"]
 
 
 @pytest.fixture
@@ -47,13 +53,38 @@ def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
     offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
     write_texts(offer)
     offer_release(offer=offer)
+    record_acts(offer)
     log_integrate()
     return str(live_server.url)
 
 
+def record_acts(offer: Offer) -> None:
+    """An armistice (with a breach and a GeoJSON line) and a negotiation session."""
+    offer.refresh_from_db()
+    for key in ["germany", "ottoman-empire"]:
+        envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
+        reply_record(envoy=envoy, offer=offer, kind="accepts_armistice", text="Yes.")
+    armistice = armistice_record(
+        offer=offer, parties=list(State.objects.filter(
+            key__in=["russia", "germany", "ottoman-empire"])),
+        signed_on=dt.date(1917, 12, 15), effective_on=dt.date(1917, 12, 17), term_count=28,
+        term_unit="days", renewal=Armistice.Renewal.CONTINUED, notice_days=7,
+        demarcation="The front line of 17 December 1917.",
+        demarcation_geometry={"type": "LineString", "coordinates": [[21.0, 55.7], [30.7, 46.5]]},
+    )
+    breach_report(armistice=armistice, reported_by=State.objects.get(key="russia"),
+                  on=dt.date(1917, 12, 20), description="Troops moved to the western front.")
+    session_record(
+        offer=offer, place="Brest-Litovsk", opened_on=dt.date(1917, 12, 22),
+        delegations=[{"state": "russia", "members": ["A. A. Joffe"]}],
+        record="The Russian delegation set out six points.",
+    )
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_has_no_accessibility_violation(site: str, page: Any, path: str) -> None:
-    page.goto(site + path)
+    acts = {"armistice": Armistice.objects.get().pk, "session": NegotiationSession.objects.get().pk}
+    page.goto(site + path.format(**acts))
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("html").get_attribute("dir") == "ltr"
     results = Axe().run(page, options=WCAG_AA)

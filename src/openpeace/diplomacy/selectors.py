@@ -3,16 +3,21 @@ of an offer exists for anyone but officials, on pages, in the API, in feeds or f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from openpeace.diplomacy.models import (
     Armistice,
     BelligerentProcess,
+    Breach,
+    Denunciation,
     NegotiationSession,
     Note,
     Offer,
     Proclamation,
 )
+from openpeace.world.models import State
 
 
 def offer_list_public() -> QuerySet[Offer]:
@@ -30,9 +35,11 @@ def offer_get_public(key: str) -> Offer:
         Prefetch("processes", BelligerentProcess.objects.select_related("state")),
         Prefetch(
             "armistices",
-            Armistice.objects.select_related("entry").prefetch_related(
-                "parties", "denunciations__party"
-            ),
+            Armistice.objects.select_related("entry")
+            .prefetch_related(
+                Prefetch("parties", State.objects.order_by("name")), "denunciations__party"
+            )
+            .order_by("signed_on", "pk"),
         ),
         Prefetch("sessions", NegotiationSession.objects.select_related("entry")),
         Prefetch("notes", Note.objects.select_related("state", "language").order_by("state__name")),
@@ -60,3 +67,61 @@ def note_get_public(key: str, state: str, language: str) -> Note:
         offer__key=key, offer__released_at__isnull=False, state__key=state,
         language__tag=language,
     )
+
+
+# An armistice's or a session's page is addressed by its primary key under the offer's key:
+# stable (acts are never deleted nor renumbered) and scoped, so a number under another offer, or
+# under an offer not yet released, is a 404 like any unknown one.
+
+
+def armistice_get_public(key: str, number: int) -> Armistice:
+    """One armistice of a released offer, with its parties, denunciations and breaches.
+
+    Raises `Armistice.DoesNotExist` for an unknown number, another offer's armistice or a draft.
+    """
+    return (
+        Armistice.objects.select_related("offer__proposing_state", "offer__release_entry", "entry")
+        .prefetch_related(
+            Prefetch("parties", State.objects.order_by("name")),
+            Prefetch(
+                "denunciations",
+                Denunciation.objects.select_related("party", "entry").order_by("on", "pk"),
+            ),
+            Prefetch(
+                "breaches",
+                Breach.objects.select_related("reported_by", "entry").order_by("on", "pk"),
+            ),
+        )
+        .get(pk=number, offer__key=key, offer__released_at__isnull=False)
+    )
+
+
+def session_get_public(key: str, number: int) -> NegotiationSession:
+    """One negotiation session of a released offer; raises `NegotiationSession.DoesNotExist`."""
+    return NegotiationSession.objects.select_related(
+        "offer__proposing_state", "offer__release_entry", "entry"
+    ).get(pk=number, offer__key=key, offer__released_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """A session's delegation: its state (None if the key names no state) and its members."""
+
+    key: str
+    state: State | None
+    members: list[str]
+
+
+def session_delegations(session: NegotiationSession) -> list[Delegation]:
+    """The delegations as recorded, each state's key resolved to the state where it exists."""
+    recorded = [d for d in session.delegations if isinstance(d, dict)]
+    keys = [str(d.get("state", "")) for d in recorded]
+    states = State.objects.in_bulk(keys, field_name="key")
+    found = []
+    for key, delegation in zip(keys, recorded, strict=True):
+        members = delegation.get("members")
+        found.append(Delegation(
+            key=key, state=states.get(key),
+            members=[str(m) for m in members] if isinstance(members, list) else [],
+        ))
+    return found

@@ -13,4 +13,11 @@ urlpatterns = [
     ),
     path("offers/<slug:key>/notes/<slug:state>/<str:language>/", views.note, name="note"),
     path("offers/<slug:key>/replies/<slug:state>/", views.reply, name="reply"),
+    path("offers/<slug:key>/armistices/<int:number>/", views.armistice, name="armistice"),
+    path(
+        "offers/<slug:key>/armistices/<int:number>/demarcation.geojson",
+        views.armistice_demarcation,
+        name="armistice-demarcation",
+    ),
+    path("offers/<slug:key>/sessions/<int:number>/", views.session, name="session"),
 ]

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import datetime as dt
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
+from openpeace.core import armistice as calendar
 from openpeace.diplomacy import selectors
-from openpeace.diplomacy.armistices import armistice_today
+from openpeace.diplomacy.armistices import armistice_today, calendar_of
 from openpeace.diplomacy.forms import ReplyForm
-from openpeace.diplomacy.models import Note, Offer, Proclamation
+from openpeace.diplomacy.models import Armistice, NegotiationSession, Note, Offer, Proclamation
 from openpeace.diplomacy.process import CounterProposalUnreadable, ReplyRefused, reply_record
 from openpeace.world.models import State
+
+GEOJSON_SHOWN_LINES = 200
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
@@ -25,13 +33,8 @@ def offer_detail(request: HttpRequest, key: str) -> HttpResponse:
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
     replies = offer.replies.select_related("entry").order_by("replied_at")
-    armistices = [
-        {"armistice": a, "today": armistice_today(a)}
-        for a in offer.armistices.select_related("entry").prefetch_related(
-            "parties", "denunciations__party", "breaches__reported_by"
-        )
-    ]
-    sessions = offer.sessions.select_related("entry")
+    armistices = [{"armistice": a, "today": armistice_today(a)} for a in offer.armistices.all()]
+    sessions = offer.sessions.all()
     return render(
         request,
         "diplomacy/offer_detail.html",
@@ -87,3 +90,82 @@ def reply(request: HttpRequest, key: str, state: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(request, "diplomacy/reply.html",
                   {"offer": offer, "state": addressee, "form": form}, status=status)
+
+
+def _armistice_or_404(key: str, number: int) -> Armistice:
+    try:
+        return selectors.armistice_get_public(key, number)
+    except Armistice.DoesNotExist:
+        raise Http404(f"No armistice {number} of a released offer {key!r}") from None
+
+
+@require_safe
+def armistice(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    """One armistice and the calendar's answers, today or on the day asked for (`?on=`)."""
+    armistice = _armistice_or_404(key, number)
+    today = timezone.localdate()
+    day, error = today, None
+    if asked := request.GET.get("on", "").strip():
+        try:
+            day = dt.date.fromisoformat(asked)
+        except ValueError:
+            error = _("%(asked)s is not a date: give it as YYYY-MM-DD.") % {"asked": asked}
+    agreement = calendar_of(armistice)
+    try:
+        answers = armistice_today(armistice, day)
+    except calendar.ArmisticeError as beyond:
+        error, day = str(beyond), today
+        answers = armistice_today(armistice, day)
+    denunciations = []
+    for denunciation in armistice.denunciations.all():
+        try:
+            ends_on: dt.date | None = calendar.ends_on_denunciation(
+                agreement, calendar.Denunciation(denunciation.party.key, denunciation.on)
+            )
+        except calendar.ArmisticeError:
+            ends_on = None
+        denunciations.append({"denunciation": denunciation, "ends_on": ends_on})
+    geometry = armistice.demarcation_geometry
+    geojson = json.dumps(geometry, indent=2, ensure_ascii=False) if geometry is not None else ""
+    return render(
+        request,
+        "diplomacy/armistice.html",
+        {
+            "offer": armistice.offer, "armistice": armistice, "agreement": agreement,
+            "day": day, "is_today": day == today, "answers": answers, "error": error,
+            "denunciations": denunciations, "has_geometry": geometry is not None,
+            # A long line is for download only: shown whole, it would bury the page.
+            "geojson": geojson if geojson.count("\n") < GEOJSON_SHOWN_LINES else "",
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_safe
+def armistice_demarcation(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    """The demarcation line as a GeoJSON file, as it was recorded."""
+    armistice = _armistice_or_404(key, number)
+    if armistice.demarcation_geometry is None:
+        raise Http404("This armistice's demarcation line has no geometry")
+    response = JsonResponse(
+        armistice.demarcation_geometry, safe=False, content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{key}-armistice-{number}-demarcation.geojson"'
+    )
+    return response
+
+
+@require_safe
+def session(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    try:
+        found = selectors.session_get_public(key, number)
+    except NegotiationSession.DoesNotExist:
+        raise Http404(f"No negotiation session {number} of a released offer {key!r}") from None
+    return render(
+        request,
+        "diplomacy/session.html",
+        {"offer": found.offer, "session": found,
+         "delegations": selectors.session_delegations(found)},
+    )

@@ -21,6 +21,7 @@ test: $(VENV)/.dev
 	  echo "== tests on PostgreSQL =="; \
 	  $(PYTEST); \
 	else echo "(DATABASE_URL is not set: the PostgreSQL run is skipped; .ci/run sets it)"; fi
+	@[ -n "$$REDIS_URL" ] || echo "(REDIS_URL is not set: the RQ backend's tests on Redis are skipped; .ci/run sets it)"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -33,7 +33,7 @@ def test_every_active_envoy_is_notified_once(complete_offer: Offer) -> None:
     assert len(mail.outbox) == 1 and Notice.objects.count() == 1
 
 
-SCRIPT = """
+PREPARE = """
 import django, os
 os.environ["DJANGO_SETTINGS_MODULE"] = "openpeace.settings"
 django.setup()
@@ -53,8 +53,9 @@ offer = Offer.objects.create(key="peace-1917", title="Peace",
 offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
 write_texts(offer)
 envoy_issue(state=State.objects.get(key="germany"), label="A", email="a@germany.example")
-offer_release(offer=offer)
 """
+"""A process's own Django on the environment's database: an offer ready for release."""
+SCRIPT = PREPARE + "offer_release(offer=offer)\n"
 
 
 def test_a_real_worker_sends_the_notices_the_release_enqueued(

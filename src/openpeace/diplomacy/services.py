@@ -130,7 +130,7 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
     offer.release_entry = entry
     offer.save(update_fields=["released_at", "release_entry"])
     processes_open(offer)
-    notify_envoys.enqueue(offer.key)  # in this transaction: the queue is in the database
+    notify_envoys.enqueue(offer.key)  # commits with the release (on Redis: pushed on commit)
     return entry
 
 

@@ -1,10 +1,11 @@
 """Background work of the diplomacy app, through the Django Tasks API.
 
 `notify_envoys` is enqueued in the release's own transaction, so the notice exists if and only
-if the release does. It can be retried at will: each (offer, envoy) notice is recorded when
-sent and never sent again. A crash between sending one message and recording it can send that
-one message twice; its Message-ID is fixed by the offer and the envoy, so a mail client shows it
-once.
+if the release does (on Redis, it is pushed once the release commits; a crash in between loses
+it, and enqueuing it again is the remedy: see `openpeace.task_backends`). It can be retried at
+will: each (offer, envoy) notice is recorded when sent and never sent again. A crash between
+sending one message and recording it can send that one message twice; its Message-ID is fixed
+by the offer and the envoy, so a mail client shows it once.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
 - `DATABASE_URL` (e.g. `postgres://user:pass@host/db`), `SECRET_KEY`, `ALLOWED_HOSTS`
   (comma-separated), `OPENPEACE_DATA_DIR`, `DEBUG` (`1`/`0`, default off);
 - `OPENPEACE_LOG_ORIGIN`, `OPENPEACE_LOG_SIGNING_KEY` for the transparency log;
-- `OPENPEACE_TASKS_BACKEND` for background work; `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`,
-  `DEFAULT_FROM_EMAIL` for e-mail (default: files in `DATA_DIR/outbox`);
+- `OPENPEACE_TASKS_BACKEND` for background work (`rq` and `REDIS_URL` at scale);
+  `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` for e-mail (default: files
+  in `DATA_DIR/outbox`);
 - `OPENPEACE_HTTPS=1` behind TLS: secure cookies, HSTS and the HTTPS redirect, so that
   `openpeace check --deploy` passes.
 """
@@ -19,6 +20,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "openpeace.world",
     "openpeace.log",
     "openpeace.diplomacy",
+    "openpeace.treaties",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +157,8 @@ STORAGES = {
 }
 
 OPENPEACE_DEFAULT_SITUATION = PACKAGE_DIR / "situations" / "1917-11.yaml"
+# The secret treaties of the 1917 default, entered secret with it.
+OPENPEACE_DEFAULT_TREATIES = PACKAGE_DIR / "situations" / "1917-11-treaties.yaml"
 
 # The transparency log: its origin (default: the first allowed host, then "/log") and its
 # signing key as a signed-note PRIVATE+KEY+... string (default: generated into DATA_DIR).
@@ -166,12 +171,27 @@ OPENPEACE_LOG_INTERVAL = float(os.environ.get("OPENPEACE_LOG_INTERVAL", "0.2"))
 
 # Background work goes through the Django Tasks API. The default backend keeps the queue in the
 # database, so a task enqueued in an act's transaction commits with it (a transactional outbox);
-# `openpeace serve` runs the worker (`db_worker`). At scale, another backend by setting.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("OPENPEACE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
+# `openpeace serve` runs the worker (`db_worker`). At scale, `OPENPEACE_TASKS_BACKEND=rq` keeps
+# it in Redis (`REDIS_URL`), pushed when the act commits, drained by `openpeace rqworker`
+# (see openpeace/task_backends.py). Any other value is a backend's dotted path.
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "openpeace.task_backends.RQBackend",
+    # The package's own backend pushes at once, even from a transaction that then rolls back.
+    "django_tasks_rq.RQBackend": "openpeace.task_backends.RQBackend",
 }
+_tasks_backend = os.environ.get("OPENPEACE_TASKS_BACKEND", "").strip() or "database"
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+if TASKS["default"]["BACKEND"] == _TASKS_BACKENDS["rq"]:
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            f"OPENPEACE_TASKS_BACKEND={_tasks_backend} puts the task queue in Redis: "
+            "set REDIS_URL too (e.g. redis://127.0.0.1:6379/0)"
+        )
+    INSTALLED_APPS.append("django_rq")  # its management commands: rqworker, rqstats, ...
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # runs the Task a job names (`rqworker` uses it)
 
 # E-mail: written to files in the data directory unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("", include("openpeace.world.urls")),
     path("", include("openpeace.diplomacy.urls")),
+    path("", include("openpeace.treaties.urls")),
     path("api/", api.urls),
     path("log/", include("openpeace.log.urls")),
     path("admin/", admin.site.urls),

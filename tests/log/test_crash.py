@@ -47,7 +47,7 @@ def test_a_load_killed_midway_leaves_neither_register_nor_entry(
     # And the act still works afterwards, with its entry.
     run(environment, OPENPEACE, "load-situation", str(DEFAULT_1917), "--quiet")
     after = state(environment)
-    assert (after["situations"], after["situation_entries"], after["states"]) == (1, 1, 25)
+    assert (after["situations"], after["situation_entries"], after["states"]) == (1, 1, 26)
 
 
 def test_acts_killed_at_random_keep_act_and_entry_together(environment: dict[str, str]) -> None:

@@ -18,9 +18,12 @@ from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
 from openpeace.diplomacy.process import reply_record
 from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.services import log_integrate
+from openpeace.treaties.services import treaty_publish
+from openpeace.treaties.treaty_file import treaties_import
 from openpeace.world.models import State
 from openpeace.world.services import situation_load
 from tests.diplomacy.conftest import write_texts
+from tests.treaties.conftest import MINI_TREATIES
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +42,8 @@ PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nation
          "/offers/peace-1917/armistices/{armistice}/",
          "/offers/peace-1917/armistices/{armistice}/?on=1918-01-01",
          "/offers/peace-1917/armistices/{armistice}/?on=bogus",
-         "/offers/peace-1917/sessions/{session}/"]
+         "/offers/peace-1917/sessions/{session}/", "/treaties/", "/treaties/?party=atlantis",
+         "/treaties/straits-pact/", "/treaties/search/?q=Erzurum", "/treaties/search/?q=(x"]
 
 
 @pytest.fixture
@@ -54,6 +58,7 @@ def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
     write_texts(offer)
     offer_release(offer=offer)
     record_acts(offer)
+    treaty_publish(treaty=treaties_import(MINI_TREATIES)[0])
     log_integrate()
     return str(live_server.url)
 
@@ -130,4 +135,11 @@ def test_a_proclamation_in_ottoman_turkish_reads_right_to_left(site: str, page: 
     page.goto(site + "/offers/peace-1917/proclamations/ottoman-people/ota/")
     article = page.locator("article")
     assert article.get_attribute("lang") == "ota"
+    assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+
+def test_a_treaty_text_in_ottoman_turkish_reads_right_to_left(site: str, page: Any) -> None:
+    page.goto(site + "/treaties/straits-pact/")
+    article = page.locator("article#text-ota")
+    assert (article.get_attribute("lang"), article.get_attribute("dir")) == ("ota", "rtl")
     assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from openpeace.core.search_query import MARK_START, MARK_STOP
 
 register = template.Library()
 
@@ -29,4 +32,13 @@ def foreign(text: str, language: Any) -> str:
         return format_html("<bdi>{}</bdi>", text)
     return format_html(
         '<bdi lang="{}" dir="{}">{}</bdi>', language.tag, language.direction, text
+    )
+
+
+@register.filter
+def marked(snippet: str) -> str:
+    """A search snippet with its matched words in <mark>: the text is escaped first, then the
+    engine's private-use markers (`search_query.MARK_START`, `MARK_STOP`) become the tags."""
+    return mark_safe(  # escaped first; only our own tags are added
+        conditional_escape(snippet).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     )

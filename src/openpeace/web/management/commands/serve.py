@@ -5,7 +5,8 @@ the register is empty — running it again keeps every change — collects the s
 runs gunicorn, a production WSGI server (never Django's development server), beside the
 background workers: the log's integrator, which turns every act's entry into a signed
 checkpoint within a fraction of a second, the job that applies reply deadlines, and the
-worker of the task queue (notices to envoys).
+worker of the task queue (notices to envoys): `db_worker`, or `rqworker` when the queue is in
+Redis (`OPENPEACE_TASKS_BACKEND=rq`; at scale, run more `openpeace rqworker` on other machines).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from openpeace.task_backends import worker_command
 from openpeace.world.services import register_is_empty
 
 
@@ -49,6 +51,8 @@ class Command(BaseCommand):
         if register_is_empty():
             self.stdout.write(f"Loading the default situation from {options['situation']}")
             call_command("load_situation", str(options["situation"]))
+            if options["situation"] == settings.OPENPEACE_DEFAULT_SITUATION:
+                call_command("treaties", "import", str(settings.OPENPEACE_DEFAULT_TREATIES))
         else:
             self.stdout.write("The register already holds a situation; keeping it.")
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -61,8 +65,7 @@ class Command(BaseCommand):
             [
                 [sys.executable, "-m", "openpeace.cli", "integrate", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", "apply-deadlines", "--follow"],
-                [sys.executable, "-m", "openpeace.cli", "db_worker", "--interval", "1",
-                 "--no-startup-delay"],
+                [sys.executable, "-m", "openpeace.cli", *worker_command()],
             ],
             [
                 sys.executable, "-m", "gunicorn", "openpeace.wsgi",

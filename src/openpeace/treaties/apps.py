@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TreatiesConfig(AppConfig):
+    name = "openpeace.treaties"
+    verbose_name = "Treaties"

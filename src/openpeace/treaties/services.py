@@ -1,0 +1,238 @@
+"""Writes of the treaties app: publish, repudiate, revise a text, judge the clauses.
+
+Each public act is one transaction that writes its log entry: publication logs every text in
+full with its SHA-256 (the log, not the page, is the proof of what was published and when);
+repudiation logs the statement; a revision logs the new text beside the hash of the one it
+corrects. Entering a secret treaty is not a public act and writes nothing to the log: the log
+is public, and a secret treaty is invisible to everyone but officials until it is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openpeace.core.terms import SEPARATE_STATE, TerritorialClause, clause_findings
+from openpeace.core.terms_document import SEPARATE
+from openpeace.core.treaty_status import Status, transition
+from openpeace.diplomacy.terms import finding_document
+from openpeace.log.models import Entry
+from openpeace.log.services import entry_append
+from openpeace.treaties.models import Clause, SearchDocument, Treaty, TreatyText
+from openpeace.treaties.search import config_for
+from openpeace.world.models import Language, State
+from openpeace.world.selectors import terms_register
+
+
+def text_sha256(text: str) -> str:
+    """What the log commits to for a text: SHA-256 of its UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _locked(treaty: Treaty) -> Treaty:
+    return Treaty.objects.select_for_update().get(pk=treaty.pk)
+
+
+def _text_document(text: TreatyText) -> dict[str, Any]:
+    return {
+        "language": text.language.tag,
+        "revision": text.revision,
+        "title": text.title,
+        "text": text.text,
+        "source": text.source,
+        "sha256": text.sha256,
+    }
+
+
+def _treaty_document(treaty: Treaty) -> dict[str, Any]:
+    return {
+        "treaty": treaty.key,
+        "title": treaty.title,
+        "signed": treaty.signed_dates,
+        "place": treaty.place,
+        "parties": sorted(treaty.parties.values_list("key", flat=True)),
+    }
+
+
+@transaction.atomic
+def treaty_publish(*, treaty: Treaty, at: dt.datetime | None = None) -> Entry:
+    """Publish a secret treaty: its every text, in full, into the log, irreversibly."""
+    treaty = _locked(treaty)
+    transition(Status(treaty.status), Status.PUBLISHED)
+    published_at = at or timezone.now()
+    texts = list(treaty.texts.filter(current=True).select_related("language"))
+    entry = entry_append(
+        kind="treaty.published",
+        subject=f"treaty:{treaty.key}",
+        at=published_at,
+        content={
+            **_treaty_document(treaty),
+            "texts": [_text_document(t) for t in texts],
+            "clauses": [
+                {"id": c.code, "type": c.type, "description": c.description,
+                 "findings": [f["rule"] for f in c.findings]}
+                for c in treaty.clauses.all()
+            ],
+        },
+    )
+    TreatyText.objects.filter(pk__in=[t.pk for t in texts]).update(entry=entry)
+    treaty.status = Status.PUBLISHED
+    treaty.published_at = published_at
+    treaty.publication_entry = entry
+    treaty.save(update_fields=["status", "published_at", "publication_entry"])
+    return entry
+
+
+@transaction.atomic
+def treaty_repudiate(
+    *, treaty: Treaty, statement: str, on: dt.date, by: State, at: dt.datetime | None = None
+) -> Entry:
+    """Repudiate a published treaty with the statement that renounces it."""
+    treaty = _locked(treaty)
+    if not statement.strip():
+        raise ValueError("a repudiation must state what is renounced: the statement is empty")
+    transition(Status(treaty.status), Status.REPUDIATED)
+    if on < treaty.signed_on:
+        raise ValueError(f"a treaty signed on {treaty.signed_on} cannot be repudiated on {on}")
+    entry = entry_append(
+        kind="treaty.repudiated",
+        subject=f"treaty:{treaty.key}",
+        at=at,
+        content={
+            "treaty": treaty.key,
+            "repudiated_on": on.isoformat(),
+            "repudiated_by": by.key,
+            "statement": statement,
+        },
+    )
+    treaty.status = Status.REPUDIATED
+    treaty.repudiated_on, treaty.repudiated_by = on, by
+    treaty.repudiation_statement = statement
+    treaty.repudiation_entry = entry
+    treaty.save(update_fields=[
+        "status", "repudiated_on", "repudiated_by", "repudiation_statement", "repudiation_entry",
+    ])
+    return entry
+
+
+@transaction.atomic
+def treaty_text_revise(
+    *, treaty: Treaty, language: Language, title: str, text: str, source: str, reason: str
+) -> TreatyText:
+    """Correct a text. Before publication the secret draft is corrected in place; after it, a
+    new logged revision replaces it on pages and in search, and the old one stays visible."""
+    treaty = _locked(treaty)
+    if not text.strip() or not title.strip():
+        raise ValueError("a text and its title cannot be empty")
+    previous = TreatyText.objects.filter(treaty=treaty, language=language, current=True).first()
+    if treaty.status == Status.SECRET:
+        revised = previous or TreatyText(treaty=treaty, language=language)
+        revised.title, revised.text, revised.source = title, text, source
+        revised.sha256 = text_sha256(text)
+        revised.save()
+        _index_text(revised)
+        return revised
+    if not reason.strip():
+        raise ValueError("a published text is corrected only with the reason for the correction")
+    if previous is not None and previous.text == text and previous.title == title:
+        raise ValueError(f"revision {previous.revision} already has exactly this text")
+    if previous is not None:
+        previous.current = False
+        previous.save(update_fields=["current"])
+    revised = TreatyText(
+        treaty=treaty, language=language, title=title, text=text, source=source,
+        sha256=text_sha256(text), reason=reason,
+        revision=(previous.revision + 1) if previous else 1,
+    )
+    revised.entry = entry_append(
+        kind="treaty.text_revised",
+        subject=f"treaty:{treaty.key}",
+        content={
+            "treaty": treaty.key,
+            **_text_document(revised),
+            "reason": reason,
+            "replaces_sha256": previous.sha256 if previous else None,
+        },
+    )
+    revised.save()
+    _index_text(revised)
+    return revised
+
+
+def _search_document(text: TreatyText) -> SearchDocument:
+    return SearchDocument(
+        treaty_id=text.treaty_id, text=text, language=text.language.tag,
+        config=config_for(text.language.tag), title=text.title, body=text.text,
+    )
+
+
+def index_texts(texts: list[TreatyText]) -> None:
+    """Make new texts searchable: the database indexes the rows as they are written."""
+    SearchDocument.objects.bulk_create(_search_document(t) for t in texts)
+
+
+def _index_text(text: TreatyText) -> None:
+    """Search reads a text's current revision only: the row moves to the new one."""
+    SearchDocument.objects.filter(treaty_id=text.treaty_id, language=text.language.tag,
+                                  clause=None).delete()
+    _search_document(text).save()
+
+
+def index_clauses(clauses: list[Clause]) -> None:
+    """Make clause descriptions searchable (they are written in English)."""
+    SearchDocument.objects.bulk_create(
+        SearchDocument(treaty_id=c.treaty_id, clause=c, language="en", config=config_for("en"),
+                       title=f"{c.code}: {c.get_type_display()}", body=c.description)
+        for c in clauses
+    )
+
+
+def clause_judge(clause: Clause, register: Any) -> None:
+    """Run a territorial clause through the terms validator and keep its findings: a clause
+    handing a territory to a state without its nationality's free decision promises an
+    annexation, whatever the treaty calls it."""
+    if clause.territory_id is None:
+        clause.findings, clause.flagged = [], False
+        return
+    coded = TerritorialClause(
+        id=clause.code,
+        territory=clause.territory.key,
+        to=SEPARATE_STATE if clause.to == SEPARATE else clause.to,
+        kind="sphere_of_influence" if clause.type == Clause.Types.SPHERE_OF_INFLUENCE
+        else (clause.kind or "transfer"),  # type: ignore[arg-type]
+        text=clause.description,
+    )
+    findings = clause_findings(coded, register)
+    clause.findings = [finding_document(f) for f in findings]
+    clause.flagged = any(f.rule.id.startswith("annexation.") for f in findings)
+
+
+@transaction.atomic
+def treaty_clauses_refresh(treaty: Treaty) -> None:
+    """After officials code a secret treaty's clauses: judge them and index them again."""
+    register = terms_register()
+    clauses = list(treaty.clauses.select_related("territory"))
+    for clause in clauses:
+        clause_judge(clause, register)
+    Clause.objects.bulk_update(clauses, ["findings", "flagged"])
+    SearchDocument.objects.filter(treaty=treaty, clause__isnull=False).delete()
+    index_clauses(clauses)
+
+
+@transaction.atomic
+def clauses_rejudge() -> int:
+    """Judge every coded clause again against today's register (after a nationality decides);
+    returns how many clauses changed their findings."""
+    register = terms_register()
+    changed = []
+    for clause in Clause.objects.filter(territory__isnull=False).select_related("territory"):
+        before = clause.findings
+        clause_judge(clause, register)
+        if clause.findings != before:
+            changed.append(clause)
+    Clause.objects.bulk_update(changed, ["findings", "flagged"])
+    return len(changed)

@@ -1,0 +1,64 @@
+"""Public pages of the treaties: thin views over `selectors` and `search` (public treaties only)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from openpeace.core.search_query import QueryError
+from openpeace.treaties import export, selectors
+from openpeace.treaties.forms import SearchForm, TreatyFilterForm
+from openpeace.treaties.models import Treaty
+from openpeace.treaties.search import treaty_search
+
+
+@require_safe
+def treaty_list(request: HttpRequest) -> HttpResponse:
+    form = TreatyFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "treaties/treaty_list.html", {"form": form}, status=400)
+    treaties = selectors.treaty_list_public(form.filters())
+    return render(request, "treaties/treaty_list.html", {"form": form, "treaties": treaties})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    hits, error, status = [], "", 200
+    if not form.is_valid():
+        status = 400
+    elif form.cleaned_data["q"]:
+        try:
+            hits = treaty_search(form.cleaned_data["q"], form.filters(), limit=50)
+        except QueryError as refused:
+            error, status = str(refused), 400
+    return render(request, "treaties/search.html",
+                  {"form": form, "hits": hits, "error": error}, status=status)
+
+
+@require_safe
+def treaty_detail(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        treaty = selectors.treaty_get_public(key)
+    except Treaty.DoesNotExist:
+        raise Http404(f"No published treaty with key {key!r}") from None
+    texts = list(treaty.texts.all())
+    return render(request, "treaties/treaty_detail.html", {
+        "treaty": treaty,
+        "texts": [t for t in texts if t.current],
+        "earlier": [t for t in texts if not t.current],
+        "clauses": treaty.clauses.all(),
+    })
+
+
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(export.export_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="treaties.csv"'
+    return response
+
+
+@require_safe
+def export_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(export.export_json(), json_dumps_params={"ensure_ascii": False})

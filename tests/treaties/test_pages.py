@@ -1,0 +1,109 @@
+"""The treaties' pages, exports and CLI: public treaties only, bad input a message, never a 500."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from openpeace.log.services import log_integrate
+from openpeace.treaties.export import CSV_COLUMNS, EXPORT_FORMAT
+from openpeace.treaties.models import Treaty
+
+
+def test_the_register_lists_public_treaties_with_their_flags(published: Treaty,
+                                                             client: Client) -> None:
+    page = client.get("/treaties/").content.decode()
+    assert "Straits Pact" in page and "Finnish Note" not in page
+    assert "promised" in page
+
+
+@pytest.mark.parametrize("query,message", [
+    ("?signed_from=1915-02-30", "Enter a valid date"),
+    ("?party=atlantis", "Select a valid choice"),
+    ("?party=germany", "Select a valid choice"),  # a party of a secret treaty only
+    ("?clause_type=conquest", "Select a valid choice"),
+])
+def test_bad_filters_get_a_message_on_the_form(published: Treaty, client: Client, query: str,
+                                               message: str) -> None:
+    answer = client.get(f"/treaties/{query}")
+    assert answer.status_code == 400 and message in answer.content.decode()
+
+
+def test_the_treaty_page(published: Treaty, client: Client) -> None:
+    log_integrate()
+    page = client.get("/treaties/straits-pact/").content.decode()
+    assert '<article id="text-ru" lang="ru" dir="ltr"' in page
+    assert "annexation.no_decision" in page and "a promise of annexation" in page
+    assert "every nationality without any exception" in page
+    assert 'href="/log/entries/1"' in page and 'href="/log/entries/1.tlog-proof"' in page
+
+
+def test_a_secret_treaty_has_no_page(published: Treaty, client: Client) -> None:
+    assert client.get("/treaties/finnish-note/").status_code == 404
+
+
+def test_search_page(published: Treaty, client: Client) -> None:
+    page = client.get("/treaties/search/", {"q": "Erzurum"}).content.decode()
+    assert "<mark>Erzurum</mark>" in page and "2 results" in page
+    refused = client.get("/treaties/search/", {"q": "(Erzurum"})
+    assert refused.status_code == 400
+    assert "the parenthesis opened at character 1 is never closed" in refused.content.decode()
+    assert "0 results" in client.get("/treaties/search/", {"q": "Anleihe"}).content.decode()
+
+
+def test_snippets_are_escaped_before_they_are_marked(published: Treaty, client: Client) -> None:
+    published.clauses.filter(code="art-3").update(description="<script>x</script> secret")
+    from openpeace.treaties.services import treaty_clauses_refresh
+
+    treaty_clauses_refresh(published)
+    page = client.get("/treaties/search/", {"q": "script"}).content.decode()
+    assert "<script>x" not in page and "&lt;<mark>script</mark>&gt;" in page
+
+
+def test_the_csv_export_follows_pa_x_then_our_columns(published: Treaty, client: Client) -> None:
+    answer = client.get("/treaties/export.csv")
+    assert answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    assert list(rows[0]) == CSV_COLUMNS and CSV_COLUMNS[:3] == ["AgtId", "Agt", "Dat"]
+    [row] = rows
+    assert (row["AgtId"], row["Dat"], row["status"]) == ("straits-pact", "1915-04-10",
+                                                         "published")
+    assert row["flagged_clauses"] == "2" and "erzurum>russia" in row["flagged_territories"]
+    assert row["annexation_findings"].startswith("art-1: clause art-1 gives erzurum to russia")
+
+
+def test_the_json_export(published: Treaty, client: Client, tmp_path: Path) -> None:
+    document = client.get("/treaties/export.json").json()
+    assert document["format"] == EXPORT_FORMAT
+    [treaty] = document["treaties"]
+    assert treaty["key"] == "straits-pact" and treaty["clauses"][0]["flagged"]
+    out = tmp_path / "export.json"
+    call_command("treaties", "export", "--format", "json", "-o", str(out))
+    assert json.loads(out.read_text(encoding="utf-8")) == document
+
+
+def test_the_cli_publishes_and_repudiates_with_clear_errors(published: Treaty,
+                                                            tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no treaty with key 'nope'"):
+        call_command("treaties", "publish", "nope")
+    with pytest.raises(CommandError, match="already published"):
+        call_command("treaties", "publish", "straits-pact")
+    statement = tmp_path / "statement.txt"
+    statement.write_text("Annulled in full.", encoding="utf-8")
+    with pytest.raises(CommandError, match="must be published before"):
+        call_command("treaties", "repudiate", "finnish-note", "--statement-file", str(statement),
+                     "--on", "1917-11-23")
+    with pytest.raises(CommandError, match="is not a date"):
+        call_command("treaties", "repudiate", "straits-pact", "--statement-file",
+                     str(statement), "--on", "23/11/1917")
+    out = StringIO()
+    call_command("treaties", "repudiate", "straits-pact", "--statement-file", str(statement),
+                 "--on", "1917-11-23", stdout=out)
+    assert Treaty.objects.get(key="straits-pact").status == "repudiated"

@@ -1,0 +1,155 @@
+"""Publish, repudiate, revise: each act one transaction with its log entry, every wrong step a
+clear error that changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+
+from openpeace.core.treaty_status import TransitionRefused
+from openpeace.log.models import Entry
+from openpeace.treaties import services
+from openpeace.treaties.models import Treaty, TreatyText
+from openpeace.treaties.search import treaty_search
+from openpeace.world.models import Language, State
+
+
+def _entries(kind: str) -> list[dict[str, object]]:
+    return [json.loads(bytes(e.body)) for e in Entry.objects.filter(kind=kind).order_by("pk")]
+
+
+def test_entering_a_secret_treaty_writes_nothing_public(secret: dict[str, Treaty]) -> None:
+    assert not Entry.objects.filter(kind__startswith="treaty.").exists()
+    assert not any("straits" in bytes(e.body).decode() for e in Entry.objects.all())
+
+
+def test_publication_logs_every_text_in_full_with_its_hash(secret: dict[str, Treaty]) -> None:
+    entry = services.treaty_publish(treaty=secret["straits-pact"])
+    treaty = Treaty.objects.get(key="straits-pact")
+    assert (treaty.status, treaty.publication_entry) == ("published", entry)
+    [logged] = _entries("treaty.published")
+    content = logged["content"]
+    assert content["treaty"] == "straits-pact" and content["parties"] == ["france", "russia"]
+    texts = {t["language"]: t for t in content["texts"]}
+    assert set(texts) == {"fr", "ru", "ota"}
+    for text in TreatyText.objects.filter(treaty=treaty):
+        assert texts[text.language.tag]["text"] == text.text
+        assert texts[text.language.tag]["sha256"] == hashlib.sha256(
+            text.text.encode()).hexdigest() == text.sha256
+        assert text.entry == entry
+    assert {c["id"]: c["findings"] for c in content["clauses"]}["art-1"] == [
+        "annexation.no_decision"]
+
+
+def test_publication_is_atomic_with_its_entry(secret: dict[str, Treaty],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure after the entry is written leaves neither the entry nor the publication."""
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(Treaty, "save", fail)
+    with pytest.raises(RuntimeError):
+        services.treaty_publish(treaty=secret["straits-pact"])
+    monkeypatch.undo()
+    assert Treaty.objects.get(key="straits-pact").status == "secret"
+    assert not Entry.objects.filter(kind="treaty.published").exists()
+    assert not TreatyText.objects.filter(entry__isnull=False).exists()
+
+
+def test_publishing_twice_is_refused_naming_the_status(published: Treaty) -> None:
+    with pytest.raises(TransitionRefused, match="the treaty is published and cannot become"):
+        services.treaty_publish(treaty=published)
+    assert len(_entries("treaty.published")) == 1
+
+
+def test_a_secret_treaty_cannot_be_repudiated_before_it_is_published(
+    secret: dict[str, Treaty],
+) -> None:
+    with pytest.raises(TransitionRefused, match="must be published before it is repudiated"):
+        services.treaty_repudiate(treaty=secret["finnish-note"], statement="Annulled.",
+                                  on=dt.date(1917, 11, 23), by=State.objects.get(key="russia"))
+    assert Treaty.objects.get(key="finnish-note").status == "secret"
+    assert not Entry.objects.filter(kind="treaty.repudiated").exists()
+
+
+@pytest.mark.parametrize("statement,on,message", [
+    ("  ", dt.date(1917, 11, 23), "the statement is empty"),
+    ("Annulled.", dt.date(1914, 1, 1), "cannot be repudiated on 1914-01-01"),
+])
+def test_a_bad_repudiation_changes_nothing(published: Treaty, statement: str, on: dt.date,
+                                           message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        services.treaty_repudiate(treaty=published, statement=statement, on=on,
+                                  by=State.objects.get(key="russia"))
+    assert Treaty.objects.get(pk=published.pk).status == "published"
+    assert not Entry.objects.filter(kind="treaty.repudiated").exists()
+
+
+def test_repudiation_logs_the_statement_and_is_final(published: Treaty) -> None:
+    russia = State.objects.get(key="russia")
+    services.treaty_repudiate(treaty=published, statement="We annul it.",
+                              on=dt.date(1917, 11, 23), by=russia)
+    treaty = Treaty.objects.get(pk=published.pk)
+    assert (treaty.status, treaty.repudiated_by, treaty.repudiation_statement) == (
+        "repudiated", russia, "We annul it.")
+    [logged] = _entries("treaty.repudiated")
+    assert logged["content"] == {"treaty": "straits-pact", "repudiated_on": "1917-11-23",
+                                 "repudiated_by": "russia", "statement": "We annul it."}
+    with pytest.raises(TransitionRefused, match="repudiation is final"):
+        services.treaty_publish(treaty=treaty)
+    with pytest.raises(TransitionRefused, match="already repudiated"):
+        services.treaty_repudiate(treaty=treaty, statement="Again.", on=dt.date(1917, 12, 1),
+                                  by=russia)
+
+
+def test_a_published_text_is_corrected_by_a_logged_revision_that_keeps_the_old(
+    published: Treaty,
+) -> None:
+    fr = Language.objects.get(tag="fr")
+    old = TreatyText.objects.get(treaty=published, language=fr)
+    with pytest.raises(ValueError, match="only with the reason"):
+        services.treaty_text_revise(treaty=published, language=fr, title=old.title,
+                                    text="Texte corrigé: Trébizonde.", source=old.source,
+                                    reason="")
+    revised = services.treaty_text_revise(
+        treaty=published, language=fr, title=old.title, text="Texte corrigé: Trébizonde.",
+        source=old.source, reason="A misprint in the archive copy.")
+    assert revised.revision == 2 and revised.current
+    old.refresh_from_db()
+    assert not old.current and old.text.startswith("La Russie recevra")
+    [logged] = _entries("treaty.text_revised")
+    assert logged["content"]["replaces_sha256"] == old.sha256
+    assert logged["content"]["sha256"] == revised.sha256 != old.sha256
+    # Search reads the current revision only.
+    assert [h.language for h in treaty_search("Trébizonde")] == ["fr"]
+    assert [h.language for h in treaty_search("recevra")] == []
+    with pytest.raises(ValueError, match="already has exactly this text"):
+        services.treaty_text_revise(treaty=published, language=fr, title=old.title,
+                                    text="Texte corrigé: Trébizonde.", source=old.source,
+                                    reason="again")
+
+
+def test_a_secret_draft_is_corrected_in_place_without_a_trace(
+    secret: dict[str, Treaty],
+) -> None:
+    de = Language.objects.get(tag="de")
+    services.treaty_text_revise(treaty=secret["finnish-note"], language=de, title="Note",
+                                text="Eine Anleihe.", source="archive", reason="")
+    text = TreatyText.objects.get(treaty=secret["finnish-note"], language=de)
+    assert (text.revision, text.text, text.entry) == (1, "Eine Anleihe.", None)
+    assert not Entry.objects.filter(kind__startswith="treaty.").exists()
+
+
+def test_clauses_are_judged_by_the_terms_validator(secret: dict[str, Treaty]) -> None:
+    clauses = {c.code: c for c in secret["straits-pact"].clauses.all()}
+    assert clauses["art-1"].flagged
+    [finding] = clauses["art-1"].findings
+    assert (finding["rule"], finding["nationality"], finding["territory"]) == (
+        "annexation.no_decision", "armenians", "erzurum")
+    assert "every nationality without any exception" in finding["quotes"][0]
+    assert [n.key for n in clauses["art-1"].nationalities.all()] == ["armenians"]
+    assert not clauses["art-3"].flagged and clauses["art-3"].findings == []
+    assert services.clauses_rejudge() == 0

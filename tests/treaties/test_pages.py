@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from openpeace.core.documents import schema_problems
 from openpeace.log.services import log_integrate
 from openpeace.treaties.export import CSV_COLUMNS, EXPORT_FORMAT
 from openpeace.treaties.models import Treaty
@@ -81,6 +82,8 @@ def test_the_csv_export_follows_pa_x_then_our_columns(published: Treaty, client:
 
 def test_the_json_export(published: Treaty, client: Client, tmp_path: Path) -> None:
     document = client.get("/treaties/export.json").json()
+    assert list(schema_problems(document, "openpeace.treaties",
+                                "treaties-export.schema.json")) == []
     assert document["format"] == EXPORT_FORMAT
     [treaty] = document["treaties"]
     assert treaty["key"] == "straits-pact" and treaty["clauses"][0]["flagged"]
@@ -107,3 +110,12 @@ def test_the_cli_publishes_and_repudiates_with_clear_errors(published: Treaty,
     call_command("treaties", "repudiate", "straits-pact", "--statement-file", str(statement),
                  "--on", "1917-11-23", stdout=out)
     assert Treaty.objects.get(key="straits-pact").status == "repudiated"
+
+
+def test_the_export_schema_can_fail(published: Treaty, client: Client) -> None:
+    document = client.get("/treaties/export.json").json()
+    document["treaties"][0]["status"] = "secret"
+    del document["treaties"][0]["clauses"][0]["findings"][0]["quotes"]
+    problems = {p.path for p in schema_problems(document, "openpeace.treaties",
+                                                "treaties-export.schema.json")}
+    assert problems == {"treaties[0].status", "treaties[0].clauses[0].findings[0]"}

@@ -60,12 +60,16 @@ def test_search_page(published: Treaty, client: Client) -> None:
 
 
 def test_snippets_are_escaped_before_they_are_marked(published: Treaty, client: Client) -> None:
-    published.clauses.filter(code="art-3").update(description="<script>x</script> secret")
+    published.clauses.filter(code="art-3").update(
+        description="<b onmouseover=alert(1)>Geheimhaltung</b> of the pact")
     from openpeace.treaties.services import treaty_clauses_refresh
 
     treaty_clauses_refresh(published)
-    page = client.get("/treaties/search/", {"q": "script"}).content.decode()
-    assert "<script>x" not in page and "&lt;<mark>script</mark>&gt;" in page
+    page = client.get("/treaties/search/", {"q": "Geheimhaltung"}).content.decode()
+    # PostgreSQL's headline drops parts of what its parser takes for tags; FTS5 keeps them all.
+    # Either way, nothing of the text reaches the page unescaped.
+    assert "<b onmouseover" not in page and "alert(1)>" not in page
+    assert "alert(1)&gt;<mark>Geheimhaltung</mark>" in page
 
 
 def test_the_csv_export_follows_pa_x_then_our_columns(published: Treaty, client: Client) -> None:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "openpeace.world",
     "openpeace.log",
     "openpeace.diplomacy",
+    "openpeace.selfdetermination",
     "openpeace.treaties",
 ]
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -24,6 +22,7 @@ from openpeace.diplomacy.models import (
     Proclamation,
     Reply,
 )
+from openpeace.web.admin import RecordedThroughServices
 
 
 class NoteInline(admin.StackedInline):
@@ -93,58 +92,9 @@ class EnvoyAdmin(admin.ModelAdmin):
             services.envoy_revoke(envoy=envoy)
 
 
-class _TriedOnly(Exception):
-    """Rolls back an act that was only tried, to validate a form."""
-
-
-class RecordedThroughServices(admin.ModelAdmin):
-    """An act recorded once, through its service (which writes its log entry), never edited."""
-
-    exclude = ["entry"]
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Nothing is saved here: `save_related` records the act with everything the form has."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        form.instance = self.record(form.cleaned_data)
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
-                 **kwargs: Any) -> Any:
-        """A form whose validation tries the act in a savepoint that is always rolled back,
-        so a refusal (an impossible calendar, a state that never accepted) is a form error."""
-        form_class = super().get_form(request, obj, change, **kwargs)
-        record = self.record
-
-        class TriedForm(form_class):  # type: ignore[misc, valid-type]
-            def clean(self) -> dict[str, Any]:
-                data: dict[str, Any] = super().clean()
-                if self.errors:
-                    return data
-                try:
-                    with transaction.atomic():
-                        record(data)
-                        raise _TriedOnly
-                except _TriedOnly:
-                    pass
-                except ArmisticeRefused as refused:
-                    raise ValidationError(str(refused)) from None
-                return data
-
-        return TriedForm
-
-    def record(self, data: dict[str, Any]) -> Any:
-        """Record the act through its service; each subclass names its own."""
-        raise TypeError(f"{type(self).__name__} names no service")
-
-
 @admin.register(Armistice)
 class ArmisticeAdmin(RecordedThroughServices):
+    refusals = (ArmisticeRefused,)
     list_display = ["offer", "signed_on", "effective_on", "term_count", "term_unit", "renewal"]
     filter_horizontal = ["parties"]
 
@@ -161,6 +111,7 @@ class ArmisticeAdmin(RecordedThroughServices):
 
 @admin.register(NegotiationSession)
 class NegotiationSessionAdmin(RecordedThroughServices):
+    refusals = (ArmisticeRefused,)
     list_display = ["offer", "place", "opened_on", "closed_on"]
 
     def record(self, data: dict[str, Any]) -> NegotiationSession:

@@ -22,8 +22,8 @@ from openpeace.diplomacy.process import processes_open
 from openpeace.diplomacy.tasks import notify_envoys
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json, entry_append
+from openpeace.selfdetermination.selectors import terms_register
 from openpeace.world.models import People, State
-from openpeace.world.selectors import terms_register
 
 
 class ReleaseRefused(Exception):

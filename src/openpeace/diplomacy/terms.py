@@ -6,7 +6,7 @@ from typing import Any
 
 from openpeace.core.terms import Finding, Report, validate
 from openpeace.core.terms_document import terms_from_document
-from openpeace.world.selectors import terms_register
+from openpeace.selfdetermination.selectors import terms_register
 
 
 def terms_check(document: Any, origin: str = "terms") -> Report:

@@ -22,10 +22,10 @@ from openpeace.core.treaty_status import Status, transition
 from openpeace.diplomacy.terms import finding_document
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
+from openpeace.selfdetermination.selectors import terms_register
 from openpeace.treaties.models import Clause, SearchDocument, Treaty, TreatyText
 from openpeace.treaties.search import config_for
 from openpeace.world.models import Language, State
-from openpeace.world.selectors import terms_register
 
 
 def text_sha256(text: str) -> str:

@@ -18,10 +18,10 @@ from django.db import transaction
 from openpeace.core.documents import DocumentError, Problem, schema_problems
 from openpeace.core.situation_file import parse_text
 from openpeace.core.terms_document import SEPARATE
+from openpeace.selfdetermination.selectors import terms_register
 from openpeace.treaties.models import Clause, Treaty, TreatyText
 from openpeace.treaties.services import clause_judge, index_clauses, index_texts, text_sha256
 from openpeace.world.models import Language, Nationality, State, Territory
-from openpeace.world.selectors import terms_register
 
 
 class TreatyFileError(DocumentError):

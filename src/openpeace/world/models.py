@@ -178,11 +178,16 @@ class Belligerency(Sourced):
 
 
 class Occupation(Sourced):
-    """A territory held by a foreign army since a date; a vote there is not free."""
+    """A territory held by a foreign army since a date; a vote there is not free.
+
+    `ended_on` is the day the army was gone: set when the evacuation plan completes (or by a
+    recorded act); from that day a nationality living there can decide freely again.
+    """
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="occupations")
     occupier = models.ForeignKey(State, on_delete=models.CASCADE, related_name="occupations")
     since = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["since", "pk"]

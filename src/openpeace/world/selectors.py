@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from openpeace.core import situation as core
-from openpeace.core import terms
 from openpeace.world import models as m
 
 
@@ -161,26 +160,3 @@ def state_enemies(key: str) -> set[int]:
             Q(state__key=key) | Q(opponent__key=key)
         )
     }
-
-
-def terms_register() -> terms.Register:
-    """The register as the terms validator sees it: who lives where, who holds and occupies it.
-
-    Decisions of nationalities (plebiscites, recognised declarations) join it with the
-    self-determination app; until then no clause can follow one, so every transfer is flagged.
-    """
-    lives_in: dict[str, list[str]] = {}
-    for nationality, territory in m.Nationality.territories.through.objects.values_list(
-        "nationality__key", "territory__key"
-    ):
-        lives_in.setdefault(nationality, []).append(territory)
-    return terms.Register(
-        territories=dict(m.Territory.objects.values_list("key", "held_by__key")),
-        nationalities=lives_in,
-        occupations=[
-            terms.OccupationPeriod(territory, occupier, since)
-            for territory, occupier, since in m.Occupation.objects.values_list(
-                "territory__key", "occupier__key", "since"
-            )
-        ],
-    )

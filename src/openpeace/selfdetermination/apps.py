@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelfDeterminationConfig(AppConfig):
+    name = "openpeace.selfdetermination"
+    verbose_name = "Self-determination"

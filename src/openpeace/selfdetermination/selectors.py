@@ -1,0 +1,79 @@
+"""Reads of the self-determination app: the register as the terms validator sees it, and the
+coverage report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from openpeace.core import coverage as cov
+from openpeace.core import terms
+from openpeace.selfdetermination.models import Decision
+from openpeace.world import models as m
+
+
+def _lives_in() -> dict[str, list[str]]:
+    lives_in: dict[str, list[str]] = {}
+    for nationality, territory in m.Nationality.territories.through.objects.values_list(
+        "nationality__key", "territory__key"
+    ):
+        lives_in.setdefault(nationality, []).append(territory)
+    return lives_in
+
+
+def terms_register() -> terms.Register:
+    """The register as the terms validator sees it: who lives where, who holds and occupies it
+    (until the evacuation ends the occupation), and every nationality's recorded decisions.
+
+    The core decides which decisions are free from the occupations: a decision taken under one
+    counts as absent, exactly as `Decision.under_occupation` records it.
+    """
+    return terms.Register(
+        territories=dict(m.Territory.objects.values_list("key", "held_by__key")),
+        nationalities=_lives_in(),
+        occupations=[
+            terms.OccupationPeriod(territory, occupier, since, ended_on)
+            for territory, occupier, since, ended_on in m.Occupation.objects.values_list(
+                "territory__key", "occupier__key", "since", "ended_on"
+            )
+        ],
+        decisions=[
+            terms.Decision(
+                nationality, joins or terms.SEPARATE_STATE, via, taken_on, source
+            )
+            for nationality, joins, via, taken_on, source in Decision.objects.values_list(
+                "nationality__key", "joins__key", "via", "taken_on", "source"
+            )
+        ],
+    )
+
+
+def decisions_public() -> QuerySet[Decision]:
+    return Decision.objects.select_related(
+        "nationality", "joins", "recognised_by", "under_occupation__territory",
+        "under_occupation__occupier", "entry",
+    )
+
+
+def coverage_report() -> cov.Coverage:
+    """The coverage of the whole register, in three queries whatever its size."""
+    rulers: defaultdict[int, list[str]] = defaultdict(list)
+    for nationality_id, state in m.Nationality.ruled_by.through.objects.values_list(
+        "nationality_id", "state__key"
+    ).order_by("state__key"):
+        rulers[nationality_id].append(state)
+    nationalities = [
+        cov.Nationality(key, name, standing, tuple(rulers[pk]))  # type: ignore[arg-type]
+        for pk, key, name, standing in m.Nationality.objects.values_list(
+            "pk", "key", "name", "standing"
+        )
+    ]
+    decisions = [
+        cov.DecisionFact(nationality, joins or Decision.Choice.SEPARATE_STATE, via, taken_on,
+                         occupation is None)
+        for nationality, joins, via, taken_on, occupation in Decision.objects.values_list(
+            "nationality__key", "joins__key", "via", "taken_on", "under_occupation_id"
+        )
+    ]
+    return cov.coverage(nationalities, decisions)

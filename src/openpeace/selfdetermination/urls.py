@@ -1,0 +1,10 @@
+from django.urls import path
+
+from openpeace.selfdetermination import views
+
+app_name = "selfdetermination"
+urlpatterns = [
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage.csv", views.coverage_csv_download, name="coverage-csv"),
+    path("decisions/", views.decision_list, name="decision-list"),
+]

@@ -1,0 +1,62 @@
+"""What every app's back office shares: acts recorded once through their service, never edited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+
+class _TriedOnly(Exception):
+    """Rolls back an act that was only tried, to validate a form."""
+
+
+class RecordedThroughServices(admin.ModelAdmin):
+    """An act recorded once, through its service (which writes its log entry), never edited."""
+
+    exclude = ["entry"]
+    refusals: tuple[type[Exception], ...] = ()
+    """The service's refusals, shown as form errors (each names what is wrong)."""
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Nothing is saved here: `save_related` records the act with everything the form has."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        form.instance = self.record(form.cleaned_data)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        """A form whose validation tries the act in a savepoint that is always rolled back,
+        so a refusal (an impossible calendar, a decision without its source) is a form error."""
+        form_class = super().get_form(request, obj, change, **kwargs)
+        record, refusals = self.record, self.refusals
+
+        class TriedForm(form_class):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                if self.errors:
+                    return data
+                try:
+                    with transaction.atomic():
+                        record(data)
+                        raise _TriedOnly
+                except _TriedOnly:
+                    pass
+                except refusals as refused:
+                    raise ValidationError(str(refused)) from None
+                return data
+
+        return TriedForm
+
+    def record(self, data: dict[str, Any]) -> Any:
+        """Record the act through its service; each subclass names its own."""
+        raise TypeError(f"{type(self).__name__} names no service")

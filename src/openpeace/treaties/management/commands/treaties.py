@@ -3,6 +3,7 @@ command line, for the operator and for officials working outside the admin."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -24,7 +25,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):

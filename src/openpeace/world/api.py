@@ -5,11 +5,13 @@ from typing import Any, Literal, TypeVar
 
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from openpeace.api_types import Text
+from openpeace.api_types import IsoDate, Text
 from openpeace.pagination import Page
 from openpeace.world import models as m
 from openpeace.world import schemas as s
@@ -235,3 +237,95 @@ def occupation_list(
 @router.get("/occupations/{occupation_id}", response=detailed(s.OccupationOut))
 def occupation_get(request: HttpRequest, occupation_id: int) -> m.Occupation:
     return found(_occupations(), "occupation", id=occupation_id)
+
+
+# ------------------------------------------------------------------ evacuation
+
+
+def _log(entry: Any) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    if entry.index is None:
+        return {"index": None, "entry": None, "proof": None}
+    return {"index": entry.index, "entry": reverse("log:entry", args=[entry.index]),
+            "proof": reverse("log:entry-proof", args=[entry.index])}
+
+
+def _stage(item: selectors.StageOnDay) -> dict[str, Any]:
+    stage, status = item.stage, item.status
+    done = status.state in ("completed", "completed_late")
+    return {
+        "number": stage.number, "territory": stage.territory.key, "area": stage.area,
+        "units": stage.units, "deadline": stage.deadline, "state": status.state,
+        "days": status.days, "overdue": status.overdue,
+        "completed_on": stage.completed_on if done else None,
+        "completion_note": stage.completion_note if done else "",
+        "completion_source": stage.completion_source if done else "",
+        "completion_source_url": stage.completion_source_url if done else "",
+        "log": _log(stage.completion_entry) if done else None,
+    }
+
+
+def _evacuation(shown: selectors.OccupationOnDay) -> dict[str, Any]:
+    """The answer for one occupation on a day (`s.EvacuationOut`)."""
+    occupation, plan, status = shown.occupation, shown.plan, shown.status
+    end = shown.end if shown.state == "ended" else None
+    return {
+        "occupation": occupation.pk, "territory": occupation.territory.key,
+        "occupier": occupation.occupier.key, "since": occupation.since, "on": shown.day,
+        "state": shown.state,
+        "end": None if end is None else {
+            "on": end.on, "by": end.by, "act": end.act, "source": end.source,
+            "source_url": end.source_url, "log": _log(end.entry),
+        },
+        "plan": None if plan is None or status is None else {
+            "title": plan.title, "act": plan.act, "adopted_on": plan.adopted_on,
+            "provisions": plan.provisions, "note": plan.note, "sources": plan.sources,
+            "state": status.state, "stages_completed": status.completed,
+            "stages_overdue": status.overdue,
+            "stages": [_stage(item) for item in shown.stages],
+            "reports": [
+                {"on": r.on, "stage": r.stage.number if r.stage else None, "text": r.text,
+                 "source": r.source, "source_url": r.source_url, "log": _log(r.entry)}
+                for r in shown.reports
+            ],
+            "log": _log(plan.entry),
+        },
+    }
+
+
+class EvacuationDay(s.Schema):
+    on: IsoDate | None = Field(None, description="the day to answer for (default today)")
+
+
+class EvacuationFilter(EvacuationDay):
+    occupier: Text | None = Field(None, description="the occupying state's key")
+    territory: Text | None = Field(None, description="the territory's key")
+    plan: bool | None = Field(None, description="only occupations with (or without) a plan")
+    overdue: bool | None = Field(None, description="only those with (or without) a stage "
+                                                   "overdue on the day")
+
+
+@router.get("/evacuations", response=listed(s.EvacuationOut))
+@paginate(Page)
+def evacuation_list(request: HttpRequest, filters: Query[EvacuationFilter]) -> list[Any]:
+    """Every occupation as it stood on a day, with its evacuation plan's progress: overdue
+    stages flagged (`?on=YYYY-MM-DD` asks what was overdue on that day)."""
+    return [
+        _evacuation(shown) for shown in selectors.occupations_on(
+            filters.on or timezone.localdate(), occupier=filters.occupier,
+            territory=filters.territory, with_plan=filters.plan, overdue=filters.overdue,
+        )
+    ]
+
+
+@router.get("/occupations/{occupation_id}/evacuation", response=detailed(s.EvacuationOut))
+def evacuation_get(
+    request: HttpRequest, occupation_id: int, params: Query[EvacuationDay]
+) -> dict[str, Any]:
+    """One occupation and its evacuation plan as they stood on a day."""
+    try:
+        shown = selectors.occupation_on(params.on or timezone.localdate(), id=occupation_id)
+    except m.Occupation.DoesNotExist:
+        raise HttpError(404, f"no occupation with id {occupation_id!r}") from None
+    return _evacuation(shown)

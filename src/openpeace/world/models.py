@@ -199,6 +199,125 @@ class Occupation(Sourced):
         return f"{self.territory} occupied by {self.occupier} since {self.since}"
 
 
+# ------------------------------------------------------------------ evacuation
+# "...undertaking to evacuate that country as well as the Turkish lands occupied by us". Every
+# row below is a public act, written once through `world.evacuation` with its log entry.
+
+
+class EvacuationPlan(models.Model):
+    """The plan to evacuate one occupation (one plan per occupation), adopted by an act.
+
+    Its stages say which units leave which part of the territory by when; its progress reports
+    say what happened. Completing the last stage completes the plan and ends the occupation.
+    """
+
+    occupation = models.OneToOneField(
+        Occupation, on_delete=models.PROTECT, related_name="evacuation_plan"
+    )
+    title = models.CharField(max_length=300)
+    act = models.CharField(max_length=500, help_text="the act that adopts the plan")
+    adopted_on = models.DateField()
+    provisions = models.TextField(
+        blank=True, help_text="what else the act provides beside the stages (guarantees, bodies)"
+    )
+    note = models.TextField(
+        blank=True, help_text="openpeace's note: what is not in the act (chosen deadlines...)"
+    )
+    sources = models.JSONField(default=list, help_text="[{title, url}], at least one")
+    entry = models.OneToOneField(
+        "transparency.Entry", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["adopted_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvacuationStage(models.Model):
+    """One stage: the units that leave (a part of) the occupied territory by a deadline."""
+
+    plan = models.ForeignKey(EvacuationPlan, on_delete=models.PROTECT, related_name="stages")
+    number = models.PositiveSmallIntegerField(help_text="1, 2, ... in the plan's order")
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    area = models.CharField(
+        max_length=300, blank=True, help_text="the part of the territory, in words"
+    )
+    units = models.TextField(help_text="the units that leave")
+    deadline = models.DateField(help_text="the last day to complete the stage")
+    completed_on = models.DateField(null=True, blank=True)
+    completion_note = models.TextField(blank=True)
+    completion_source = models.CharField(max_length=500, blank=True)
+    completion_source_url = models.URLField(max_length=500, blank=True)
+    completion_entry = models.OneToOneField(
+        "transparency.Entry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="evacuation_stage_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"stage {self.number} of {self.plan}"
+
+
+class EvacuationReport(models.Model):
+    """A progress report on a plan (or on one of its stages), dated within the plan."""
+
+    plan = models.ForeignKey(EvacuationPlan, on_delete=models.PROTECT, related_name="reports")
+    stage = models.ForeignKey(
+        EvacuationStage, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    on = models.DateField()
+    text = models.TextField()
+    source = models.CharField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    entry = models.OneToOneField(
+        "transparency.Entry", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"report of {self.on} on {self.plan}"
+
+
+class OccupationEnd(models.Model):
+    """How and when an occupation ended: its plan completed, or a recorded act.
+
+    `on` is the day the army was gone; the occupation's `ended_on` is set to it in the same act.
+    """
+
+    class By(models.TextChoices):
+        EVACUATION = "evacuation", "its evacuation plan was completed"
+        ACT = "act", "a recorded act"
+
+    occupation = models.OneToOneField(Occupation, on_delete=models.PROTECT, related_name="end")
+    on = models.DateField()
+    by = models.CharField(max_length=10, choices=By.choices)
+    act = models.TextField(help_text="what ended it")
+    source = models.CharField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    entry = models.OneToOneField(
+        "transparency.Entry", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(by__in=["evacuation", "act"]), name="occupation_end_by_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.territory} free of {self.occupation.occupier} from {self.on}"
+
+
 class SituationRecord(models.Model):
     """Which situation the register was loaded from, and when (there is one per register)."""
 

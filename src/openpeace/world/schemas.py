@@ -4,8 +4,9 @@
 import datetime as dt
 from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
+from openpeace.core import evacuation
 from openpeace.world import models as m
 
 
@@ -153,6 +154,9 @@ class OccupationOut(SourcedOut):
     territory: str
     occupier: str
     since: dt.date
+    ended_on: dt.date | None = Field(
+        description="the day the army was gone (its evacuation completed, or a recorded act)"
+    )
 
     @staticmethod
     def resolve_territory(obj: m.Occupation) -> str:
@@ -173,6 +177,87 @@ class SituationOut(Schema):
     @staticmethod
     def resolve_proposing_state(obj: m.SituationRecord) -> str:
         return obj.proposing_state.key
+
+
+class LogRefOut(Schema):
+    """Where an act is in the transparency log: its entry and its proof of inclusion (null until
+    the entry is integrated, which takes a moment)."""
+
+    index: int | None
+    entry: str | None = Field(description="the entry's page, /log/entries/<index>")
+    proof: str | None = Field(description="its proof, /log/entries/<index>.tlog-proof")
+
+
+class SourceRefOut(Schema):
+    title: str
+    url: str | None = None
+
+
+class StageOut(Schema):
+    number: int
+    territory: str
+    area: str
+    units: str
+    deadline: dt.date = Field(description="the last day to complete it")
+    state: Literal[evacuation.STAGE_STATES] = Field(  # type: ignore[valid-type]
+        description="on the day asked for: not_adopted, pending, overdue, completed, "
+        "completed_late, or overtaken (the occupation ended before it was completed)"
+    )
+    days: int = Field(description="days left (pending), past the deadline (overdue), or late "
+                                  "(completed_late); else 0")
+    overdue: bool
+    completed_on: dt.date | None
+    completion_note: str
+    completion_source: str
+    completion_source_url: str
+    log: LogRefOut | None = Field(description="the completion's log entry")
+
+
+class ReportOut(Schema):
+    on: dt.date
+    stage: int | None = Field(description="the stage reported on, or null for the whole plan")
+    text: str
+    source: str
+    source_url: str
+    log: LogRefOut
+
+
+class PlanOut(Schema):
+    title: str
+    act: str = Field(description="the act that adopted it")
+    adopted_on: dt.date
+    provisions: str
+    note: str = Field(description="openpeace's note: what is not in the act")
+    sources: list[SourceRefOut]
+    state: Literal[evacuation.PLAN_STATES]  # type: ignore[valid-type]
+    stages_completed: int
+    stages_overdue: int
+    stages: list[StageOut]
+    reports: list[ReportOut] = Field(description="dated up to the day asked for, oldest first")
+    log: LogRefOut = Field(description="the adoption's log entry")
+
+
+class OccupationEndOut(Schema):
+    on: dt.date = Field(description="the day the army was gone")
+    by: Literal["evacuation", "act"]
+    act: str
+    source: str
+    source_url: str
+    log: LogRefOut
+
+
+class EvacuationOut(Schema):
+    """An occupation and its evacuation as they stood on a day: what was done after it is left
+    out (a later completion, report or end)."""
+
+    occupation: int = Field(description="the occupation's id")
+    territory: str
+    occupier: str
+    since: dt.date
+    on: dt.date = Field(description="the day this answer is for")
+    state: Literal["not_begun", "in_force", "ended"]
+    end: OccupationEndOut | None
+    plan: PlanOut | None
 
 
 class ErrorOut(Schema):

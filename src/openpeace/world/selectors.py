@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from openpeace.core import evacuation
 from openpeace.core import situation as core
 from openpeace.world import models as m
 
@@ -160,3 +163,111 @@ def state_enemies(key: str) -> set[int]:
             Q(state__key=key) | Q(opponent__key=key)
         )
     }
+
+
+# ------------------------------------------------------------------ evacuation
+
+
+def evacuation_calendar(plan: m.EvacuationPlan) -> evacuation.Plan:
+    """A plan as the core's calendar sees it (its stages in order, its occupation's end)."""
+    stages = sorted(plan.stages.all(), key=lambda s: s.number)
+    return evacuation.Plan(
+        plan.adopted_on,
+        tuple(evacuation.Stage(s.deadline, s.completed_on) for s in stages),
+        plan.occupation.ended_on,
+    )
+
+
+OccupationState = Literal["not_begun", "in_force", "ended"]
+
+
+@dataclass(frozen=True)
+class StageOnDay:
+    stage: m.EvacuationStage
+    status: evacuation.StageStatus
+
+
+@dataclass(frozen=True)
+class OccupationOnDay:
+    """An occupation as it stood on `day`: in force or not, its plan and each stage's state.
+
+    What happened after `day` (a later report, completion or end) is not shown as done: the
+    stages' states are the calendar's for that day. Reports are those dated up to `day`.
+    """
+
+    occupation: m.Occupation
+    day: dt.date
+    state: OccupationState
+    plan: m.EvacuationPlan | None
+    status: evacuation.PlanStatus | None
+    stages: tuple[StageOnDay, ...]
+    reports: tuple[m.EvacuationReport, ...]
+    end: m.OccupationEnd | None
+
+    @property
+    def overdue(self) -> int:
+        return self.status.overdue if self.status else 0
+
+    @property
+    def completed(self) -> int:
+        return self.status.completed if self.status else 0
+
+
+def occupation_state(occupation: m.Occupation, day: dt.date) -> OccupationState:
+    if day < occupation.since:
+        return "not_begun"
+    if occupation.ended_on is not None and occupation.ended_on <= day:
+        return "ended"
+    return "in_force"
+
+
+def _evacuations() -> QuerySet[m.Occupation]:
+    return m.Occupation.objects.select_related(
+        "territory__held_by", "occupier", "evacuation_plan__entry", "end__entry"
+    ).prefetch_related(
+        Prefetch("evacuation_plan__stages",
+                 m.EvacuationStage.objects.select_related("territory", "completion_entry")),
+        Prefetch("evacuation_plan__reports",
+                 m.EvacuationReport.objects.select_related("stage", "entry")),
+    )
+
+
+def _on_day(occupation: m.Occupation, day: dt.date) -> OccupationOnDay:
+    plan = getattr(occupation, "evacuation_plan", None)
+    end = getattr(occupation, "end", None)
+    status, stages, reports = None, (), ()
+    if plan is not None:
+        calendar = evacuation_calendar(plan)
+        status = evacuation.plan_status(calendar, day)
+        ordered = sorted(plan.stages.all(), key=lambda s: s.number)
+        stages = tuple(StageOnDay(s, st) for s, st in zip(ordered, status.stages, strict=True))
+        reports = tuple(r for r in plan.reports.all() if r.on <= day)
+    return OccupationOnDay(
+        occupation=occupation, day=day, state=occupation_state(occupation, day), plan=plan,
+        status=status, stages=stages, reports=reports, end=end,
+    )
+
+
+def occupations_on(
+    day: dt.date, *, occupier: str | None = None, territory: str | None = None,
+    with_plan: bool | None = None, overdue: bool | None = None,
+) -> list[OccupationOnDay]:
+    """Every occupation (in the register's order) as it stood on `day`, with its plan's state;
+    `overdue=True` keeps those with a stage overdue that day."""
+    occupations = _evacuations()
+    if occupier:
+        occupations = occupations.filter(occupier__key=occupier)
+    if territory:
+        occupations = occupations.filter(territory__key=territory)
+    if with_plan is not None:
+        occupations = occupations.filter(evacuation_plan__isnull=not with_plan)
+    shown = [_on_day(o, day) for o in occupations]
+    if overdue is not None:
+        shown = [o for o in shown if (o.overdue > 0) == overdue]
+    return shown
+
+
+def occupation_on(day: dt.date, **lookup: object) -> OccupationOnDay:
+    """One occupation (by `id`, or by `territory__key` and `occupier__key`) as it stood on
+    `day`; raises `Occupation.DoesNotExist`."""
+    return _on_day(_evacuations().get(**lookup), day)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("states/<slug:key>/", views.state_detail, name="state-detail"),
     path("nationalities/", views.nationality_list, name="nationality-list"),
     path("occupations/", views.occupation_list, name="occupation-list"),
+    path("occupations/<slug:territory>/<slug:occupier>/", views.occupation_detail,
+         name="occupation-detail"),
 ]

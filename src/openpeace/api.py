@@ -15,7 +15,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open diplomacy in public: the world register, the offer of peace and its replies, "
-        "the treaties, the nationalities' decisions, and the transparency log. "
+        "the treaties, the nationalities' decisions and demands, and the transparency log. "
         "Every read is public; writes need a role's token."
     ),
     urls_namespace="api",

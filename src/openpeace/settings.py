@@ -160,6 +160,8 @@ STORAGES = {
 OPENPEACE_DEFAULT_SITUATION = PACKAGE_DIR / "situations" / "1917-11.yaml"
 # The secret treaties of the 1917 default, entered secret with it.
 OPENPEACE_DEFAULT_TREATIES = PACKAGE_DIR / "situations" / "1917-11-treaties.yaml"
+# The demands of the Ukrainians and the Finns in 1917, played by `openpeace demo replay-1917`.
+OPENPEACE_DEFAULT_DEMANDS = PACKAGE_DIR / "situations" / "1917-11-demands.yaml"
 
 # The transparency log: its origin (default: the first allowed host, then "/log") and its
 # signing key as a signed-note PRIVATE+KEY+... string (default: generated into DATA_DIR).

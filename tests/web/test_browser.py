@@ -18,9 +18,19 @@ from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
 from openpeace.diplomacy.process import reply_record
 from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.services import log_integrate
+from openpeace.selfdetermination.services import (
+    commission_issue,
+    decision_record,
+    demand_acknowledge,
+    demand_begin,
+    demand_file,
+    demand_refuse,
+    demand_satisfy,
+)
 from openpeace.treaties.services import treaty_publish
 from openpeace.treaties.treaty_file import treaties_import
-from openpeace.world.models import State
+from openpeace.world.evacuation import StageDraft, plan_adopt, report_record, stage_complete
+from openpeace.world.models import Nationality, Occupation, State
 from openpeace.world.services import situation_load
 from tests.diplomacy.conftest import write_texts
 from tests.treaties.conftest import MINI_TREATIES
@@ -43,7 +53,11 @@ PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nation
          "/offers/peace-1917/armistices/{armistice}/?on=1918-01-01",
          "/offers/peace-1917/armistices/{armistice}/?on=bogus",
          "/offers/peace-1917/sessions/{session}/", "/treaties/", "/treaties/?party=atlantis",
-         "/treaties/straits-pact/", "/treaties/search/?q=Erzurum", "/treaties/search/?q=(x"]
+         "/treaties/straits-pact/", "/treaties/search/?q=Erzurum", "/treaties/search/?q=(x",
+         "/occupations/?on=1918-03-20", "/occupations/erzurum/russia/",
+         "/occupations/erzurum/russia/?on=1918-03-20", "/occupations/erzurum/russia/?on=bogus",
+         "/demands/", "/demands/?status=bogus", "/nationalities/finns/demands/",
+         "/nationalities/armenians/demands/", "/nationalities/finns/demands/file/"]
 
 
 @pytest.fixture
@@ -59,6 +73,8 @@ def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
     offer_release(offer=offer)
     record_acts(offer)
     treaty_publish(treaty=treaties_import(MINI_TREATIES)[0])
+    record_evacuation()
+    record_demands()
     log_integrate()
     return str(live_server.url)
 
@@ -84,6 +100,42 @@ def record_acts(offer: Offer) -> None:
         delegations=[{"state": "russia", "members": ["A. A. Joffe"]}],
         record="The Russian delegation set out six points.",
     )
+
+
+def record_evacuation() -> None:
+    """An evacuation plan for the occupation of Erzurum: a report, one of its two stages done."""
+    noon = dt.datetime(1918, 3, 1, 12, tzinfo=dt.UTC)
+    plan = plan_adopt(
+        occupation=Occupation.objects.get(territory__key="erzurum"),
+        title="Evacuation of Erzurum", act="Decree on Turkish Armenia",
+        adopted_on=dt.date(1918, 1, 11), sources=[{"title": "The decree"}], at=noon,
+        stages=[StageDraft("erzurum", "the Erzincan front", dt.date(1918, 2, 11), "Erzincan"),
+                StageDraft("erzurum", "the garrison", dt.date(1918, 3, 11), "Erzurum")],
+    )
+    report_record(plan=plan, on=dt.date(1918, 1, 13), text="Published in Pravda.", at=noon)
+    stage_complete(stage=plan.stages.get(number=1), on=dt.date(1918, 2, 20), note="Gone.",
+                   at=noon)
+
+
+def record_demands() -> None:
+    """The Finns' demands: one satisfied by their recognised declaration, one refused."""
+    finns = Nationality.objects.get(key="finns")
+    commission = commission_issue(nationality=finns, label="Senate of Finland").commission
+    recognition, language = (
+        demand_file(commission=commission, nationality=finns, kind=kind, text="The demand.",
+                    acts_asked="The act.", sources=[{"title": "A source", "url": "https://x.org"}])
+        for kind in ["recognition_of_declaration", "language_rights"]
+    )
+    for demand in (recognition, language):
+        demand_acknowledge(demand=demand, note="Received.")
+        demand_begin(demand=demand)
+    declared = decision_record(
+        nationality=finns, joins=None, via="declaration", taken_on=dt.date(1917, 12, 6),
+        recognised_on=dt.date(1917, 12, 31), recognised_by=State.objects.get(key="russia"),
+        source="The Parliament of Finland",
+    )
+    demand_satisfy(demand=recognition, decision=declared, note="Recognised.")
+    demand_refuse(demand=language, reasons="Not in this form.")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -143,3 +195,24 @@ def test_a_treaty_text_in_ottoman_turkish_reads_right_to_left(site: str, page: A
     article = page.locator("article#text-ota")
     assert (article.get_attribute("lang"), article.get_attribute("dir")) == ("ota", "rtl")
     assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+
+def test_a_commission_files_a_demand_without_javascript(site: str, browser: Any) -> None:
+    from openpeace.selfdetermination.models import Demand
+
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"),
+                             label="Diet of Finland").token
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/nationalities/finns/demands/")
+    page.get_by_role("link", name="File a demand").click()
+    page.get_by_label("Commission's token").fill(token)
+    page.get_by_label("Kind of demand").select_option("release_of_prisoners")
+    page.get_by_label("The demand", exact=True).fill("Release the Finnish prisoners.")
+    page.get_by_label("The acts it asks for").fill("An amnesty.")
+    page.get_by_role("button", name="File the demand").click()
+    demand = Demand.objects.get(kind="release_of_prisoners")
+    assert page.url.endswith(f"/nationalities/finns/demands/#demand-{demand.pk}")
+    assert page.locator(f"#demand-{demand.pk} h2").inner_text().startswith(
+        f"Demand {demand.pk}: release of prisoners (filed)")
+    context.close()

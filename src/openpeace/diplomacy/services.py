@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,6 +22,7 @@ from openpeace.diplomacy.tasks import notify_envoys
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json, entry_append
 from openpeace.selfdetermination.selectors import terms_register
+from openpeace.tokens import token_hash, token_new
 from openpeace.world.models import People, State
 
 
@@ -134,11 +134,6 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
     return entry
 
 
-def _token_hash(token: str) -> str:
-    # The token is 256 random bits: a fast hash cannot be brute-forced, and lookups stay O(1).
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
 @dataclass(frozen=True)
 class IssuedEnvoy:
     envoy: Envoy
@@ -150,9 +145,9 @@ class IssuedEnvoy:
 def envoy_issue(
     *, state: State, label: str, email: str = "", issued_by: object = None
 ) -> IssuedEnvoy:
-    token = "op_" + secrets.token_urlsafe(32)
+    token = token_new()
     envoy = Envoy.objects.create(
-        state=state, label=label, email=email, token_hash=_token_hash(token), issued_by=issued_by
+        state=state, label=label, email=email, token_hash=token_hash(token), issued_by=issued_by
     )
     return IssuedEnvoy(envoy, token)
 
@@ -167,6 +162,6 @@ def envoy_authenticate(token: str) -> Envoy | None:
     """The envoy holding `token`, unless it is unknown or revoked."""
     return (
         Envoy.objects.select_related("state")
-        .filter(token_hash=_token_hash(token), revoked_at__isnull=True)
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .first()
     )

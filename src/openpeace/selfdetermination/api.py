@@ -1,19 +1,24 @@
-"""The self-determination API: the nationalities' decisions and the coverage report."""
+"""The self-determination API: the nationalities' decisions, the coverage report, and the
+demands, which a nationality's commission files with its token."""
 
 import datetime as dt
 from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from openpeace.api_types import Text
 from openpeace.core import coverage as cov
 from openpeace.pagination import Page
-from openpeace.selfdetermination import selectors
-from openpeace.selfdetermination.models import Decision
-from openpeace.world.api import listed
+from openpeace.selfdetermination import selectors, services
+from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
+from openpeace.world.api import detailed, found, listed
+from openpeace.world.schemas import ErrorOut, InvalidOut
 
 router = Router(tags=["self-determination"])
 
@@ -146,3 +151,155 @@ def _row(row: cov.Row) -> dict[str, object]:
         "decision": None if d is None else {
             "choice": d.choice, "via": d.via, "taken_on": d.taken_on, "free": d.free},
     }
+
+
+# Demands -------------------------------------------------------------------------------------
+
+DemandKind = Literal["autonomy", "language_rights", "land", "release_of_prisoners", "secession",
+                     "recognition_of_declaration", "other"]
+DemandStatus = Literal["filed", "acknowledged", "in_progress", "satisfied", "refused"]
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+
+
+class StepOut(Schema):
+    status: DemandStatus
+    at: dt.datetime
+    note: str
+    sources: list[SourceOut]
+    log_index: int | None
+
+    @staticmethod
+    def resolve_log_index(obj: DemandStep) -> int | None:
+        return obj.entry.index
+
+
+class SatisfyingDecisionOut(Schema):
+    choice: str = Field(description="a state's key, or separate_state")
+    via: Literal["plebiscite", "declaration"]
+    taken_on: dt.date
+    log_index: int | None
+
+
+class SatisfiedByOut(Schema):
+    decision: SatisfyingDecisionOut | None = Field(
+        description="the nationality's decision that satisfied it")
+    log_index: int | None = Field(
+        description="the log entry of the act that satisfied it (the decision's, if a decision)")
+
+
+class DemandOut(Schema):
+    id: int
+    nationality: str
+    commission: str = Field(description="the body that filed it")
+    kind: DemandKind
+    text: str
+    acts_asked: str
+    status: DemandStatus
+    filed_at: dt.datetime
+    sources: list[SourceOut]
+    refusal_reasons: str | None = Field(description="published with a refusal")
+    satisfied_by: SatisfiedByOut | None
+    steps: list[StepOut] = Field(description="every step, the filing first, each a log entry")
+
+    @staticmethod
+    def resolve_nationality(obj: Demand) -> str:
+        return obj.nationality.key
+
+    @staticmethod
+    def resolve_commission(obj: Demand) -> str:
+        return obj.commission.label
+
+    @staticmethod
+    def resolve_refusal_reasons(obj: Demand) -> str | None:
+        return obj.refusal_reasons or None
+
+    @staticmethod
+    def resolve_satisfied_by(obj: Demand) -> dict[str, object] | None:
+        decision, entry = obj.satisfied_by_decision, obj.satisfied_by_entry
+        if decision is not None:
+            return {"log_index": decision.entry.index, "decision": {
+                "choice": decision.destination, "via": decision.via,
+                "taken_on": decision.taken_on, "log_index": decision.entry.index}}
+        if entry is not None:
+            return {"log_index": entry.index, "decision": None}
+        return None
+
+    @staticmethod
+    def resolve_steps(obj: Demand) -> list[DemandStep]:
+        return list(obj.steps.all())
+
+
+class DemandFiltersIn(Schema):
+    nationality: Text | None = Field(None, description="a nationality's key")
+    status: DemandStatus | None = None
+    kind: DemandKind | None = None
+
+
+@router.get("/demands", response=listed(DemandOut))
+@paginate(Page)
+def demand_list(request: HttpRequest, filters: Query[DemandFiltersIn]) -> QuerySet[Demand]:
+    """Every demand of every nationality, oldest first, with each of its steps."""
+    demands = selectors.demands_public()
+    if filters.nationality:
+        demands = demands.filter(nationality__key=filters.nationality)
+    if filters.status:
+        demands = demands.filter(status=filters.status)
+    if filters.kind:
+        demands = demands.filter(kind=filters.kind)
+    return demands
+
+
+@router.get("/demands/{demand_id}", response=detailed(DemandOut))
+def demand_get(request: HttpRequest, demand_id: int) -> Demand:
+    return found(selectors.demands_public(), "demand", id=demand_id)
+
+
+class CommissionToken(HttpBearer):
+    """`Authorization: Bearer <token>`: the commission of one nationality, or 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Commission | None:
+        return services.commission_authenticate(token)
+
+
+class DemandIn(Schema):
+    kind: DemandKind
+    text: str = Field(min_length=1, max_length=50_000, description="the demand, as filed")
+    acts_asked: str = Field(min_length=1, max_length=50_000,
+                            description="the acts it asks for")
+
+    @field_validator("text", "acts_asked")
+    @classmethod
+    def said_something(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("it is blank: say what is demanded")
+        if "\x00" in value:
+            raise ValueError("it cannot contain a NUL character")
+        return value
+
+
+@router.post(
+    "/nationalities/{key}/demands",
+    auth=CommissionToken(),
+    response={201: DemandOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+)
+def demand_create(request: HttpRequest, key: Text, payload: DemandIn) -> Status:
+    """A commission files a demand for its own nationality only; the filing is a log entry."""
+    commission: Commission = request.auth  # type: ignore[attr-defined]
+    if commission.nationality.key != key:
+        raise HttpError(
+            403, f"this commission files demands for {commission.nationality.key}, not for {key!r}"
+        )
+    try:
+        demand = services.demand_file(
+            commission=commission, nationality=commission.nationality, kind=payload.kind,
+            text=payload.text, acts_asked=payload.acts_asked,
+        )
+    except services.DemandRefused as refused:
+        problems = [{"location": "body.payload", "message": str(refused)}]
+        return Status(422, {"detail": f"invalid request: body.payload: {refused}",
+                            "problems": problems})
+    return Status(201, selectors.demands_public().get(pk=demand.pk))

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from openpeace.core import coverage as cov
 from openpeace.core import terms
-from openpeace.selfdetermination.models import Decision
+from openpeace.core.demand import OPEN
+from openpeace.selfdetermination.models import Decision, Demand
 from openpeace.world import models as m
 
 
@@ -56,8 +57,28 @@ def decisions_public() -> QuerySet[Decision]:
     )
 
 
+def demands_public() -> QuerySet[Demand]:
+    """Every demand (all are public from their filing), with what its pages and answers show."""
+    return Demand.objects.select_related(
+        "nationality", "commission", "satisfied_by_decision__entry",
+        "satisfied_by_decision__joins", "satisfied_by_entry",
+    ).prefetch_related("steps__entry")
+
+
+def demands_pending() -> dict[str, list[str]]:
+    """Every open demand, as the coverage report lists it (`demand 3: secession
+    (acknowledged)`), under its nationality's key, oldest first: one query."""
+    pending: dict[str, list[str]] = {}
+    for pk, nationality, kind, status in Demand.objects.filter(
+        status__in=sorted(OPEN)
+    ).order_by("pk").values_list("pk", "nationality__key", "kind", "status"):
+        pending.setdefault(nationality, []).append(f"demand {pk}: {kind} ({status})")
+    return pending
+
+
 def coverage_report() -> cov.Coverage:
-    """The coverage of the whole register, in three queries whatever its size."""
+    """The coverage of the whole register, in four queries whatever its size; what is pending
+    for a nationality is its open demands."""
     rulers: defaultdict[int, list[str]] = defaultdict(list)
     for nationality_id, state in m.Nationality.ruled_by.through.objects.values_list(
         "nationality_id", "state__key"
@@ -76,4 +97,4 @@ def coverage_report() -> cov.Coverage:
             "nationality__key", "joins__key", "via", "taken_on", "under_occupation_id"
         )
     ]
-    return cov.coverage(nationalities, decisions)
+    return cov.coverage(nationalities, decisions, pending=demands_pending())

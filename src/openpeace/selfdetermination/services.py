@@ -1,23 +1,32 @@
-"""Writes of the self-determination app: recording a nationality's decision.
+"""Writes of the self-determination app: a nationality's decision, its commission, its demands.
 
 A decision is a public act with its log entry. Whether it was free is decided here, once, from
 the occupations in force on the day it was taken (the core's rule, `Register.occupation_during`)
 and recorded with it, so the page, the API, the log and the terms validator all say the same.
 Recording one sends `decision_recorded` in the same transaction, so that what depends on the
 decisions (the findings on the treaties' clauses) changes with it or not at all.
+
+A demand's every step (its filing, acknowledgment, progress, satisfaction or refusal) is a
+public act with its log entry, subject `nationality:<key>`, taken as `core.demand` allows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 
 import django.dispatch
 from django.db import transaction
+from django.utils import timezone
 
+from openpeace.core import demand as core_demand
 from openpeace.core import terms
+from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
-from openpeace.selfdetermination.models import Decision
+from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
 from openpeace.selfdetermination.selectors import terms_register
+from openpeace.tokens import token_hash, token_new
 from openpeace.world.models import Nationality, Occupation, State
 
 decision_recorded = django.dispatch.Signal()
@@ -114,3 +123,250 @@ def _contradiction(register: terms.Register, decision: terms.Decision, free: boo
             f"the {decision.nationality} already decided otherwise on {decision.taken_on} "
             f"({latest.choice}): record which decision stands, not both"
         )
+
+
+# Commissions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedCommission:
+    commission: Commission
+    token: str
+    """Shown once to the official who issued it; only its hash is stored."""
+
+
+@transaction.atomic
+def commission_issue(
+    *, nationality: Nationality, label: str, email: str = "", issued_by: object = None
+) -> IssuedCommission:
+    """Issue a commission's token: it files demands for `nationality` alone."""
+    if not label.strip():
+        raise ValueError("a commission needs a label: the body that holds the token")
+    token = token_new()
+    commission = Commission.objects.create(
+        nationality=nationality, label=label, email=email, token_hash=token_hash(token),
+        issued_by=issued_by,
+    )
+    return IssuedCommission(commission, token)
+
+
+def commission_revoke(*, commission: Commission) -> None:
+    if commission.revoked_at is None:
+        commission.revoked_at = timezone.now()
+        commission.save(update_fields=["revoked_at"])
+
+
+def commission_authenticate(token: str) -> Commission | None:
+    """The commission holding `token`, unless it is unknown or revoked."""
+    return (
+        Commission.objects.select_related("nationality")
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+
+
+# Demands -------------------------------------------------------------------------------------
+
+
+class DemandRefused(ValueError):
+    """A demand, or a step of one, that cannot be recorded; the message says why and nothing
+    was written."""
+
+
+def _core(demand: Demand) -> core_demand.Demand:
+    rulers = frozenset(demand.nationality.ruled_by.values_list("key", flat=True))
+    since = demand.steps.order_by("-at").values_list("at", flat=True).first()
+    return core_demand.Demand(
+        demand.nationality.key, core_demand.Kind(demand.kind),
+        core_demand.Status(demand.status), since or demand.filed_at, rulers,
+    )
+
+
+def _content(demand: Demand, **more: object) -> dict[str, object]:
+    return {"demand": demand.pk, "nationality": demand.nationality.key, "kind": demand.kind,
+            **more}
+
+
+def _sources(sources: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    sources = list(sources or [])
+    for source in sources:
+        if not isinstance(source, dict) or not str(source.get("title", "")).strip():
+            raise DemandRefused("each source needs a title (and may have a url)")
+    return [{"title": s["title"], "url": s.get("url", "")} for s in sources]
+
+
+def _text(value: str, what: str) -> str:
+    if not value.strip():
+        raise DemandRefused(f"{what} cannot be empty")
+    if "\x00" in value:
+        raise DemandRefused(f"{what} cannot contain a NUL character")
+    return value
+
+
+@transaction.atomic
+def demand_file(
+    *, commission: Commission, nationality: Nationality, kind: str, text: str, acts_asked: str,
+    sources: list[dict[str, str]] | None = None, at: dt.datetime | None = None,
+) -> Demand:
+    """A commission files a demand for its own nationality; the filing is a log entry."""
+    if commission.revoked_at is not None:
+        raise DemandRefused(f"the commission {commission.label!r} has been revoked")
+    if commission.nationality_id != nationality.pk:
+        raise DemandRefused(
+            f"this commission files demands for the {commission.nationality.key}, not for the "
+            f"{nationality.key}"
+        )
+    if kind not in Demand.Kind.values:
+        raise DemandRefused(f"kind must be one of {', '.join(Demand.Kind.values)}, not {kind!r}")
+    text, acts_asked = _text(text, "the text of a demand"), _text(acts_asked, "the acts asked")
+    sources = _sources(sources)
+    at = at or timezone.now()
+    demand = Demand.objects.create(
+        nationality=nationality, commission=commission, kind=kind, text=text,
+        acts_asked=acts_asked, sources=sources, status=Demand.Status.FILED, filed_at=at,
+    )
+    entry = entry_append(
+        kind="demand.filed", subject=f"nationality:{nationality.key}", at=at,
+        content=_content(demand, commission=commission.label, text=text, acts_asked=acts_asked,
+                         status=str(Demand.Status.FILED), sources=sources),
+    )
+    DemandStep.objects.create(demand=demand, status=Demand.Status.FILED, at=at, entry=entry)
+    return demand
+
+
+def _locked(demand: Demand) -> Demand:
+    return Demand.objects.select_for_update().select_related("nationality").get(pk=demand.pk)
+
+
+def _transition(demand: Demand, target: core_demand.Status) -> None:
+    try:
+        core_demand.transition(core_demand.Status(demand.status), target)
+    except core_demand.TransitionRefused as refused:
+        raise DemandRefused(f"demand {demand.pk}: {refused}") from None
+
+
+def _record_step(
+    demand: Demand, moved: core_demand.Demand, *, note: str, sources: list[dict[str, str]],
+    **logged: object,
+) -> DemandStep:
+    previous = demand.status
+    entry = entry_append(
+        kind=f"demand.{moved.status}", subject=f"nationality:{demand.nationality.key}",
+        at=moved.since,
+        content=_content(demand, **{"from": previous, "to": str(moved.status), "note": note,
+                                    "sources": sources, **logged}),
+    )
+    demand.status = str(moved.status)
+    demand.save(update_fields=["status", "refusal_reasons", "satisfied_by_decision",
+                               "satisfied_by_entry"])
+    return DemandStep.objects.create(demand=demand, status=moved.status, at=moved.since,
+                                     note=note, sources=sources, entry=entry)
+
+
+def _move(
+    demand: Demand, target: str, *, note: str, sources: list[dict[str, str]] | None,
+    at: dt.datetime | None,
+) -> Demand:
+    demand = _locked(demand)
+    _transition(demand, core_demand.Status(target))
+    sources = _sources(sources)
+    if "\x00" in note:
+        raise DemandRefused("a note cannot contain a NUL character")
+    step = core_demand.acknowledge if target == "acknowledged" else core_demand.begin
+    try:
+        moved = step(_core(demand), at or timezone.now())
+    except core_demand.DemandError as refused:
+        raise DemandRefused(f"demand {demand.pk}: {refused}") from None
+    _record_step(demand, moved, note=note, sources=sources)
+    return demand
+
+
+@transaction.atomic
+def demand_acknowledge(
+    *, demand: Demand, note: str = "", sources: list[dict[str, str]] | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Officials acknowledge a filed demand, in public."""
+    return _move(demand, "acknowledged", note=note, sources=sources, at=at)
+
+
+@transaction.atomic
+def demand_begin(
+    *, demand: Demand, note: str = "", sources: list[dict[str, str]] | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Work on an acknowledged demand has begun: it is in progress."""
+    return _move(demand, "in_progress", note=note, sources=sources, at=at)
+
+
+@transaction.atomic
+def demand_refuse(
+    *, demand: Demand, reasons: str, sources: list[dict[str, str]] | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Refuse a demand in progress, publishing the reasons."""
+    demand = _locked(demand)
+    sources = _sources(sources)
+    try:
+        moved = core_demand.refuse(_core(demand), reasons, at or timezone.now())
+    except core_demand.DemandError as refused:
+        raise DemandRefused(f"demand {demand.pk}: {refused}") from None
+    _text(reasons, "the reasons of a refusal")
+    demand.refusal_reasons = reasons
+    _record_step(demand, moved, note=reasons, sources=sources, reasons=reasons)
+    return demand
+
+
+def _entry_sha256(entry: Entry) -> str:
+    return hashlib.sha256(bytes(entry.body)).hexdigest()
+
+
+@transaction.atomic
+def demand_satisfy(
+    *, demand: Demand, decision: Decision | None = None, log_index: int | None = None,
+    note: str = "", sources: list[dict[str, str]] | None = None, at: dt.datetime | None = None,
+) -> Demand:
+    """Satisfy a demand in progress by the act that satisfies it: a decision of the nationality,
+    or the log entry (by its index) of another act. A secession demand, or one for the
+    recognition of a declaration, only by a decision (`core.demand`)."""
+    demand = _locked(demand)
+    _transition(demand, core_demand.Status.SATISFIED)  # the status is named first, then the act
+    sources = _sources(sources)
+    if (decision is None) == (log_index is None):
+        raise DemandRefused(
+            f"demand {demand.pk}: name the one act that satisfies it: a decision, or the log "
+            "index of another act"
+        )
+    if "\x00" in note:
+        raise DemandRefused("a note cannot contain a NUL character")
+    entry: Entry | None = None
+    if decision is not None:
+        act: core_demand.Act = core_demand.Decision(
+            decision.nationality.key, decision.destination, decision.via,  # type: ignore[arg-type]
+            decision.free, decision.entry.recorded_at,
+        )
+        satisfied_by: dict[str, object] = {"decision": {
+            "nationality": decision.nationality.key, "choice": decision.destination,
+            "via": decision.via, "taken_on": decision.taken_on.isoformat(),
+            "recognised_on": decision.recognised_on.isoformat() if decision.recognised_on
+            else None,
+            "log_index": decision.entry.index, "entry_sha256": _entry_sha256(decision.entry),
+        }}
+    else:
+        entry = Entry.objects.filter(index=log_index).first()
+        if entry is None:
+            raise DemandRefused(
+                f"demand {demand.pk}: no log entry with index {log_index} (an act is in the log "
+                "once it is integrated)"
+            )
+        act = core_demand.LoggedAct(entry.index or 0, entry.kind, entry.recorded_at)
+        satisfied_by = {"entry": {"log_index": entry.index, "kind": entry.kind,
+                                  "subject": entry.subject, "entry_sha256": _entry_sha256(entry)}}
+    try:
+        moved = core_demand.satisfy(_core(demand), act, at or timezone.now())
+    except core_demand.DemandError as refused:
+        raise DemandRefused(f"demand {demand.pk}: {refused}") from None
+    demand.satisfied_by_decision, demand.satisfied_by_entry = decision, entry
+    _record_step(demand, moved, note=note, sources=sources, satisfied_by=satisfied_by)
+    return demand
+

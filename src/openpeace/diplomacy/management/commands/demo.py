@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openpeace.diplomacy.replay import AlreadyReplayed, replay_1917
 from openpeace.log.services import log_integrate
-from openpeace.selfdetermination.replay import decisions_replay_1917
+from openpeace.selfdetermination.replay import decisions_replay_1917, demands_replay_1917
 from openpeace.treaties.replay import treaties_replay_1917
+from openpeace.world.evacuation_replay import evacuation_replay_1917
 from openpeace.world.services import register_is_empty
 
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
         except AlreadyReplayed as error:
             raise CommandError(str(error)) from None
         treaties_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
+        demands_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         decisions_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
+        evacuation_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         while log_integrate() is not None:
             pass
         self.stdout.write(f"{offer.title}: overall status {offer.status!r}; every act is logged.")

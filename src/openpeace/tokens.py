@@ -1,0 +1,26 @@
+"""The bearer tokens of the roles that act from outside (envoys, commissions): made and hashed
+in one place.
+
+A token is 256 random bits, shown once to the official who issues it; only its SHA-256 is kept.
+A fast hash is enough for a secret this long (it cannot be brute-forced), and it keeps the
+lookup a single indexed equality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+PREFIX = "op_"
+"""Every token starts so, which makes one easy to recognise (and to scan for in leaked text)."""
+
+
+def token_new() -> str:
+    """A fresh token: the prefix and 32 random bytes, URL-safe."""
+    return PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What is stored and looked up: SHA-256 of the token, hex (any character outside ASCII
+    is hashed as `?`, so no input raises)."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()

@@ -1,0 +1,544 @@
+"""Demands: every step and every wrong one, each in the log; secession satisfied only by a
+decision; bad input refused on every write path (service, API, page, admin, command line)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from hypothesis import settings as hypothesis_settings
+from schemathesis import openapi
+
+from openpeace.api import api
+from openpeace.core.situation import Situation
+from openpeace.log.models import Entry
+from openpeace.log.services import log_integrate
+from openpeace.selfdetermination.models import Decision, Demand, DemandStep
+from openpeace.selfdetermination.services import (
+    DemandRefused,
+    commission_issue,
+    decision_record,
+    demand_acknowledge,
+    demand_begin,
+    demand_file,
+    demand_refuse,
+    demand_satisfy,
+)
+from openpeace.world.models import Nationality, State
+from tests.world.test_api_fuzz import app  # noqa: F401 - the fixture the fuzz test needs
+
+T0 = dt.datetime(1917, 11, 20, 12, tzinfo=dt.UTC)
+
+
+def hours(n: int) -> dt.datetime:
+    return T0 + dt.timedelta(hours=n)
+
+
+def filed(nationality: str = "finns", kind: str = "secession", **more: Any) -> Demand:
+    n = Nationality.objects.get(key=nationality)
+    commission = commission_issue(nationality=n, label=f"commission of the {nationality}")
+    return demand_file(commission=commission.commission, nationality=n, kind=kind,
+                       text="We demand it.", acts_asked="The act.", at=T0, **more)
+
+
+def in_progress(nationality: str = "finns", kind: str = "secession") -> Demand:
+    demand = filed(nationality, kind)
+    demand_acknowledge(demand=demand, at=hours(1))
+    return demand_begin(demand=demand, at=hours(2))
+
+
+def finland_decides(via: str = "declaration", joins: str | None = None) -> Decision:
+    recognition: dict[str, Any] = {"recognised_on": dt.date(1917, 12, 31),
+                                   "recognised_by": State.objects.get(key="russia")}
+    return decision_record(
+        nationality=Nationality.objects.get(key="finns"),
+        joins=State.objects.get(key=joins) if joins else None, via=via,
+        taken_on=dt.date(1917, 12, 6), source="The Parliament of Finland",
+        at=hours(3), **(recognition if via == "declaration" else {}),
+    )
+
+
+def logged(kind: str) -> list[dict[str, Any]]:
+    return [json.loads(bytes(e.body)) for e in Entry.objects.filter(kind=kind).order_by("pk")]
+
+
+def unchanged() -> tuple[Any, ...]:
+    return (Entry.objects.count(), DemandStep.objects.count(),
+            list(Demand.objects.values_list("status", flat=True)))
+
+
+# The lifecycle, through the services ---------------------------------------------------------
+
+
+def test_every_step_is_a_log_entry_about_the_nationality(loaded: Situation) -> None:
+    demand = in_progress()
+    decision = finland_decides()
+    demand_satisfy(demand=demand, decision=decision, note="Recognised.", at=hours(4))
+    demand.refresh_from_db()
+    assert demand.status == "satisfied" and demand.satisfied_by_decision == decision
+    steps = list(demand.steps.all())
+    assert [s.status for s in steps] == ["filed", "acknowledged", "in_progress", "satisfied"]
+    assert [s.entry.kind for s in steps] == [
+        "demand.filed", "demand.acknowledged", "demand.in_progress", "demand.satisfied"]
+    assert {s.entry.subject for s in steps} == {"nationality:finns"}
+    [filing] = logged("demand.filed")
+    assert filing["content"] | {"demand": 0} == {
+        "demand": 0, "nationality": "finns", "kind": "secession", "status": "filed",
+        "commission": "commission of the finns", "text": "We demand it.",
+        "acts_asked": "The act.", "sources": []}
+    assert filing["time"] == "1917-11-20T12:00:00.000000+00:00"
+    [satisfied] = logged("demand.satisfied")
+    by = satisfied["content"]["satisfied_by"]["decision"]
+    assert (satisfied["content"]["from"], satisfied["content"]["to"]) == ("in_progress",
+                                                                          "satisfied")
+    assert (by["choice"], by["via"], by["taken_on"]) == ("separate_state", "declaration",
+                                                          "1917-12-06")
+    assert len(by["entry_sha256"]) == 64
+
+
+def test_a_refusal_publishes_its_reasons(loaded: Situation) -> None:
+    demand = in_progress(kind="autonomy")
+    demand_refuse(demand=demand, reasons="Not before the Constituent Assembly.", at=hours(3))
+    demand.refresh_from_db()
+    assert (demand.status, demand.refusal_reasons) == ("refused",
+                                                       "Not before the Constituent Assembly.")
+    assert logged("demand.refused")[0]["content"]["reasons"] == (
+        "Not before the Constituent Assembly.")
+
+
+@pytest.mark.parametrize("steps,attempt,message", [
+    ([], "begin", "the demand is filed and cannot become in_progress: it must be acknowledged"),
+    ([], "refuse", "the demand is filed and cannot become refused"),
+    ([], "satisfy", "the demand is filed and cannot become satisfied"),
+    (["acknowledge"], "acknowledge", "the demand is acknowledged and cannot become "
+                                     "acknowledged: it is already acknowledged"),
+    (["acknowledge"], "satisfy", "the demand is acknowledged and cannot become satisfied: it "
+                                 "must be in progress first"),
+    (["acknowledge", "begin"], "acknowledge", "the demand is in_progress and cannot become "
+                                              "acknowledged: a demand never goes back a step"),
+    (["acknowledge", "begin", "refuse"], "satisfy", "the demand is refused and cannot become "
+                                                    "satisfied: refused is final"),
+    (["acknowledge", "begin", "satisfy"], "refuse", "the demand is satisfied and cannot become "
+                                                    "refused: satisfied is final"),
+    (["acknowledge", "begin", "satisfy"], "begin", "the demand is satisfied and cannot become "
+                                                   "in_progress: satisfied is final"),
+])
+def test_every_wrong_step_names_the_current_status_and_changes_nothing(
+    loaded: Situation, steps: list[str], attempt: str, message: str,
+) -> None:
+    demand = filed(kind="autonomy")
+    decision = finland_decides()
+    take = {
+        "acknowledge": lambda at: demand_acknowledge(demand=demand, at=at),
+        "begin": lambda at: demand_begin(demand=demand, at=at),
+        "refuse": lambda at: demand_refuse(demand=demand, reasons="No.", at=at),
+        "satisfy": lambda at: demand_satisfy(demand=demand, decision=decision, at=at),
+    }
+    for i, step in enumerate(steps):
+        take[step](hours(4 + i))
+    before = unchanged()
+    with pytest.raises(DemandRefused, match=f"demand {demand.pk}: {message}"):
+        take[attempt](hours(10))
+    assert unchanged() == before
+
+
+def test_a_step_cannot_be_dated_before_the_one_it_follows(loaded: Situation) -> None:
+    demand = filed()
+    with pytest.raises(DemandRefused, match="it became filed at 1917-11-20T12:00:00"):
+        demand_acknowledge(demand=demand, at=T0 - dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("reasons", ["", "  "])
+def test_no_refusal_without_reasons(loaded: Situation, reasons: str) -> None:
+    demand = in_progress()
+    before = unchanged()
+    with pytest.raises(DemandRefused, match="must publish its reasons"):
+        demand_refuse(demand=demand, reasons=reasons, at=hours(3))
+    assert unchanged() == before
+
+
+def test_secession_is_satisfied_only_by_a_decision(loaded: Situation) -> None:
+    demand = in_progress()
+    log_integrate()
+    situation = Entry.objects.get(kind="situation.loaded")
+    before = unchanged()
+    with pytest.raises(DemandRefused, match="a secession demand is satisfied only by a decision "
+                                            "of the finns"):
+        demand_satisfy(demand=demand, log_index=situation.index, at=hours(3))
+    assert unchanged() == before
+    joined = finland_decides(via="plebiscite", joins="russia")
+    before = unchanged()
+    with pytest.raises(DemandRefused, match="decided to join russia, which rules them now"):
+        demand_satisfy(demand=demand, decision=joined, at=hours(4))
+    assert unchanged() == before
+
+
+def test_a_decision_under_occupation_satisfies_no_demand(loaded: Situation) -> None:
+    demand = in_progress("armenians", "secession")
+    unfree = decision_record(
+        nationality=Nationality.objects.get(key="armenians"), joins=None, via="plebiscite",
+        taken_on=dt.date(1917, 12, 1), source="A vote under occupation", at=hours(3))
+    assert not unfree.free
+    with pytest.raises(DemandRefused, match="under a foreign occupation: it is not free"):
+        demand_satisfy(demand=demand, decision=unfree, at=hours(4))
+    with pytest.raises(DemandRefused, match="the decision is the armenians', not the finns'"):
+        demand_satisfy(demand=in_progress("finns", "autonomy"), decision=unfree, at=hours(4))
+
+
+def test_another_act_satisfies_other_demands_by_its_log_index(loaded: Situation) -> None:
+    demand = in_progress(kind="release_of_prisoners")
+    log_integrate()
+    situation = Entry.objects.get(kind="situation.loaded")
+    own_step = demand.steps.get(status="filed").entry
+    with pytest.raises(DemandRefused, match="is a step of a demand"):
+        demand_satisfy(demand=demand, log_index=own_step.index, at=hours(3))
+    with pytest.raises(DemandRefused, match="no log entry with index 999"):
+        demand_satisfy(demand=demand, log_index=999, at=hours(3))
+    with pytest.raises(DemandRefused, match="name the one act"):
+        demand_satisfy(demand=demand, at=hours(3))
+    with pytest.raises(DemandRefused, match="an act already done"):
+        demand_satisfy(demand=demand, log_index=situation.index,
+                       at=situation.recorded_at - dt.timedelta(seconds=1))
+    demand_satisfy(demand=demand, log_index=situation.index,
+                   at=situation.recorded_at + dt.timedelta(seconds=1))
+    demand.refresh_from_db()
+    assert demand.satisfied_by_entry == situation and demand.satisfied_by_decision is None
+    by = logged("demand.satisfied")[0]["content"]["satisfied_by"]["entry"]
+    assert (by["log_index"], by["kind"]) == (situation.index, "situation.loaded")
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"kind": "crown"}, "kind must be one of"),
+    ({"text": "  "}, "the text of a demand cannot be empty"),
+    ({"acts_asked": ""}, "the acts asked cannot be empty"),
+    ({"text": "a\x00b"}, "NUL"),
+    ({"sources": [{"url": "https://x.example"}]}, "each source needs a title"),
+])
+def test_a_bad_filing_is_refused_and_writes_nothing(
+    loaded: Situation, changes: dict[str, Any], message: str
+) -> None:
+    finns = Nationality.objects.get(key="finns")
+    commission = commission_issue(nationality=finns, label="x").commission
+    arguments = {"commission": commission, "nationality": finns, "kind": "autonomy",
+                 "text": "t", "acts_asked": "a", **changes}
+    with pytest.raises(DemandRefused, match=message):
+        demand_file(**arguments)
+    assert not Demand.objects.exists() and not Entry.objects.filter(
+        kind__startswith="demand.").exists()
+
+
+def test_a_commission_files_only_for_its_own_nationality(loaded: Situation) -> None:
+    armenian = commission_issue(nationality=Nationality.objects.get(key="armenians"),
+                                label="x").commission
+    with pytest.raises(DemandRefused, match="files demands for the armenians, not for the finns"):
+        demand_file(commission=armenian, nationality=Nationality.objects.get(key="finns"),
+                    kind="autonomy", text="t", acts_asked="a")
+    assert not Demand.objects.exists()
+
+
+# The API ------------------------------------------------------------------------------------
+
+
+def post(client: Client, token: str, body: dict[str, Any], key: str = "finns") -> Any:
+    return client.post(f"/api/nationalities/{key}/demands", json.dumps(body),
+                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+GOOD = {"kind": "language_rights", "text": "Finnish in the courts.", "acts_asked": "A decree."}
+
+
+def test_a_filing_through_the_api_is_logged_and_listed(loaded: Situation, client: Client) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"),
+                             label="Senate").token
+    response = post(client, token, GOOD)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert {k: body[k] for k in ("nationality", "commission", "kind", "status", "text")} == {
+        "nationality": "finns", "commission": "Senate", "kind": "language_rights",
+        "status": "filed", "text": "Finnish in the courts."}
+    assert [s["status"] for s in body["steps"]] == ["filed"]
+    assert body["steps"][0]["log_index"] is None  # not integrated yet
+    log_integrate()
+    listed = client.get("/api/demands").json()
+    assert listed["count"] == 1 and listed["items"][0]["steps"][0]["log_index"] is not None
+    assert client.get(f"/api/demands/{body['id']}").json()["id"] == body["id"]
+    assert client.get("/api/demands/999").status_code == 404
+
+
+def test_the_list_filters(loaded: Situation, client: Client) -> None:
+    finnish = in_progress()
+    filed("armenians", "autonomy")
+    assert [d["id"] for d in client.get("/api/demands?nationality=finns").json()["items"]] == [
+        finnish.pk]
+    assert client.get("/api/demands?status=in_progress").json()["count"] == 1
+    assert client.get("/api/demands?kind=autonomy").json()["count"] == 1
+    assert client.get("/api/demands?nationality=atlantans").json()["count"] == 0
+    assert client.get("/api/demands?limit=1").json()["count"] == 2
+    assert len(client.get("/api/demands?limit=1").json()["items"]) == 1
+
+
+@pytest.mark.parametrize("query,location", [
+    ("status=bogus", "query.status"), ("kind=crown", "query.kind"),
+    ("nationality=a%00b", "query.nationality"), ("limit=0", "query.limit"),
+])
+def test_bad_filters_are_422(loaded: Situation, client: Client, query: str,
+                             location: str) -> None:
+    response = client.get(f"/api/demands?{query}")
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["location"] == location
+
+
+@pytest.mark.parametrize("body,location,message", [
+    ({**GOOD, "kind": "crown"}, "body.payload.kind", "Input should be"),
+    ({"kind": "land", "acts_asked": "x"}, "body.payload.text", "Field required"),
+    ({**GOOD, "text": ""}, "body.payload.text", "at least 1 character"),
+    ({**GOOD, "text": "   "}, "body.payload.text", "it is blank: say what is demanded"),
+    ({**GOOD, "acts_asked": "\n"}, "body.payload.acts_asked", "it is blank"),
+    ({**GOOD, "text": "a\x00b"}, "body.payload.text", "NUL"),
+    ({**GOOD, "text": "x" * 50_001}, "body.payload.text", "at most 50000 characters"),
+    ({**GOOD, "text": 7}, "body.payload.text", "valid string"),
+])
+def test_bad_bodies_are_422_with_what_is_wrong_and_change_nothing(
+    loaded: Situation, client: Client, body: dict[str, Any], location: str, message: str,
+) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    before = unchanged()
+    response = post(client, token, body)
+    assert response.status_code == 422
+    problem = response.json()["problems"][0]
+    assert problem["location"] == location and message in problem["message"], problem
+    assert unchanged() == before
+
+
+def test_a_body_that_is_not_json_is_422(loaded: Situation, client: Client) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    response = client.post("/api/nationalities/finns/demands", "{kind", content_type=(
+        "application/json"), HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code in {400, 422}
+    assert not Demand.objects.exists()
+
+
+demands_schema = openapi.from_dict(api.get_openapi_schema(path_prefix="/api")).include(
+    path_regex="demands"
+)
+
+
+@demands_schema.parametrize()
+@hypothesis_settings(max_examples=30)
+def test_every_demands_operation_answers_as_documented(
+    case: Any, loaded: Situation, app: Any,  # noqa: F811
+) -> None:
+    if not Demand.objects.exists():
+        in_progress()
+        log_integrate()
+    case.call_and_validate(app=app)
+
+
+# The coverage report ------------------------------------------------------------------------
+
+
+def test_open_demands_are_pending_in_the_coverage_report(loaded: Situation,
+                                                         client: Client) -> None:
+    demand = in_progress()
+    demand_acknowledge(demand=filed("armenians", "autonomy"), at=hours(1))
+    closed = in_progress("armenians", "land")
+    demand_refuse(demand=closed, reasons="No.", at=hours(3))
+    rows = {r["nationality"]: r for r in client.get("/api/coverage").json()["nationalities"]}
+    assert rows["finns"]["pending"] == [f"demand {demand.pk}: secession (in_progress)"]
+    assert rows["armenians"]["pending"] == [
+        f"demand {closed.pk - 1}: autonomy (acknowledged)"]
+    assert rows["algerians"]["pending"] == []
+    out = StringIO()
+    call_command("coverage", "--format", "csv", stdout=out)
+    finns = next(r for r in csv.DictReader(io.StringIO(out.getvalue()))
+                 if r["nationality"] == "finns")
+    assert finns["pending"] == f"demand {demand.pk}: secession (in_progress)"
+    assert f"demand {demand.pk}: secession (in_progress)" in client.get(
+        "/coverage/").content.decode()
+    demand_satisfy(demand=demand, decision=finland_decides(), at=hours(4))
+    rows = {r["nationality"]: r for r in client.get("/api/coverage").json()["nationalities"]}
+    assert rows["finns"]["pending"] == []
+
+
+# The pages ----------------------------------------------------------------------------------
+
+
+def test_a_nationality_s_page_shows_every_step_with_its_log_links(
+    loaded: Situation, client: Client
+) -> None:
+    demand = in_progress()
+    demand_satisfy(demand=demand, decision=finland_decides(), note="Recognised.", at=hours(4))
+    log_integrate()
+    page = client.get("/nationalities/finns/demands/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'id="demand-{demand.pk}"' in html
+    for step in demand.steps.all():
+        assert f'href="/log/entries/{step.entry.index}"' in html
+    assert "the decision to form a separate state" in html and "Recognised." in html
+    decision_entry = Decision.objects.get().entry
+    assert f'href="/log/entries/{decision_entry.index}"' in html
+    assert "<bdi>commission of the finns</bdi>" in html
+    assert client.get("/nationalities/atlantans/demands/").status_code == 404
+    assert "have filed no demand yet" in client.get(
+        "/nationalities/armenians/demands/").content.decode()
+
+
+def test_the_list_page_filters_without_javascript(loaded: Situation, client: Client) -> None:
+    demand = in_progress()
+    filed("armenians", "autonomy")
+    page = client.get("/demands/", {"nationality": "finns"}).content.decode()
+    assert f"/nationalities/finns/demands/#demand-{demand.pk}" in page
+    assert "/nationalities/armenians/demands/#" not in page
+    assert "2 demands" in client.get("/demands/").content.decode()
+    bad = client.get("/demands/", {"status": "bogus"})
+    assert bad.status_code == 400 and "This filter cannot be applied" in bad.content.decode()
+
+
+def form(token: str, **changes: str) -> dict[str, str]:
+    return {"token": token, "kind": "autonomy", "text": "Self-government.",
+            "acts_asked": "A statute.", **changes}
+
+
+def test_a_commission_files_on_the_page(loaded: Situation, client: Client) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    page = client.get("/nationalities/finns/demands/file/")
+    assert page.status_code == 200 and 'type="password"' in page.content.decode()
+    response = client.post("/nationalities/finns/demands/file/", form(token))
+    demand = Demand.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/nationalities/finns/demands/#demand-{demand.pk}"
+    assert demand.steps.get().entry.kind == "demand.filed"
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"token": "op_wrong"}, "This token is unknown or has been revoked."),
+    ({"token": "armenians"}, "This commission files demands for the Armenians, not for the "
+                             "Finns."),
+    ({"text": "   "}, "This field is required."),
+    ({"acts_asked": ""}, "This field is required."),
+    ({"kind": "crown"}, "Select a valid choice."),
+    ({"text": "a\x00b"}, "Null characters are not allowed."),
+    ({"text": "x" * 50_001}, "Ensure this value has at most 50000 characters"),
+])
+def test_bad_filings_are_shown_on_the_form_and_change_nothing(
+    loaded: Situation, client: Client, changes: dict[str, str], message: str,
+) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    if changes.get("token") == "armenians":
+        changes = {**changes, "token": commission_issue(
+            nationality=Nationality.objects.get(key="armenians"), label="y").token}
+    before = unchanged()
+    response = client.post("/nationalities/finns/demands/file/",
+                           form(changes.pop("token", token), **changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert unchanged() == before
+
+
+def test_no_filing_page_for_an_unknown_nationality(loaded: Situation, client: Client) -> None:
+    assert client.get("/nationalities/atlantans/demands/file/").status_code == 404
+
+
+# The admin and the command line -------------------------------------------------------------
+
+
+def test_officials_move_a_demand_along_in_the_admin(loaded: Situation,
+                                                    admin_client: Client) -> None:
+    demand = filed()
+    changelist = "/admin/selfdetermination/demand/"
+    admin_client.post(changelist, {"action": "acknowledge", "_selected_action": [demand.pk]})
+    admin_client.post(changelist, {"action": "begin", "_selected_action": [demand.pk]})
+    demand.refresh_from_db()
+    assert demand.status == "in_progress"
+    wrong = admin_client.post(changelist, {"action": "begin", "_selected_action": [demand.pk]},
+                              follow=True)
+    assert "the demand is in_progress and cannot become in_progress" in wrong.content.decode()
+    change = admin_client.get(f"/admin/selfdetermination/demand/{demand.pk}/change/")
+    assert f"/admin/selfdetermination/demand/{demand.pk}/satisfy/" in change.content.decode()
+    refusal = f"/admin/selfdetermination/demand/{demand.pk}/refuse/"
+    blank = admin_client.post(refusal, {"note": "  "})
+    assert blank.status_code == 400 and "This field is required" in blank.content.decode()
+    satisfy = f"/admin/selfdetermination/demand/{demand.pk}/satisfy/"
+    log_integrate()  # the situation's entry is index 0: an act, but no decision
+    not_a_decision = admin_client.post(satisfy, {"note": "", "decision": "", "log_index": "0"})
+    assert not_a_decision.status_code == 400
+    assert "satisfied only by a decision" in not_a_decision.content.decode()
+    decision = finland_decides()
+    done = admin_client.post(satisfy, {"note": "Recognised.", "decision": decision.pk,
+                                       "log_index": ""})
+    assert done.status_code == 302
+    demand.refresh_from_db()
+    assert demand.status == "satisfied" and demand.satisfied_by_decision == decision
+    assert admin_client.get("/admin/selfdetermination/demand/add/").status_code == 403
+    assert admin_client.post(f"/admin/selfdetermination/demand/{demand.pk}/delete/",
+                             {"post": "yes"}).status_code == 403
+
+
+def test_an_official_refuses_with_reasons_in_the_admin(loaded: Situation,
+                                                       admin_client: Client) -> None:
+    demand = in_progress(kind="land")
+    response = admin_client.post(f"/admin/selfdetermination/demand/{demand.pk}/refuse/",
+                                 {"note": "The land question waits for the assembly."})
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert demand.refusal_reasons == "The land question waits for the assembly."
+
+
+def test_the_command_line_moves_demands_along(loaded: Situation, tmp_path: Any) -> None:
+    demand = filed(kind="land")
+    out = StringIO()
+    call_command("demands", "acknowledge", str(demand.pk), "--note", "Received.", stdout=out)
+    call_command("demands", "begin", str(demand.pk), stdout=out)
+    with pytest.raises(CommandError, match="no log entry with index 0"):
+        call_command("demands", "satisfy", str(demand.pk), "--log-index", "0", stdout=out)
+    reasons = tmp_path / "reasons.txt"
+    reasons.write_text("Not now.", encoding="utf-8")
+    call_command("demands", "refuse", str(demand.pk), "--reasons-file", str(reasons), stdout=out)
+    assert out.getvalue().splitlines()[-1] == f"demand {demand.pk}: refused"
+    listing = StringIO()
+    call_command("demands", "list", "--status", "refused", stdout=listing)
+    assert listing.getvalue().startswith(f"{demand.pk}\tfinns\tland\trefused\t1917-11-20")
+    with pytest.raises(CommandError, match="no demand 999"):
+        call_command("demands", "begin", "999")
+    with pytest.raises(CommandError, match="the demand is refused"):
+        call_command("demands", "begin", str(demand.pk))
+    with pytest.raises(CommandError, match="no decision 999"):
+        call_command("demands", "satisfy", str(demand.pk), "--decision", "999")
+
+
+def test_the_model_and_the_core_name_the_same_kinds_and_statuses() -> None:
+    from openpeace.core.demand import Kind, Status
+
+    assert Demand.Kind.values == [k.value for k in Kind]
+    assert Demand.Status.values == [s.value for s in Status]
+
+
+def test_the_list_reads_in_a_bounded_number_of_queries(
+    loaded: Situation, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(5):
+        in_progress()
+    log_integrate()
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/demands").json()["count"] == 5
+    with django_assert_max_num_queries(8):
+        assert client.get("/demands/").status_code == 200
+    assert client.get("/api/demands/999").json() == {"detail": "no demand with id 999"}
+
+
+def test_a_wrong_step_is_named_before_anything_else_is_wrong(loaded: Situation) -> None:
+    demand = filed()
+    with pytest.raises(DemandRefused, match="the demand is filed and cannot become satisfied"):
+        demand_satisfy(demand=demand, at=hours(1))
+    with pytest.raises(DemandRefused, match="the demand is filed and cannot become satisfied"):
+        demand_satisfy(demand=demand, log_index=999, at=hours(1))
+    with pytest.raises(DemandRefused, match="the demand is filed and cannot become in_progress"):
+        demand_begin(demand=demand, note="a\x00b", at=hours(1))

@@ -16,32 +16,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from harness import child_database, machine, run_on_each_database  # noqa: E402
 from situation_load import generate  # noqa: E402
 
 
-def release(database_url: str | None) -> tuple[float, float, str]:
-    """(openpeace's release in s, the naive fan-out in s, the database's name)."""
-    os.environ["OPENPEACE_DATA_DIR"] = tempfile.mkdtemp(prefix="openpeace-bench-")
-    os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "openpeace.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
+def release() -> tuple[float, float]:
+    """(openpeace's release in s, the naive fan-out in s), on the child's database."""
+    from django.db import transaction
     from django.utils import timezone
 
     from openpeace.core import situation as core
@@ -51,8 +40,6 @@ def release(database_url: str | None) -> tuple[float, float, str]:
     from openpeace.world.models import Language, People, State
     from openpeace.world.services import situation_load
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     situation_load(core.situation_from_document(generate(51, 200, 400, peoples=3)))
 
     def draft(key: str) -> Offer:
@@ -87,7 +74,7 @@ def release(database_url: str | None) -> tuple[float, float, str]:
         with transaction.atomic():
             entry_append(kind="text.sent", subject=f"text:{text.pk}", content={"id": text.pk})
     peer = time.perf_counter() - started
-    return ours, peer, connection.vendor
+    return ours, peer
 
 
 def validation() -> tuple[float, float]:
@@ -123,39 +110,16 @@ def main() -> None:
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        url = None
-        if args.child == "postgresql":
-            import psycopg
-
-            name = f"openpeace_bench_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(args.database_url, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            url = args.database_url.rsplit("/", 1)[0] + "/" + name
-        try:
-            ours, peer, vendor = release(url)
-        finally:
-            if url:
-                from django.db import connections
-
-                connections.close_all()
-                with psycopg.connect(args.database_url, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        print(f"  {vendor:<11} openpeace {ours:6.3f} s   peer (a transaction per text) "
+        with child_database(args.child, args.database_url):
+            ours, peer = release()
+        print(f"  {args.child:<11} openpeace {ours:6.3f} s   peer (a transaction per text) "
               f"{peer:6.3f} s   peer/openpeace {peer / ours:5.1f}x   target < 1 s: "
               f"{'met' if ours < 1 else 'NOT MET'}")
         return
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}")
+    print(machine())
     print("1. release of one offer: 50 states, 150 peoples, 350 texts (50 notes, 300 "
           "proclamations), one transaction and one log entry")
-    import subprocess
-
-    subprocess.run([sys.executable, __file__, "--child", "sqlite"], check=True)
-    if args.database_url:
-        subprocess.run([sys.executable, __file__, "--child", "postgresql",
-                        "--database-url", args.database_url], check=True)
-    else:
-        print("  postgresql  skipped: give --database-url or set DATABASE_URL")
+    run_on_each_database(__file__, args.database_url)
     ours, peer = validation()
     print("2. terms validator: 10,000 clauses against 5,000 nationalities")
     print(f"  openpeace {ours:6.3f} s   peer (the rule read naively from the lists) "

@@ -1,0 +1,250 @@
+"""The ballot box, the tally and the election record (spec §11–§13): the last ballot of each
+credential counts, an audited ballot can never be cast, and `verify_record` catches every
+tampering and names it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openpeace.core.plebiscite import (
+    BallotBox,
+    BallotRejected,
+    Board,
+    ElectionRecord,
+    PartialDecryption,
+    Result,
+    combine,
+    encrypt_ballot,
+    group,
+    partial_decrypt,
+    tracker,
+    verify_ballots,
+    verify_record,
+)
+from openpeace.core.plebiscite import ballot as ballot_module
+from openpeace.core.plebiscite.elgamal import Ciphertext
+from openpeace.core.plebiscite.proofs import EqualityProof
+
+from .conftest import Setup, seed
+
+
+def tallied(setup: Setup, board: Board, trustees: tuple[int, ...] = (1, 3)) -> ElectionRecord:
+    partials = []
+    for index in trustees:
+        tally, partial = partial_decrypt(setup.election, setup.keys[index], board)
+        partials.append(partial)
+    result = combine(setup.election, tally, partials)
+    return ElectionRecord(setup.parameters, board, tally, tuple(partials), result)
+
+
+@pytest.fixture(scope="module")
+def record(setup: Setup) -> ElectionRecord:
+    """Six voters; voter 0 votes three times, voter 1 twice; one ballot audited."""
+    box = BallotBox(setup.election)
+    casts = [(0, 2), (1, 0), (2, 1), (0, 1), (3, 1), (4, 0), (1, 2), (5, 1), (0, 0)]
+    for number, (voter, choice) in enumerate(casts):
+        prepared = encrypt_ballot(setup.election, setup.credentials[voter], choice,
+                                  seed=seed(f"record {number}"))
+        box.cast(prepared.data)
+    audited = encrypt_ballot(setup.election, setup.credentials[2], 2, seed=seed("audited"))
+    box.audit(audited.reveal())
+    return tallied(setup, box.board)
+
+
+def failures(record: ElectionRecord | bytes) -> list[str]:
+    return list(verify_record(record).failures)
+
+
+def test_an_honest_record_verifies(setup: Setup, record: ElectionRecord) -> None:
+    # Last ballots: voter 0 → 0, 1 → 2, 2 → 1, 3 → 1, 4 → 0, 5 → 1.
+    assert record.result == Result((2, 3, 1), 6)
+    assert record.tally is not None and record.tally.counted == (2, 4, 5, 6, 7, 8)
+    report = verify_record(record.to_bytes())
+    assert report.ok, report.failures
+    assert (report.ballots, report.audits, report.counted, report.counts) == (9, 1, 6, (2, 3, 1))
+    assert "separate_state: 2" in report.summary()
+    parsed, stated = ElectionRecord.from_bytes(record.to_bytes())
+    assert parsed == record and stated == setup.parameters.hash
+
+
+def test_a_record_before_the_tally_verifies(setup: Setup, record: ElectionRecord) -> None:
+    report = verify_record(ElectionRecord(setup.parameters, record.board).to_bytes())
+    assert report.ok and report.counts is None and "no tally yet" in report.summary()
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2)), min_size=0, max_size=9))
+def test_the_tally_counts_only_the_last_ballot_per_credential(
+    setup: Setup, casts: list[tuple[int, int]]
+) -> None:
+    box = BallotBox(setup.election)
+    for voter, choice in casts:
+        box.cast(encrypt_ballot(setup.election, setup.credentials[voter], choice).data)
+    last = dict(casts)
+    record = tallied(setup, box.board, trustees=(2, 3))
+    assert record.result == Result(
+        tuple(list(last.values()).count(option) for option in range(3)), len(last)
+    )
+    assert verify_record(record).ok
+
+
+def test_an_audited_ballot_checks_and_can_never_be_cast(setup: Setup) -> None:
+    box = BallotBox(setup.election)
+    prepared = encrypt_ballot(setup.election, setup.credentials[0], 1)
+    box.audit(prepared.reveal())
+    with pytest.raises(BallotRejected, match=r"was audited \(audit 0\): it cannot be cast"):
+        box.cast(prepared.data)
+    with pytest.raises(BallotRejected, match="reuses a ciphertext of audit 0"):
+        box.audit(prepared.reveal())
+    cast = encrypt_ballot(setup.election, setup.credentials[0], 1)
+    box.cast(cast.data)
+    with pytest.raises(BallotRejected, match="reuses a ciphertext of ballot 0"):
+        box.audit(cast.reveal())
+    lying = dataclasses.replace(cast.reveal(), choice=2)
+    with pytest.raises(BallotRejected, match="not the encryption"):
+        box.audit(lying)
+
+
+def test_a_replayed_ballot_is_refused(setup: Setup) -> None:
+    """Replaying a voter's earlier ballot would make it the last again."""
+    box = BallotBox(setup.election)
+    first = encrypt_ballot(setup.election, setup.credentials[0], 1).data
+    box.cast(first)
+    box.cast(encrypt_ballot(setup.election, setup.credentials[0], 2).data)
+    with pytest.raises(BallotRejected, match="reuses a ciphertext of ballot 0"):
+        box.cast(first)
+    with pytest.raises(BallotRejected, match="not a ballot of this format"):
+        box.cast(b"nonsense")
+
+
+def test_the_box_restores_and_finds_trackers(setup: Setup, record: ElectionRecord) -> None:
+    box = BallotBox(setup.election, record.board)
+    assert box.board == record.board
+    assert box.position(tracker(record.board.ballots[3])) == 3
+    assert box.position(bytes(32)) is None
+    with pytest.raises(BallotRejected, match="it cannot be cast"):
+        box.cast(record.board.audits[0].data)
+
+
+def replace_tally(record: ElectionRecord, **changes: object) -> ElectionRecord:
+    assert record.tally is not None
+    return dataclasses.replace(
+        record, tally=dataclasses.replace(record.tally, **changes)  # type: ignore[arg-type]
+    )
+
+
+def test_a_tampered_product_is_caught(record: ElectionRecord) -> None:
+    assert record.tally is not None
+    product = list(record.tally.product)
+    product[1] = Ciphertext(product[1].a, group.add(product[1].b, group.BASE))
+    found = failures(replace_tally(record, product=tuple(product)))
+    assert "tally: the product for option 1 is not the product of the counted ballots" in found
+    assert "trustee 1: the proof of decryption of option 1 does not verify" in found
+
+
+def test_a_tampered_partial_decryption_is_caught(record: ElectionRecord) -> None:
+    first = record.decryptions[0]
+    shares = (first.shares[0], group.add(first.shares[1], group.BASE), first.shares[2])
+    bad = PartialDecryption(first.trustee, shares, first.proofs)
+    found = failures(dataclasses.replace(record, decryptions=(bad, *record.decryptions[1:])))
+    assert found == [
+        "trustee 1: the proof of decryption of option 1 does not verify",
+        "decryptions: 1 valid partial decryptions, fewer than the threshold 2",
+    ]
+    proofs = (first.proofs[0], first.proofs[1], EqualityProof(first.proofs[2].c, 5))
+    bad = PartialDecryption(first.trustee, first.shares, proofs)
+    found = failures(dataclasses.replace(record, decryptions=(bad, *record.decryptions[1:])))
+    assert found[0] == "trustee 1: the proof of decryption of option 2 does not verify"
+
+
+def test_a_tampered_result_is_caught(record: ElectionRecord) -> None:
+    found = failures(dataclasses.replace(record, result=Result((3, 2, 1), 6)))
+    assert found == [
+        "result: option 0 (separate_state) has 3 votes, the decryption gives 2",
+        "result: option 1 (join_russia) has 2 votes, the decryption gives 3",
+    ]
+    found = failures(dataclasses.replace(record, result=Result((2, 3, 1), 7)))
+    assert found == ["result: 7 ballots, but 6 are to be counted"]
+
+
+def test_a_removed_ballot_is_caught(record: ElectionRecord) -> None:
+    ballots = record.board.ballots[:4] + record.board.ballots[5:]  # voter 3's only ballot
+    found = failures(dataclasses.replace(record, board=Board(ballots, record.board.audits)))
+    assert "tally: the board digest is not the digest of the board" in found
+    assert any(f.startswith("tally: the product for option") for f in found)
+
+
+def test_an_added_ballot_is_caught(setup: Setup, record: ElectionRecord) -> None:
+    # A real voter's ballot slipped in after the tally.
+    late = encrypt_ballot(setup.election, setup.credentials[3], 0).data
+    found = failures(dataclasses.replace(
+        record, board=Board((*record.board.ballots, late), record.board.audits)
+    ))
+    assert "tally: ballot 9 is the last ballot of its credential but is not counted" in found
+    assert "tally: ballot 4 is counted but is not the last valid ballot of its credential" \
+        in found
+    assert "tally: the board digest is not the digest of the board" in found
+    # A ballot the server made up: it has no credential of the list.
+    forged = bytearray(late)
+    forged[40] ^= 1
+    found = failures(dataclasses.replace(
+        record, board=Board((*record.board.ballots, bytes(forged)), record.board.audits)
+    ))
+    assert found[0] == "ballot 9: its credential is not on the election's list"
+
+
+def test_an_audited_ballot_on_the_board_is_caught(setup: Setup, record: ElectionRecord) -> None:
+    ballots = (*record.board.ballots, record.board.audits[0].data)
+    found = failures(dataclasses.replace(record, board=Board(ballots, record.board.audits)))
+    assert "audit 0: reuses a ciphertext of ballot 9" in found
+
+
+def test_swapped_ballots_are_caught(record: ElectionRecord) -> None:
+    ballots = list(record.board.ballots)
+    ballots[0], ballots[8] = ballots[8], ballots[0]  # voter 0's first and last
+    found = failures(dataclasses.replace(record, board=Board(tuple(ballots),
+                                                             record.board.audits)))
+    # Position 8 is still voter 0's last, but now holds another ballot (for option 2).
+    assert found[:2] == [
+        "tally: the board digest is not the digest of the board",
+        "tally: the product for option 0 is not the product of the counted ballots",
+    ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_any_flipped_byte_of_the_record_fails(record: ElectionRecord, data: st.DataObject) -> None:
+    encoded = record.to_bytes()
+    position = data.draw(st.integers(0, len(encoded) - 1))
+    mask = data.draw(st.integers(1, 255))
+    flipped = encoded[:position] + bytes([encoded[position] ^ mask]) + encoded[position + 1 :]
+    report = verify_record(flipped)
+    assert not report.ok and report.failures
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda s: s.replace(b'"threshold":2', b'"threshold":1'),
+    lambda s: s.replace(b'"question":"Shall', b'"question":"Will'),
+    lambda s: s.replace(b'"format":"openpeace-plebiscite-v1"', b'"format":"other"'),
+    lambda s: s.replace(b'{"ballots"', b'{ "ballots"'),
+])
+def test_edited_records_name_what_failed(
+    record: ElectionRecord, mutate: Callable[[bytes], bytes]
+) -> None:
+    edited = mutate(record.to_bytes())
+    assert edited != record.to_bytes()
+    report = verify_record(edited)
+    assert not report.ok and len(report.failures) <= 101, report.failures
+
+
+def test_parallel_verification_agrees(setup: Setup, record: ElectionRecord,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ballot_module, "_CHUNK", 2)
+    ballots = [*record.board.ballots, b"junk"]
+    assert verify_ballots(setup.election, ballots, processes=2) == \
+        verify_ballots(setup.election, ballots) == [None] * 9 + ["not a ballot of this format"]

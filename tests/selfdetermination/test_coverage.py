@@ -71,3 +71,20 @@ def test_the_text_report(loaded: Situation) -> None:
     assert out.getvalue().splitlines()[:3] == [
         "3 nationalities", "  metropolitan: 0 decided, 0 decided not free, 2 not given",
         "  colonial: 0 decided, 0 decided not free, 1 not given"]
+
+
+def test_each_decision_on_the_page_links_its_log_entry(loaded: Situation, client: Client) -> None:
+    import datetime as dt
+
+    from openpeace.log.services import log_integrate
+    from openpeace.selfdetermination.services import decision_record
+    from openpeace.world.models import State
+
+    decision = decision_record(
+        nationality=Nationality.objects.get(key="finns"), joins=None, via="declaration",
+        taken_on=dt.date(1917, 12, 6), recognised_on=dt.date(1917, 12, 31),
+        recognised_by=State.objects.get(key="russia"), source="The Senate")
+    log_integrate()
+    decision.entry.refresh_from_db()
+    page = client.get("/coverage/").content.decode()
+    assert f'href="/log/entries/{decision.entry.index}"' in page

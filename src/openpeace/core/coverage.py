@@ -41,6 +41,8 @@ class DecisionFact:
     via: str
     taken_on: dt.date
     free: bool
+    log_index: int | None = None
+    """Where the decision is in the transparency log, once integrated."""
 
 
 @dataclass(frozen=True)

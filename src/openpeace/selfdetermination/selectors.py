@@ -92,9 +92,11 @@ def coverage_report() -> cov.Coverage:
     ]
     decisions = [
         cov.DecisionFact(nationality, joins or Decision.Choice.SEPARATE_STATE, via, taken_on,
-                         occupation is None)
-        for nationality, joins, via, taken_on, occupation in Decision.objects.values_list(
-            "nationality__key", "joins__key", "via", "taken_on", "under_occupation_id"
+                         occupation is None, log_index)
+        for nationality, joins, via, taken_on, occupation, log_index in
+        Decision.objects.values_list(
+            "nationality__key", "joins__key", "via", "taken_on", "under_occupation_id",
+            "entry__index",
         )
     ]
     return cov.coverage(nationalities, decisions, pending=demands_pending())

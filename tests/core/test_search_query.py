@@ -113,3 +113,15 @@ def test_any_input_is_refused_clearly_or_accepted_by_fts5(fts5: sqlite3.Connecti
         return
     assert words(node)
     fts5.execute("SELECT count(*) FROM t WHERE t MATCH ?", (to_fts5(node),)).fetchone()
+
+
+@pytest.mark.parametrize("query,ranked", [
+    ("straits -persia", Term("straits")),
+    ("a b -c", And((Term("a"), Term("b")))),
+    ("(a -b) OR c", Or((Term("a"), Term("c")))),
+    ('"left bank"', Phrase(("left", "bank"))),
+])
+def test_results_are_ranked_by_the_words_looked_for(query: str, ranked: object) -> None:
+    from openpeace.core.search_query import positive
+
+    assert positive(parse(query)) == ranked

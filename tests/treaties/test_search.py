@@ -71,3 +71,22 @@ def test_paging(published: Treaty) -> None:
     everything = treaty_search("Erzurum OR secret OR Alsace", limit=50)
     assert len(everything) >= 4
     assert treaty_search("Erzurum OR secret OR Alsace", limit=2, offset=2) == everything[2:4]
+
+
+def test_a_phrase_keeps_its_words_even_where_one_is_a_stop_word(published: Treaty) -> None:
+    """'war' is a German stop word; with a German text in the register, "war indemnity" must
+    still need both words (PostgreSQL's German phrase would be 'indemnity' alone)."""
+    from openpeace.treaties.services import treaty_clauses_refresh
+
+    published.clauses.filter(code="art-2").update(description="A war indemnity is paid.")
+    published.clauses.filter(code="art-3").update(description="An indemnity, not for war.")
+    treaty_clauses_refresh(published)
+    assert [h.clause for h in treaty_search('"war indemnity"')] == ["art-2"]
+
+
+def test_a_word_an_engine_cannot_index_finds_nothing_and_breaks_nothing(
+    published: Treaty,
+) -> None:
+    assert treaty_search("²") == []
+    assert {h.treaty for h in treaty_search("Erzurum -²")} == {"straits-pact"}
+    assert {h.treaty for h in treaty_search("Erzurum OR ²")} == {"straits-pact"}

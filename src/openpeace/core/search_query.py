@@ -192,6 +192,18 @@ def words(node: Node) -> list[str]:
     raise AssertionError(node)
 
 
+def positive(node: Node) -> Node:
+    """The query without its exclusions: what a result is ranked by (an exclusion decides
+    whether a document matches, never how well)."""
+    match node:
+        case And(items=items):
+            kept = [positive(i) for i in items if not isinstance(i, Not)]
+            return kept[0] if len(kept) == 1 else And(tuple(kept))
+        case Or(items=items):
+            return Or(tuple(positive(i) for i in items))
+    return node
+
+
 def _check_positive(node: Node) -> None:
     """Every engine needs something to find before it can exclude: `-treaty` alone, or
     `london OR -secret`, cannot be answered without listing everything."""

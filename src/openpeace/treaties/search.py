@@ -100,37 +100,96 @@ _JOINS = """JOIN treaties_treaty t ON t.id = d.treaty_id
 
 
 def _sqlite(node: q.Node, where: str, params: list[Any], limit: int, offset: int) -> str:
+    """FTS5's own `rank` column, set to bm25 with the title weighted 4 to 1: FTS5 hands the rows
+    over sorted, so SQLite stops at the last row asked for (sqlite.org/fts5.html §5.4)."""
     params[:0] = [START, STOP, q.to_fts5(node)]
     params += [limit, offset]
     return f"""
-        SELECT {_SELECT}, snippet(treaties_search, -1, %s, %s, '…', 24),
-               bm25(treaties_search, 4.0, 1.0) AS rank
+        SELECT {_SELECT}, snippet(treaties_search, -1, %s, %s, '…', 24), treaties_search.rank
         FROM treaties_search JOIN treaties_searchdocument d ON d.id = treaties_search.rowid
         {_JOINS}
-        WHERE treaties_search MATCH %s AND {where}
-        ORDER BY rank LIMIT %s OFFSET %s"""
+        WHERE treaties_search MATCH %s AND treaties_search.rank MATCH 'bm25(4.0, 1.0)'
+          AND {where}
+        ORDER BY treaties_search.rank LIMIT %s OFFSET %s"""
 
 
-def _tsquery(node: q.Node, configs: list[str], params: list[Any]) -> str:
-    """The query as a PostgreSQL tsquery expression: each word under every configuration in use
-    (its stem in each language, and the exact word under `simple`)."""
+class _Leaves:
+    """The words and phrases of a query as PostgreSQL tsqueries, computed in one round trip.
+
+    Each is computed under every configuration in use and the repeats dropped ('treaty' is the
+    same lexeme under simple, french and german: one operand, not three, for the ranking to
+    walk). A phrase is kept under a configuration only if its first and last words survive
+    there: `phraseto_tsquery('german', 'war indemnity')` is just 'indemnity' ('war' is a German
+    stop word), which would match every text with the one word.
+    """
+
+    def __init__(self, configs: list[str]) -> None:
+        self.configs = configs
+        self.rows: list[str] = []
+        self.params: list[Any] = []
+        self.count = 0
+
+    def add(self, function: str, value: str, first: str | None = None,
+            last: str | None = None) -> int:
+        for c in self.configs:
+            guard = "TRUE"
+            if first is not None:
+                guard = f"plainto_tsquery('{c}', %s)::text <> '' AND " \
+                        f"plainto_tsquery('{c}', %s)::text <> ''"
+            self.rows.append(f"({self.count}, {function}('{c}', %s)::text, {guard})")
+            self.params.append(value)
+            if first is not None:
+                self.params += [first, last]
+        self.count += 1
+        return self.count - 1
+
+    def compute(self) -> dict[int, list[str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT i, x FROM (VALUES {', '.join(self.rows)}) v(i, x, ok) "
+                "WHERE ok AND x <> '' ORDER BY i, x",
+                self.params,
+            )
+            found: dict[int, list[str]] = {}
+            for i, text in cursor.fetchall():
+                found.setdefault(i, []).append(text)
+        return found
+
+
+def _tsquery(node: q.Node, leaves: _Leaves) -> Any:
+    """The query's shape, with a numbered leaf for each word or phrase (see `_render`)."""
     match node:
         case q.Term(word=word, prefix=True):
-            params.extend([word + ":*"] * len(configs))
-            return "(" + " || ".join(f"to_tsquery('{c}', %s)" for c in configs) + ")"
+            return leaves.add("to_tsquery", word + ":*")
         case q.Term(word=word):
-            params.extend([word] * len(configs))
-            return "(" + " || ".join(f"plainto_tsquery('{c}', %s)" for c in configs) + ")"
+            return leaves.add("plainto_tsquery", word)
         case q.Phrase(words=words):
-            params.extend([" ".join(words)] * len(configs))
-            return "(" + " || ".join(f"phraseto_tsquery('{c}', %s)" for c in configs) + ")"
+            return leaves.add("phraseto_tsquery", " ".join(words), words[0], words[-1])
         case q.Not(item=item):
-            return "(!! " + _tsquery(item, configs, params) + ")"
+            return ("!!", _tsquery(item, leaves))
         case q.And(items=items):
-            return "(" + " && ".join(_tsquery(i, configs, params) for i in items) + ")"
+            return ("&&", [_tsquery(i, leaves) for i in items])
         case q.Or(items=items):
-            return "(" + " || ".join(_tsquery(i, configs, params) for i in items) + ")"
+            return ("||", [_tsquery(i, leaves) for i in items])
     raise AssertionError(node)
+
+
+_NOTHING = "'\ue000'"
+"""A tsquery no document matches: the one lexeme is the private-use highlight marker, which
+PostgreSQL's parser never produces from a text."""
+
+
+def _render(shape: Any, found: dict[int, list[str]], params: list[Any]) -> str:
+    """A tsquery expression; each leaf is the OR of its distinct forms. A word PostgreSQL's
+    parser does not read as one (a lone '²') has none, and matches nothing."""
+    if isinstance(shape, int):
+        texts = found.get(shape) or [_NOTHING]
+        params.extend(texts)
+        return "(" + " || ".join(["%s::tsquery"] * len(texts)) + ")"
+    operator, inner = shape
+    if operator == "!!":
+        return "(!! " + _render(inner, found, params) + ")"
+    return "(" + f" {operator} ".join(_render(i, found, params) for i in inner) + ")"
 
 
 def _configs_in_use() -> list[str]:
@@ -139,23 +198,32 @@ def _configs_in_use() -> list[str]:
 
 
 def _postgresql(node: q.Node, where: str, params: list[Any], limit: int, offset: int) -> str:
+    """Rank the matching documents alone (`ts_rank` by the words looked for: with an exclusion
+    in it, the ranking would give every document the same score), keep the best, and only then
+    join their clauses and make their headlines. The treaty conditions are a subquery kept apart
+    (`OFFSET 0`): the planner cannot see how many documents the tsquery matches, and joined it
+    would look the treaty up once per match."""
+    leaves = _Leaves(_configs_in_use())
+    shape, ranked = _tsquery(node, leaves), _tsquery(q.positive(node), leaves)
+    found = leaves.compute()
     query_params: list[Any] = []
-    tsquery = _tsquery(node, _configs_in_use(), query_params)
-    options = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2'
+    tsquery = _render(shape, found, query_params)
+    rank_by = _render(ranked, found, query_params)
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2"
     params[:0] = query_params
     params += [limit, offset, options]
     return f"""
-        WITH query AS (SELECT {tsquery} AS tsq),
-        hits AS (
-            SELECT {_SELECT}, d.config, d.body, ts_rank_cd(d.vector, query.tsq) AS rank
+        WITH query AS (SELECT {tsquery} AS tsq, {rank_by} AS ranked),
+        top AS (
+            SELECT d.id, ts_rank(d.vector, query.ranked) AS rank
             FROM treaties_searchdocument d CROSS JOIN query
-            {_JOINS}
-            WHERE d.vector @@ query.tsq AND {where}
+            WHERE d.vector @@ query.tsq
+              AND d.treaty_id IN (SELECT t.id FROM treaties_treaty t WHERE {where} OFFSET 0)
             ORDER BY rank DESC, d.id LIMIT %s OFFSET %s
         )
-        SELECT key, short_name, status, language, title, code,
-               ts_headline(config::regconfig, body, query.tsq, %s), rank
-        FROM hits CROSS JOIN query ORDER BY rank DESC"""
+        SELECT {_SELECT}, ts_headline(d.config::regconfig, d.body, query.tsq, %s), top.rank
+        FROM top JOIN treaties_searchdocument d ON d.id = top.id {_JOINS}
+        CROSS JOIN query ORDER BY top.rank DESC, d.id"""
 
 
 def treaty_search(

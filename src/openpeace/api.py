@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from openpeace.diplomacy.api import router as diplomacy_router
+from openpeace.plebiscites.api import router as plebiscites_router
 from openpeace.selfdetermination.api import router as selfdetermination_router
 from openpeace.treaties.api import router as treaties_router
 from openpeace.world.api import router as world_router
@@ -24,6 +25,7 @@ api.add_router("/", world_router)
 api.add_router("/", diplomacy_router)
 api.add_router("/", treaties_router)
 api.add_router("/", selfdetermination_router)
+api.add_router("/", plebiscites_router)
 
 
 @api.exception_handler(ValidationError)

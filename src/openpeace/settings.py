@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "openpeace.diplomacy",
     "openpeace.selfdetermination",
     "openpeace.treaties",
+    "openpeace.plebiscites",
 ]
 
 MIDDLEWARE = [

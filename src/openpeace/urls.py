@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("openpeace.diplomacy.urls")),
     path("", include("openpeace.treaties.urls")),
     path("", include("openpeace.selfdetermination.urls")),
+    path("", include("openpeace.plebiscites.urls")),
     path("api/", api.urls),
     path("log/", include("openpeace.log.urls")),
     path("admin/", admin.site.urls),

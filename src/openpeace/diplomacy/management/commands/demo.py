@@ -22,10 +22,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="demo", required=True)
         sub.add_parser("replay-1917", help="the offer of peace of November 1917 and what followed")
+        plebiscite = sub.add_parser(
+            "plebiscite", help="a plebiscite of the Armenians of Turkish Armenia, verifiable"
+        )
+        plebiscite.add_argument("--voters", type=int, default=10_000)
+        plebiscite.add_argument("--record", help="also write its election record to this file")
 
     def handle(self, *args: Any, demo: str, **options: Any) -> None:
         if register_is_empty():
             call_command("load_situation", str(settings.OPENPEACE_DEFAULT_SITUATION), quiet=True)
+        if demo == "plebiscite":
+            record = ["--record", options["record"]] if options["record"] else []
+            call_command("plebiscite", "demo", "--voters", str(options["voters"]), *record,
+                         stdout=self.stdout)
+            return
         try:
             offer = replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         except AlreadyReplayed as error:

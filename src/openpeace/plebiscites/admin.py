@@ -1,0 +1,38 @@
+"""The back office's view of the plebiscites: read-only. Every write is a public act with its
+log entry, made through the services (API or commands), never edited here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from openpeace.plebiscites.models import CastBallot, Plebiscite
+
+
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Plebiscite)
+class PlebisciteAdmin(ReadOnly):
+    list_display = ["election_id", "nationality", "status", "opens_at", "closes_at"]
+    list_filter = ["status"]
+    search_fields = ["election_id", "question"]
+    exclude = ["parameters", "credentials"]
+
+
+@admin.register(CastBallot)
+class CastBallotAdmin(ReadOnly):
+    list_display = ["plebiscite", "position", "tracker", "cast_at"]
+    list_filter = ["plebiscite"]
+    search_fields = ["tracker", "credential"]
+    exclude = ["data"]

@@ -1,0 +1,410 @@
+"""Writes of the plebiscites: every public act through the core, with its log entry.
+
+A commission calls a plebiscite for its own nationality, publishes the public credentials the
+credential authority drew offline, and records the key ceremony (whose qualified dealings fix
+the election parameters and their hash). Voters cast ballots, or audit them, during the voting
+period; each is verified by the core before it is accepted. After the period the board is
+tallied (the core verifies all of it again), the trustees' partial decryptions are verified as
+they come, and once k of them are in, the result is published and becomes the nationality's
+decision (`selfdetermination.services.decision_record`, which marks it not free when taken under
+occupation).
+
+Each act is one transaction with its log entry (subject `plebiscite:<election id>`); a refused
+act writes nothing. The log entries carry everything public (the parameters, every ballot's
+bytes, every audit, the tally, every decryption, the result), so the election record can be
+rebuilt from the log alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openpeace.core import plebiscite as core
+from openpeace.core.plebiscite.credentials import credential_list_problems
+from openpeace.core.plebiscite.encoding import b64, hex32
+from openpeace.core.plebiscite.tally import decryption_problems
+from openpeace.core.plebiscite.trustees import public_key
+from openpeace.log.models import Entry
+from openpeace.log.services import entry_append
+from openpeace.plebiscites import models as m
+from openpeace.plebiscites.selectors import board_of, election_of, tally_of
+from openpeace.selfdetermination.models import Commission, Decision
+from openpeace.selfdetermination.services import DecisionRefused, decision_record
+from openpeace.world.models import Nationality, Occupation, State
+
+SEPARATE_STATE = "separate_state"
+MAX_TRUSTEES = 255
+
+
+class PlebisciteRefused(ValueError):
+    """An act that cannot be done; the message says why, and nothing was written."""
+
+
+class NotYourNationality(PlebisciteRefused):
+    """A commission acting for a nationality other than its own."""
+
+
+def _log(plebiscite: m.Plebiscite, kind: str, at: dt.datetime, **content: Any) -> Entry:
+    return entry_append(
+        kind=f"plebiscite.{kind}", subject=f"plebiscite:{plebiscite.election_id}", at=at,
+        content={"plebiscite": plebiscite.pk, "election_id": plebiscite.election_id,
+                 "nationality": plebiscite.nationality.key, **content},
+    )
+
+
+def _check_commission(commission: Commission, nationality: Nationality) -> None:
+    if commission.revoked_at is not None:
+        raise PlebisciteRefused(f"the commission {commission.label!r} has been revoked")
+    if commission.nationality_id != nationality.pk:
+        raise NotYourNationality(
+            f"this commission acts for the {commission.nationality.key}, not for the "
+            f"{nationality.key}"
+        )
+
+
+def _text(value: str, what: str) -> str:
+    if not value.strip():
+        raise PlebisciteRefused(f"{what} cannot be empty")
+    if "\x00" in value:
+        raise PlebisciteRefused(f"{what} cannot contain a NUL character")
+    return value
+
+
+def _locked(plebiscite: m.Plebiscite) -> m.Plebiscite:
+    return (m.Plebiscite.objects.select_for_update().select_related("nationality")
+            .get(pk=plebiscite.pk))
+
+
+def options_for(joins: Sequence[State]) -> list[dict[str, str]]:
+    """`separate_state`, then one `join:<state>` option per candidate state, in the order given."""
+    return [{"id": SEPARATE_STATE, "label": "to form a separate state"}] + [
+        {"id": f"join:{state.key}", "label": f"to join {state.name}"} for state in joins
+    ]
+
+
+@transaction.atomic
+def plebiscite_create(
+    *, commission: Commission, nationality: Nationality, question: str, joins: Sequence[State],
+    opens_at: dt.datetime, closes_at: dt.datetime, trustees: int, threshold: int,
+    at: dt.datetime | None = None,
+) -> m.Plebiscite:
+    """A commission calls a plebiscite of its own nationality: a separate state, or joining one
+    of the candidate states (every state that rules the nationality now among them)."""
+    _check_commission(commission, nationality)
+    question = _text(question, "the question")
+    keys = [s.key for s in joins]
+    if len(set(keys)) != len(keys):
+        raise PlebisciteRefused("each candidate state is named once")
+    rulers = sorted(set(nationality.ruled_by.values_list("key", flat=True)) - set(keys))
+    if rulers:
+        raise PlebisciteRefused(
+            "the states that rule the nationality now must be options too: add "
+            + ", ".join(rulers)
+        )
+    if len(joins) + 1 > 64:
+        raise PlebisciteRefused("a plebiscite has at most 64 options")
+    if opens_at >= closes_at:
+        raise PlebisciteRefused("the voting period must close after it opens")
+    if not 1 <= threshold <= trustees <= MAX_TRUSTEES:
+        raise PlebisciteRefused(f"need 1 ≤ threshold ≤ trustees ≤ {MAX_TRUSTEES}")
+    at = at or timezone.now()
+    options = options_for(joins)
+    plebiscite = m.Plebiscite(
+        nationality=nationality, commission=commission, question=question, options=options,
+        joins=[None, *keys], opens_at=opens_at, closes_at=closes_at, trustees=trustees,
+        threshold=threshold,
+    )
+    # The election id binds the key ceremony: unique and known before it (spec §6.2).
+    count = m.Plebiscite.objects.filter(nationality=nationality).count()
+    plebiscite.election_id = f"{nationality.key}-{opens_at:%Y%m%d}-{count + 1}"
+    plebiscite.entry = _log(
+        plebiscite, "created", at, commission=commission.label, question=question,
+        options=options, opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(),
+        trustees=trustees, threshold=threshold,
+    )
+    plebiscite.save()
+    return plebiscite
+
+
+@transaction.atomic
+def plebiscite_credentials_publish(
+    *, commission: Commission, plebiscite: m.Plebiscite, credentials: Sequence[bytes],
+    at: dt.datetime | None = None,
+) -> m.Plebiscite:
+    """Publish the public credentials (the credential authority's public output, sorted)."""
+    plebiscite = _locked(plebiscite)
+    _check_commission(commission, plebiscite.nationality)
+    if plebiscite.status != m.Plebiscite.Status.CREATED:
+        raise PlebisciteRefused("the credentials are published once, before the key ceremony")
+    if not credentials:
+        raise PlebisciteRefused("the credential list is empty")
+    problems = credential_list_problems(list(credentials))
+    if problems:
+        raise PlebisciteRefused("; ".join(problems[:5]))
+    at = at or timezone.now()
+    plebiscite.credentials = [hex32(c) for c in credentials]
+    plebiscite.status = m.Plebiscite.Status.CREDENTIALS
+    plebiscite.save(update_fields=["credentials", "status"])
+    _log(plebiscite, "credentials_published", at, count=len(credentials),
+         credentials=plebiscite.credentials)
+    return plebiscite
+
+
+@dataclass(frozen=True)
+class TrusteeDealing:
+    name: str
+    dealing: core.Dealing
+
+
+@transaction.atomic
+def plebiscite_ceremony_record(
+    *, commission: Commission, plebiscite: m.Plebiscite, dealings: Sequence[TrusteeDealing],
+    complaints: Sequence[tuple[int, int]] = (),
+    answers: Mapping[tuple[int, int], core.Share] | None = None, at: dt.datetime | None = None,
+) -> m.Plebiscite:
+    """Record the key ceremony's public part: the dealings, complaints and answers. The core
+    decides which dealers qualify; their dealings give the election key, and the parameters
+    are fixed and hashed."""
+    plebiscite = _locked(plebiscite)
+    _check_commission(commission, plebiscite.nationality)
+    if plebiscite.status != m.Plebiscite.Status.CREDENTIALS:
+        raise PlebisciteRefused(
+            "the key ceremony is recorded once, after the credentials are published"
+        )
+    names = {d.dealing.dealer: _text(d.name, "a trustee's name") for d in dealings}
+    try:
+        ceremony = core.Ceremony(plebiscite.election_id, plebiscite.threshold,
+                                 plebiscite.trustees)
+    except core.CeremonyError as error:
+        raise PlebisciteRefused(str(error)) from None
+    qualified, findings = core.qualified_dealers(ceremony, dealings=[d.dealing for d in dealings],
+                                                 complaints=complaints, answers=answers)
+    if len(qualified) < plebiscite.threshold:
+        raise PlebisciteRefused("; ".join(findings))
+    parameters = core.ElectionParameters(
+        election_id=plebiscite.election_id,
+        question=plebiscite.question,
+        options=tuple(core.Option(o["id"], o["label"]) for o in plebiscite.options),
+        threshold=plebiscite.threshold,
+        trustees=tuple(core.Trustee(names[d.dealer], d) for d in qualified),
+        public_key=public_key(qualified),
+        credentials=tuple(bytes.fromhex(c) for c in plebiscite.credentials),
+        context={
+            "nationality": plebiscite.nationality.key,
+            "opens_at": plebiscite.opens_at.isoformat(),
+            "closes_at": plebiscite.closes_at.isoformat(),
+            "commission": plebiscite.commission.label,
+        },
+    )
+    try:
+        core.Election(parameters)
+    except core.ParameterError as error:
+        raise PlebisciteRefused(str(error)) from None
+    at = at or timezone.now()
+    for trustee in parameters.trustees:
+        as_json = parameters.to_json()["trustees"]
+        entry = next(t for t in as_json if t["index"] == trustee.index)
+        m.TrusteeDealing.objects.create(
+            plebiscite=plebiscite, index=trustee.index, name=trustee.name,
+            commitments=entry["commitments"], proofs=entry["proofs"],
+        )
+    plebiscite.parameters = parameters.canonical_bytes()
+    plebiscite.election_hash = hex32(parameters.hash)
+    plebiscite.status = m.Plebiscite.Status.READY
+    plebiscite.save(update_fields=["parameters", "election_hash", "status"])
+    _log(plebiscite, "key_ceremony", at, findings=findings,
+         complaints=[list(c) for c in complaints],
+         public_key=hex32(parameters.public_key), election_hash=plebiscite.election_hash,
+         parameters=parameters.to_json())
+    return plebiscite
+
+
+def _voting(plebiscite: m.Plebiscite, at: dt.datetime) -> core.Election:
+    if plebiscite.status != m.Plebiscite.Status.READY:
+        raise PlebisciteRefused(
+            "this plebiscite is not taking ballots: "
+            + ("its voting is closed" if plebiscite.status in ("closed", "decided")
+               else "its parameters are not fixed yet")
+        )
+    if at < plebiscite.opens_at:
+        raise PlebisciteRefused(f"voting opens at {plebiscite.opens_at.isoformat()}")
+    if at >= plebiscite.closes_at:
+        raise PlebisciteRefused(f"voting closed at {plebiscite.closes_at.isoformat()}")
+    return election_of(plebiscite)
+
+
+def _shared(plebiscite: m.Plebiscite, ballot: core.Ballot) -> str | None:
+    return (m.Ciphertext.objects.filter(plebiscite=plebiscite,
+                                        a__in=[c.a.hex() for c in ballot.ciphertexts])
+            .values_list("owner", flat=True).first())
+
+
+def _claim(plebiscite: m.Plebiscite, ballot: core.Ballot, owner: str) -> None:
+    m.Ciphertext.objects.bulk_create(
+        [m.Ciphertext(plebiscite=plebiscite, a=c.a.hex(), owner=owner)
+         for c in ballot.ciphertexts]
+    )
+
+
+@transaction.atomic
+def ballot_cast(
+    *, plebiscite: m.Plebiscite, data: bytes, at: dt.datetime | None = None
+) -> m.CastBallot:
+    """Put a ballot on the board if the core verifies it (spec §9) and it shares no ciphertext
+    with an entry already there (§11.2); the voter keeps the tracker."""
+    at = at or timezone.now()
+    plebiscite = _locked(plebiscite)
+    election = _voting(plebiscite, at)
+    try:
+        ballot = core.verify_ballot(election, data)
+    except core.InvalidBallot as error:
+        said = str(error)
+        joined = " " if said.startswith(("is ", "has ", "its ")) else " is refused: "
+        raise PlebisciteRefused(f"the ballot{joined}{said}") from None
+    owner = _shared(plebiscite, ballot)
+    if owner is not None:
+        if owner.startswith("audit"):
+            raise PlebisciteRefused(f"the ballot was audited ({owner}): it cannot be cast")
+        raise PlebisciteRefused(f"the ballot reuses a ciphertext of {owner}")
+    position = m.CastBallot.objects.filter(plebiscite=plebiscite).count()
+    tracker = core.tracker(data).hex()
+    _claim(plebiscite, ballot, f"ballot {position}")
+    entry = _log(plebiscite, "ballot_cast", at, position=position, ballot=b64(data),
+                 tracker=tracker)
+    return m.CastBallot.objects.create(
+        plebiscite=plebiscite, position=position, data=data, tracker=tracker,
+        credential=ballot.credential.hex(), cast_at=at, entry=entry,
+    )
+
+
+@transaction.atomic
+def ballot_audit(
+    *, plebiscite: m.Plebiscite, audited: core.AuditedBallot, at: dt.datetime | None = None
+) -> m.AuditedBallot:
+    """Publish a ballot audited instead of cast (spec §10): it is checked, and can never be
+    cast afterwards."""
+    at = at or timezone.now()
+    plebiscite = _locked(plebiscite)
+    election = _voting(plebiscite, at)
+    problems = core.audit_problems(election, audited)
+    if problems:
+        raise PlebisciteRefused("the audit: " + "; ".join(problems))
+    ballot = core.Ballot.from_bytes(audited.data)
+    owner = _shared(plebiscite, ballot)
+    if owner is not None:
+        raise PlebisciteRefused(f"the audited ballot reuses a ciphertext of {owner}")
+    position = m.AuditedBallot.objects.filter(plebiscite=plebiscite).count()
+    tracker = core.tracker(audited.data).hex()
+    _claim(plebiscite, ballot, f"audit {position}")
+    revealed = audited.to_json()
+    entry = _log(plebiscite, "ballot_audited", at, position=position, audit=revealed,
+                 tracker=tracker)
+    return m.AuditedBallot.objects.create(
+        plebiscite=plebiscite, position=position, data=audited.data, choice=audited.choice,
+        randomness=revealed["randomness"], tracker=tracker, audited_at=at, entry=entry,
+    )
+
+
+@transaction.atomic
+def plebiscite_close(
+    *, plebiscite: m.Plebiscite, at: dt.datetime | None = None, processes: int = 1
+) -> m.Plebiscite:
+    """After the voting period: verify the whole board again and publish its tally (which
+    ballots count, the last of each credential, and their product), for the trustees."""
+    at = at or timezone.now()
+    plebiscite = _locked(plebiscite)
+    if plebiscite.status != m.Plebiscite.Status.READY:
+        raise PlebisciteRefused("only a plebiscite that has been voting can be closed")
+    if at < plebiscite.closes_at:
+        raise PlebisciteRefused(f"voting is open until {plebiscite.closes_at.isoformat()}")
+    try:
+        tally = core.compute_tally(election_of(plebiscite), board_of(plebiscite),
+                                   processes=processes)
+    except core.TallyError as error:  # the stored board no longer verifies: never tally it
+        raise PlebisciteRefused(f"the board does not verify: {error}") from None
+    plebiscite.tally = tally.to_json()
+    plebiscite.status = m.Plebiscite.Status.CLOSED
+    plebiscite.save(update_fields=["tally", "status"])
+    _log(plebiscite, "voting_closed", at, tally=plebiscite.tally,
+         ballots=m.CastBallot.objects.filter(plebiscite=plebiscite).count(),
+         audits=m.AuditedBallot.objects.filter(plebiscite=plebiscite).count())
+    return plebiscite
+
+
+@transaction.atomic
+def decryption_submit(
+    *, plebiscite: m.Plebiscite, partial: core.PartialDecryption, at: dt.datetime | None = None
+) -> m.Decryption:
+    """A trustee's partial decryption of the published tally, kept only if its proofs verify.
+    With the k-th, the result is published and recorded as the nationality's decision."""
+    at = at or timezone.now()
+    plebiscite = _locked(plebiscite)
+    if plebiscite.status != m.Plebiscite.Status.CLOSED:
+        raise PlebisciteRefused("decryptions are taken after the tally, before the result")
+    election, tally = election_of(plebiscite), tally_of(plebiscite)
+    assert tally is not None
+    if m.Decryption.objects.filter(plebiscite=plebiscite, trustee=partial.trustee).exists():
+        raise PlebisciteRefused(f"trustee {partial.trustee} has already decrypted")
+    problems = decryption_problems(election, tally, partial)
+    if problems:
+        raise PlebisciteRefused("; ".join(problems))
+    entry = _log(plebiscite, "decryption", at, decryption=partial.to_json())
+    decryption = m.Decryption.objects.create(plebiscite=plebiscite, trustee=partial.trustee,
+                                             partial=partial.to_json(), entry=entry)
+    if m.Decryption.objects.filter(plebiscite=plebiscite).count() >= election.threshold:
+        _result(plebiscite, election, tally, at)
+    return decryption
+
+
+def _taken_on(plebiscite: m.Plebiscite) -> dt.date:
+    """The day the decision counts as taken: the day voting closed, unless a territory of the
+    nationality was occupied at some time during voting; then the first such day, so that the
+    decision is recorded not free (`decision_record` judges by that day's occupations)."""
+    opens, closes = plebiscite.opens_at.date(), plebiscite.closes_at.date()
+    occupied = Occupation.objects.filter(
+        territory__in=plebiscite.nationality.territories.all(), since__lte=closes,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=opens)).order_by("since").first()
+    if occupied is None:
+        return closes
+    return max(opens, occupied.since)
+
+
+def _result(
+    plebiscite: m.Plebiscite, election: core.Election, tally: core.Tally, at: dt.datetime
+) -> None:
+    partials = [core.PartialDecryption.from_json(d.partial, "decryption")
+                for d in m.Decryption.objects.filter(plebiscite=plebiscite)]
+    try:
+        result = core.combine(election, tally, partials)
+    except core.TallyError as error:
+        raise PlebisciteRefused(f"the decryptions do not give a result: {error}") from None
+    plebiscite.result = result.to_json()
+    plebiscite.status = m.Plebiscite.Status.DECIDED
+    counts = dict(zip([o["id"] for o in plebiscite.options], result.counts, strict=True))
+    top = max(result.counts, default=0)
+    winners = [o for o, c in enumerate(result.counts) if c == top]
+    decided = result.ballots > 0 and len(winners) == 1
+    _log(plebiscite, "result", at, result=plebiscite.result, counts=counts,
+         decided=plebiscite.options[winners[0]]["id"] if decided else None)
+    if decided:
+        joins_key = plebiscite.joins[winners[0]]
+        summary = ", ".join(f"{o}: {c}" for o, c in counts.items())
+        try:
+            plebiscite.decision = decision_record(
+                nationality=plebiscite.nationality,
+                joins=State.objects.get(key=joins_key) if joins_key else None,
+                via=Decision.Via.PLEBISCITE, taken_on=_taken_on(plebiscite), at=at,
+                source=f"plebiscite {plebiscite.election_id} ({summary}; "
+                       f"{result.ballots} ballots counted)",
+            )
+        except DecisionRefused as refused:
+            raise PlebisciteRefused(f"the result cannot be recorded as a decision: {refused}"
+                                    ) from None
+    plebiscite.save(update_fields=["result", "status", "decision"])

@@ -1,0 +1,63 @@
+"""Public pages of the plebiscites: thin views over `selectors`. They show how many ballots
+were cast, never how anyone voted; the counts appear only with the result and its proofs."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from openpeace.core.plebiscite import tracker_text
+from openpeace.plebiscites import selectors
+from openpeace.plebiscites.models import Plebiscite
+
+BOARD_PAGE = 200
+
+
+def _plebiscite_or_404(pk: int) -> Plebiscite:
+    found = selectors.plebiscites_public().filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No plebiscite {pk}")
+    return found
+
+
+@require_safe
+def plebiscite_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "plebiscites/plebiscite_list.html",
+                  {"plebiscites": selectors.plebiscites_public()})
+
+
+@require_safe
+def plebiscite_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plebiscite = _plebiscite_or_404(pk)
+    results = None
+    if plebiscite.result is not None:
+        results = list(zip(plebiscite.options, plebiscite.result["counts"], strict=True))
+    return render(request, "plebiscites/plebiscite_detail.html", {
+        "plebiscite": plebiscite,
+        "results": results,
+        "dealings": plebiscite.dealings.all(),
+        "decryptions": plebiscite.decryptions.select_related("entry"),
+        "audits": selectors.audits_on_board(plebiscite),
+        "log_entries": _acts(plebiscite),
+    })
+
+
+def _acts(plebiscite: Plebiscite) -> list[object]:
+    from openpeace.log.models import Entry
+
+    return list(Entry.objects.filter(subject=f"plebiscite:{plebiscite.election_id}")
+                .exclude(kind__in=["plebiscite.ballot_cast", "plebiscite.ballot_audited"])
+                .order_by("pk"))
+
+
+@require_safe
+def plebiscite_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public board: each cast ballot's tracker, in board order, with its log entry."""
+    plebiscite = _plebiscite_or_404(pk)
+    page = Paginator(selectors.ballots_on_board(plebiscite), BOARD_PAGE).get_page(
+        request.GET.get("page"))
+    rows = [(b, tracker_text(bytes.fromhex(b.tracker))) for b in page]
+    return render(request, "plebiscites/plebiscite_board.html",
+                  {"plebiscite": plebiscite, "page": page, "rows": rows})

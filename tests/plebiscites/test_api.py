@@ -1,0 +1,202 @@
+"""The plebiscites API: commissions by token for their own nationality; voters by credential."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from openpeace.core import plebiscite as core
+from openpeace.core.situation import Situation
+from openpeace.log.models import Entry
+from openpeace.plebiscites.models import CastBallot, Plebiscite
+from openpeace.selfdetermination.services import commission_issue
+from openpeace.world.models import Nationality
+from tests.plebiscites.conftest import Running
+
+CREATE = {"nationality": "finns", "question": "A state of our own, or Russia?",
+          "joins": ["russia"], "opens_at": "1918-01-01T00:00:00Z",
+          "closes_at": "1918-01-10T00:00:00Z", "trustees": 3, "threshold": 2}
+
+
+def post(client: Client, url: str, body: Any, token: str | None = None) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def token(nationality: str) -> str:
+    return commission_issue(nationality=Nationality.objects.get(key=nationality),
+                            label="c").token
+
+
+def counts() -> tuple[int, int, int]:
+    return Plebiscite.objects.count(), CastBallot.objects.count(), Entry.objects.count()
+
+
+def test_a_commission_creates_a_plebiscite_for_its_nationality(loaded: Situation,
+                                                                client: Client) -> None:
+    response = post(client, "/api/plebiscites", CREATE, token("finns"))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [o["id"] for o in body["options"]] == ["separate_state", "join:russia"]
+    assert body["status"] == "created" and body["ballots_cast"] == 0
+
+
+def test_another_nationality_s_commission_is_403_and_the_public_401(
+    loaded: Situation, client: Client
+) -> None:
+    before = counts()
+    response = post(client, "/api/plebiscites", CREATE, token("armenians"))
+    assert response.status_code == 403
+    assert response.json() == {"detail": "this commission acts for armenians, not for 'finns'"}
+    assert post(client, "/api/plebiscites", CREATE).status_code == 401
+    assert post(client, "/api/plebiscites", CREATE, "op_nonsense").status_code == 401
+    assert counts() == before
+
+
+def test_another_commission_cannot_run_a_plebiscite(open_now: Running, client: Client) -> None:
+    other = token("armenians")
+    pk = open_now.plebiscite.pk
+    for what, body in [("credentials", {"credentials": ["00" * 32]}), ("close", {}),
+                       ("ceremony", {"trustees": []}),
+                       ("decryptions", {"trustee": 1, "shares": ["00" * 32],
+                                        "proofs": [["00" * 32, "00" * 32]]})]:
+        response = post(client, f"/api/plebiscites/{pk}/{what}", body, other)
+        assert response.status_code in (403, 422), (what, response.content)
+        if what != "ceremony":
+            assert response.status_code == 403
+        assert post(client, f"/api/plebiscites/{pk}/{what}", body).status_code == 401
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"joins": ["nowhere"]}, "no state 'nowhere'"),
+    ({"joins": []}, "add russia"),
+    ({"closes_at": "1917-01-01T00:00:00Z"}, "close after it opens"),
+    ({"threshold": 4}, "threshold"),
+    ({"trustees": 0}, "greater than or equal to 1"),
+    ({"question": " "}, "must say something"),
+    ({"question": "a\x00b"}, "NUL"),
+    ({"opens_at": "1918-01-01T00:00:00"}, "time zone"),
+    ({"opens_at": "yesterday"}, "datetime"),
+])
+def test_bad_plebiscites_are_422_naming_what(loaded: Situation, client: Client,
+                                             change: dict[str, Any], message: str) -> None:
+    before = counts()
+    response = post(client, "/api/plebiscites", {**CREATE, **change}, token("finns"))
+    assert response.status_code == 422, response.content
+    assert message in response.json()["detail"]
+    assert counts() == before
+
+
+def test_ballots_from_the_python_client_are_accepted_and_tracked(open_now: Running,
+                                                                  client: Client) -> None:
+    from openpeace.plebiscites.client import parameters_read, vote
+
+    pk = open_now.plebiscite.pk
+    parameters = client.get(f"/api/plebiscites/{pk}/parameters")
+    assert parameters.status_code == 200
+    election = parameters_read(parameters.content, open_now.plebiscite.election_hash)
+    made = vote(election, open_now.credentials[0].to_text(), "join:russia")
+    response = post(client, f"/api/plebiscites/{pk}/ballots", made.body)
+    assert response.status_code == 201, response.content
+    assert response.json()["tracker_text"] == made.tracker_text
+    assert response.json()["position"] == 0
+    board = client.get(f"/api/plebiscites/{pk}/board").json()["items"]
+    assert [b["tracker"] for b in board] == [made.prepared.tracker.hex()]
+    detail = client.get(f"/api/plebiscites/{pk}").json()
+    assert detail["ballots_cast"] == 1 and "counts" not in json.dumps(detail)
+
+
+def _flip(data: bytes, at: int) -> bytes:
+    at %= len(data)
+    return data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda r: "not base64!", "not standard base64"),
+    (lambda r: base64.b64encode(b"OPB1" + bytes(80)).decode(), "wrong length"),
+    (lambda r: base64.b64encode(b"junk" * 20).decode(), "not a ballot of this format"),
+    (lambda r: base64.b64encode(_flip(r.ballot(0, 0), -1)).decode(),
+     "its signature does not verify"),
+    (lambda r: base64.b64encode(_flip(r.ballot(0, 0), 10)).decode(), "for another election"),
+    (lambda r: base64.b64encode(_flip(r.ballot(0, 0), 100)).decode(), "signature"),
+])
+def test_a_bad_ballot_is_422_naming_what_failed_and_nothing_is_stored(
+    open_now: Running, client: Client, make: Any, reason: str
+) -> None:
+    before = counts()
+    response = post(client, f"/api/plebiscites/{open_now.plebiscite.pk}/ballots",
+                    {"ballot": make(open_now)})
+    assert response.status_code == 422, response.content
+    assert reason in response.json()["detail"]
+    assert response.json()["problems"][0]["location"] == "body.payload.ballot"
+    assert counts() == before
+
+
+def test_a_ballot_signed_with_an_unlisted_credential_is_refused(open_now: Running,
+                                                                client: Client) -> None:
+    stranger = core.PrivateCredential(bytes(range(32)))
+    election = open_now.election
+    fake = core.Election(core.ElectionParameters(**{
+        **{f: getattr(election.parameters, f) for f in (
+            "election_id", "question", "options", "threshold", "trustees", "public_key",
+            "context")},
+        "credentials": tuple(sorted([*election.parameters.credentials, stranger.public])),
+    }))
+    data = core.encrypt_ballot(fake, stranger, 0).data
+    response = post(client, f"/api/plebiscites/{open_now.plebiscite.pk}/ballots",
+                    {"ballot": base64.b64encode(data).decode()})
+    assert response.status_code == 422 and "another election" in response.json()["detail"]
+
+
+def test_bad_input_on_the_other_write_paths(open_now: Running, client: Client) -> None:
+    pk, tok = open_now.plebiscite.pk, open_now.token
+    before = counts()
+    cases = [
+        ("audits", {"ballot": "AAAA", "choice": 0, "randomness": ["zz"]}, None, "randomness"),
+        ("audits", {"ballot": "AAAA", "choice": 99, "randomness": ["00" * 32]}, None,
+         "less than or equal"),
+        ("ballots", {"ballot": 5}, None, "string"),
+        ("ballots", {}, None, "ballot"),
+        ("credentials", {"credentials": ["nothex"]}, tok, "credential 0"),
+        ("credentials", {"credentials": ["00" * 32]}, tok, "published once"),
+        ("ceremony", {"trustees": [{"index": 1, "name": "x", "commitments": ["xx"],
+                                    "proofs": [["00", "00"]]}]}, tok, "commitment"),
+        ("close", {}, tok, "voting is open until"),
+        ("decryptions", {"trustee": 1, "shares": ["00" * 32], "proofs": [["00" * 32] * 2]},
+         tok, "after the tally"),
+    ]
+    for what, body, auth, message in cases:
+        response = post(client, f"/api/plebiscites/{pk}/{what}", body, auth)
+        assert response.status_code == 422, (what, response.content)
+        assert message in response.json()["detail"], (what, response.json())
+    assert counts() == before
+    assert client.get("/api/plebiscites/999999").status_code == 404
+    assert post(client, "/api/plebiscites/999999/ballots", {"ballot": "AAAA"}).status_code == 404
+
+
+def test_the_whole_flow_through_the_api(open_now: Running, client: Client) -> None:
+    pk, tok = open_now.plebiscite.pk, open_now.token
+    for voter, choice in [(0, 0), (1, 0), (2, 1)]:
+        data = open_now.ballot(voter, choice)
+        assert post(client, f"/api/plebiscites/{pk}/ballots",
+                    {"ballot": base64.b64encode(data).decode()}).status_code == 201
+    prepared = core.encrypt_ballot(open_now.election, open_now.credentials[3], 1)
+    audit = post(client, f"/api/plebiscites/{pk}/audits", prepared.reveal().to_json())
+    assert audit.status_code == 201, audit.content
+    from openpeace.plebiscites import services
+    from openpeace.plebiscites.selectors import board_of
+
+    services.plebiscite_close(plebiscite=open_now.plebiscite,
+                              at=open_now.plebiscite.closes_at)
+    for index in (2, 3):
+        _, partial = core.partial_decrypt(open_now.election, open_now.trustees.keys[index],
+                                          board_of(open_now.plebiscite))
+        response = post(client, f"/api/plebiscites/{pk}/decryptions", partial.to_json(), tok)
+        assert response.status_code == 201, response.content
+    assert response.json()["result"] == {"counts": [2, 1], "ballots": 3}
+    record = client.get(f"/api/plebiscites/{pk}/record")
+    assert core.verify_record(record.content).ok

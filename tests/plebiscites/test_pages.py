@@ -1,0 +1,37 @@
+"""The pages: the plebiscite, its board of trackers, and its result with the verify command."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from openpeace.core import plebiscite as core
+from tests.plebiscites.conftest import Running
+
+
+def test_the_plebiscite_page_counts_ballots_never_votes(finns: Running, client: Client) -> None:
+    finns.cast(0, 1)
+    finns.cast(1, 1)
+    page = client.get(f"/plebiscites/{finns.plebiscite.pk}/").content.decode()
+    assert "A separate state, or join which?" in page and "to join Russia" in page
+    assert "<dd>2 " in page and "Votes" not in page
+    assert client.get("/plebiscites/").status_code == 200
+    assert client.get("/plebiscites/999/").status_code == 404
+
+
+def test_the_board_shows_every_tracker(finns: Running, client: Client) -> None:
+    data = finns.ballot(0, 0)
+    from openpeace.plebiscites import services
+
+    services.ballot_cast(plebiscite=finns.plebiscite, data=data, at=finns.during)
+    page = client.get(f"/plebiscites/{finns.plebiscite.pk}/board/").content.decode()
+    assert core.tracker_text(core.tracker(data)) in page
+
+
+def test_the_result_page_says_how_to_verify(armenians: Running, client: Client) -> None:
+    armenians.cast(0, 2)
+    plebiscite = armenians.finish()
+    page = client.get(f"/plebiscites/{plebiscite.pk}/").content.decode()
+    assert "openpeace plebiscite verify record.json" in page
+    assert f"/api/plebiscites/{plebiscite.pk}/record" in page
+    assert "NOT free" in page and "Partial decryption by trustee 1" in page
+    assert 'lang="' in page and 'dir="' in page

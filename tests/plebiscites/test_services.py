@@ -1,0 +1,189 @@
+"""The plebiscite service: each act through the core, logged; refusals write nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from openpeace.core import plebiscite as core
+from openpeace.core.situation import Situation
+from openpeace.log.models import Entry
+from openpeace.plebiscites import services
+from openpeace.plebiscites.models import CastBallot, Ciphertext, Plebiscite
+from openpeace.plebiscites.selectors import record_of
+from openpeace.selfdetermination.models import Decision
+from openpeace.selfdetermination.services import commission_issue
+from openpeace.world.models import Nationality, State
+from tests.plebiscites.conftest import CLOSES, OPENS, Running, start
+
+
+def state() -> tuple[int, int, int]:
+    return Entry.objects.count(), CastBallot.objects.count(), Ciphertext.objects.count()
+
+
+def kinds() -> list[str]:
+    return list(Entry.objects.filter(kind__startswith="plebiscite.").order_by("pk")
+                .values_list("kind", flat=True))
+
+
+def test_every_act_is_logged_and_the_result_becomes_a_free_decision(finns: Running) -> None:
+    finns.cast(0, 0)
+    finns.cast(1, 0)
+    finns.cast(2, 1)
+    plebiscite = finns.finish()
+    assert plebiscite.result == {"counts": [2, 1], "ballots": 3}
+    assert kinds() == [
+        "plebiscite.created", "plebiscite.credentials_published", "plebiscite.key_ceremony",
+        "plebiscite.ballot_cast", "plebiscite.ballot_cast", "plebiscite.ballot_cast",
+        "plebiscite.voting_closed", "plebiscite.decryption", "plebiscite.decryption",
+        "plebiscite.result",
+    ]
+    decision = plebiscite.decision
+    assert decision is not None and decision.free and decision.via == "plebiscite"
+    assert decision.destination == "separate_state" and decision.taken_on == CLOSES.date()
+    report = core.verify_record(record_of(plebiscite).to_bytes())  # type: ignore[union-attr]
+    assert report.ok, report.failures
+
+
+def test_a_result_under_occupation_is_recorded_not_free(armenians: Running) -> None:
+    """The not-free rule: Erzurum is occupied by Russia during the voting."""
+    armenians.cast(0, 1)
+    plebiscite = armenians.finish()
+    decision = plebiscite.decision
+    assert decision is not None and not decision.free
+    assert decision.destination == "russia"
+    assert decision.under_occupation is not None
+    assert decision.under_occupation.territory.key == "erzurum"
+
+
+def test_an_occupation_ended_before_voting_leaves_the_decision_free(loaded: Situation) -> None:
+    from openpeace.world.models import Occupation
+
+    Occupation.objects.filter(territory__key="erzurum").update(ended_on=dt.date(1917, 12, 1))
+    running = start("armenians", ["russia", "ottoman-empire"])
+    running.cast(0, 0)
+    decision = running.finish().decision
+    assert decision is not None and decision.free
+
+
+def test_an_occupation_ending_during_voting_still_makes_it_not_free(loaded: Situation) -> None:
+    from openpeace.world.models import Occupation
+
+    Occupation.objects.filter(territory__key="erzurum").update(ended_on=dt.date(1918, 1, 3))
+    running = start("armenians", ["russia", "ottoman-empire"])
+    running.cast(0, 0)
+    decision = running.finish().decision
+    assert decision is not None and not decision.free
+
+
+def test_a_revote_replaces_the_earlier_ballot(finns: Running) -> None:
+    finns.cast(0, 1)
+    finns.cast(0, 0)  # the same voter changes her mind: the last counts
+    finns.cast(1, 1)
+    plebiscite = finns.finish()
+    assert plebiscite.result == {"counts": [1, 1], "ballots": 2}
+    assert plebiscite.tally is not None and plebiscite.tally["counted"] == [1, 2]
+
+
+def test_a_tie_is_published_but_decides_nothing(finns: Running) -> None:
+    finns.cast(0, 0)
+    finns.cast(1, 1)
+    plebiscite = finns.finish()
+    assert plebiscite.result == {"counts": [1, 1], "ballots": 2}
+    assert plebiscite.decision is None and not Decision.objects.exists()
+
+
+def test_any_two_of_three_trustees_give_the_result(finns: Running) -> None:
+    finns.cast(0, 1)
+    assert finns.finish(trustees=(3, 2)).result == {"counts": [0, 1], "ballots": 1}
+
+
+@pytest.mark.parametrize("at, reason", [
+    (OPENS - dt.timedelta(seconds=1), "voting opens at"),
+    (CLOSES, "voting closed at"),
+])
+def test_a_ballot_outside_the_period_is_refused(finns: Running, at: dt.datetime,
+                                                reason: str) -> None:
+    before = state()
+    with pytest.raises(services.PlebisciteRefused, match=reason):
+        services.ballot_cast(plebiscite=finns.plebiscite, data=finns.ballot(0, 0), at=at)
+    assert state() == before
+
+
+def test_a_replayed_or_audited_ballot_is_refused(finns: Running) -> None:
+    data = finns.ballot(0, 0)
+    services.ballot_cast(plebiscite=finns.plebiscite, data=data, at=finns.during)
+    before = state()
+    with pytest.raises(services.PlebisciteRefused, match="reuses a ciphertext of ballot 0"):
+        services.ballot_cast(plebiscite=finns.plebiscite, data=data, at=finns.during)
+    prepared = core.encrypt_ballot(finns.election, finns.credentials[1], 1)
+    services.ballot_audit(plebiscite=finns.plebiscite, audited=prepared.reveal(),
+                          at=finns.during)
+    with pytest.raises(services.PlebisciteRefused, match=r"audited \(audit 0\)"):
+        services.ballot_cast(plebiscite=finns.plebiscite, data=prepared.data, at=finns.during)
+    assert state()[1] == before[1]
+
+
+def test_a_lying_audit_is_refused(finns: Running) -> None:
+    prepared = core.encrypt_ballot(finns.election, finns.credentials[0], 0)
+    lie = core.AuditedBallot(prepared.data, 1, prepared.randomness)
+    with pytest.raises(services.PlebisciteRefused, match="the audit:"):
+        services.ballot_audit(plebiscite=finns.plebiscite, audited=lie, at=finns.during)
+
+
+def test_a_bad_decryption_is_refused_and_a_trustee_decrypts_once(finns: Running) -> None:
+    finns.cast(0, 0)
+    services.plebiscite_close(plebiscite=finns.plebiscite, at=CLOSES)
+    from openpeace.plebiscites.selectors import board_of
+
+    _, partial = core.partial_decrypt(finns.election, finns.trustees.keys[1],
+                                      board_of(finns.plebiscite))
+    forged = core.PartialDecryption(partial.trustee, partial.shares[::-1], partial.proofs)
+    with pytest.raises(services.PlebisciteRefused, match="trustee 1: the proof of decryption"):
+        services.decryption_submit(plebiscite=finns.plebiscite, partial=forged)
+    services.decryption_submit(plebiscite=finns.plebiscite, partial=partial)
+    with pytest.raises(services.PlebisciteRefused, match="already decrypted"):
+        services.decryption_submit(plebiscite=finns.plebiscite, partial=partial)
+    assert Plebiscite.objects.get().result is None
+
+
+def test_nothing_out_of_order(finns: Running) -> None:
+    with pytest.raises(services.PlebisciteRefused, match="voting is open until"):
+        services.plebiscite_close(plebiscite=finns.plebiscite, at=finns.during)
+    with pytest.raises(services.PlebisciteRefused, match="after the tally"):
+        services.decryption_submit(plebiscite=finns.plebiscite,
+                                   partial=core.PartialDecryption(1, (), ()))
+    with pytest.raises(services.PlebisciteRefused, match="recorded once"):
+        services.plebiscite_ceremony_record(commission=finns.plebiscite.commission,
+                                            plebiscite=finns.plebiscite,
+                                            dealings=finns.trustees.dealings)
+
+
+def test_creation_rules(loaded: Situation) -> None:
+    commission = commission_issue(nationality=Nationality.objects.get(key="armenians"),
+                                  label="x").commission
+    russia = State.objects.get(key="russia")
+    entries = Entry.objects.count()
+    args = {"commission": commission, "nationality": commission.nationality,
+            "question": "Q?", "opens_at": OPENS, "closes_at": CLOSES, "trustees": 3,
+            "threshold": 2}
+    with pytest.raises(services.PlebisciteRefused, match="add ottoman-empire"):
+        services.plebiscite_create(joins=[russia], **args)  # type: ignore[arg-type]
+    with pytest.raises(services.NotYourNationality):
+        services.plebiscite_create(**{**args, "nationality": Nationality.objects.get(
+            key="finns")}, joins=[russia])  # type: ignore[arg-type]
+    with pytest.raises(services.PlebisciteRefused, match="close after it opens"):
+        services.plebiscite_create(**{**args, "closes_at": OPENS},  # type: ignore[arg-type]
+                                   joins=[russia, State.objects.get(key="ottoman-empire")])
+    assert not Plebiscite.objects.exists() and Entry.objects.count() == entries
+
+
+def test_the_log_carries_every_ballot(finns: Running) -> None:
+    finns.cast(0, 0)
+    entry = Entry.objects.get(kind="plebiscite.ballot_cast")
+    content = json.loads(bytes(entry.body))["content"]
+    ballot = CastBallot.objects.get()
+    assert core.tracker(bytes(ballot.data)).hex() == content["tracker"] == ballot.tracker
+    assert entry.subject == f"plebiscite:{finns.plebiscite.election_id}"

@@ -22,7 +22,7 @@ from openpeace.diplomacy.models import (
     Proclamation,
     Reply,
 )
-from openpeace.web.admin import RecordedThroughServices
+from openpeace.web.admin import IssuesTokens, RecordedThroughServices
 
 
 class NoteInline(admin.StackedInline):
@@ -64,32 +64,20 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Envoy)
-class EnvoyAdmin(admin.ModelAdmin):
+class EnvoyAdmin(IssuesTokens):
     list_display = ["label", "state", "email", "issued_at", "revoked_at"]
     list_filter = ["state"]
     fields = ["state", "label", "email", "issued_at", "revoked_at"]
-    readonly_fields = ["issued_at", "revoked_at"]
-    actions = ["revoke"]
+    holder = "envoy"
 
-    def save_model(self, request: HttpRequest, obj: Envoy, form: object, change: bool) -> None:
-        """A new envoy gets its token here, shown once to the official; only its hash stays."""
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def issue(self, obj: Envoy, request: HttpRequest) -> tuple[Envoy, str]:
         issued = services.envoy_issue(
             state=obj.state, label=obj.label, email=obj.email, issued_by=request.user
         )
-        obj.pk = issued.envoy.pk
-        self.message_user(
-            request,
-            f"Token for {obj.label} (shown once, give it to the envoy): {issued.token}",
-            messages.WARNING,
-        )
+        return issued.envoy, issued.token
 
-    @admin.action(description="Revoke the token")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Envoy]) -> None:
-        for envoy in queryset:
-            services.envoy_revoke(envoy=envoy)
+    def revoke_one(self, obj: Envoy) -> None:
+        services.envoy_revoke(envoy=obj)
 
 
 @admin.register(Armistice)

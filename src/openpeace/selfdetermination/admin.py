@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from openpeace.selfdetermination import services
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
 from openpeace.selfdetermination.services import DecisionRefused, decision_record
-from openpeace.web.admin import RecordedThroughServices
+from openpeace.web.admin import IssuesTokens, RecordedThroughServices
 
 
 @admin.register(Decision)
@@ -43,14 +43,13 @@ class DecisionAdmin(RecordedThroughServices):
 
 
 @admin.register(Commission)
-class CommissionAdmin(admin.ModelAdmin):
+class CommissionAdmin(IssuesTokens):
     """Officials issue a nationality's commission its token here (shown once) and revoke it."""
 
     list_display = ["label", "nationality", "email", "issued_at", "revoked_at"]
     list_filter = ["nationality"]
     fields = ["nationality", "label", "email", "issued_at", "revoked_at"]
-    readonly_fields = ["issued_at", "revoked_at"]
-    actions = ["revoke"]
+    holder = "commission"
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # a commission's demands name it for good
@@ -60,27 +59,14 @@ class CommissionAdmin(admin.ModelAdmin):
         return [*self.readonly_fields, "nationality"] if obj is not None else list(
             self.readonly_fields)
 
-    def save_model(self, request: HttpRequest, obj: Commission, form: object,
-                   change: bool) -> None:
-        """A new commission gets its token here, shown once to the official; only its hash
-        stays."""
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def issue(self, obj: Commission, request: HttpRequest) -> tuple[Commission, str]:
         issued = services.commission_issue(
             nationality=obj.nationality, label=obj.label, email=obj.email, issued_by=request.user
         )
-        obj.pk = issued.commission.pk
-        self.message_user(
-            request,
-            f"Token for {obj.label} (shown once, give it to the commission): {issued.token}",
-            messages.WARNING,
-        )
+        return issued.commission, issued.token
 
-    @admin.action(description="Revoke the token")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Commission]) -> None:
-        for commission in queryset:
-            services.commission_revoke(commission=commission)
+    def revoke_one(self, obj: Commission) -> None:
+        services.commission_revoke(commission=obj)
 
 
 class StepForm(forms.Form):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 
@@ -60,3 +61,37 @@ class RecordedThroughServices(admin.ModelAdmin):
     def record(self, data: dict[str, Any]) -> Any:
         """Record the act through its service; each subclass names its own."""
         raise TypeError(f"{type(self).__name__} names no service")
+
+
+class IssuesTokens(admin.ModelAdmin):
+    """An account that acts by token (an envoy, a commission): issued here through its service,
+    the token shown once to the official and only its hash kept; revoked by an action."""
+
+    readonly_fields = ["issued_at", "revoked_at"]
+    actions = ["revoke"]
+    holder = "account"
+    """Who the token is for, in the official's message."""
+
+    def issue(self, obj: Any, request: HttpRequest) -> tuple[Any, str]:
+        """Issue the account through its service; return it and its token."""
+        raise TypeError(f"{type(self).__name__} names no service")
+
+    def revoke_one(self, obj: Any) -> None:
+        raise TypeError(f"{type(self).__name__} names no service")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: object, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued, token = self.issue(obj, request)
+        obj.pk = issued.pk
+        self.message_user(
+            request,
+            f"Token for {obj.label} (shown once, give it to the {self.holder}): {token}",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the token")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.revoke_one(obj)

@@ -62,3 +62,27 @@ def test_acts_cannot_be_edited_or_deleted_in_the_admin(
                              {"post": "yes"}).status_code == 403
     assert Armistice.objects.exists()
     assert admin_client.get("/admin/diplomacy/reply/add/").status_code == 403
+
+
+def test_an_official_issues_an_envoy_its_token_once_and_revokes_it(
+    admin_client: Client, accepted: Offer
+) -> None:
+    import re
+
+    from django.contrib.messages import get_messages
+
+    from openpeace.diplomacy.models import Envoy
+    from openpeace.diplomacy.services import envoy_authenticate
+
+    germany = State.objects.get(key="germany")
+    response = admin_client.post("/admin/diplomacy/envoy/add/", {
+        "state": germany.pk, "label": "Herr von Kühlmann", "email": "envoy@example.org"})
+    assert response.status_code == 302
+    [message] = [str(m) for m in get_messages(response.wsgi_request)
+                 if "shown once" in str(m)]
+    token = re.search(r"(op_\S+)$", message).group(1)  # type: ignore[union-attr]
+    envoy = Envoy.objects.get(label="Herr von Kühlmann")
+    assert envoy_authenticate(token) == envoy and token not in envoy.token_hash
+    admin_client.post("/admin/diplomacy/envoy/", {"action": "revoke",
+                                                  "_selected_action": [envoy.pk]})
+    assert envoy_authenticate(token) is None

@@ -99,7 +99,7 @@ def _canonical(data: bytes | None, what: str) -> HttpResponse:
     return HttpResponse(data, content_type="application/json")
 
 
-@router.get("/plebiscites/{plebiscite_id}/parameters", response={200: Any, 404: ErrorOut})
+@router.get("/plebiscites/{plebiscite_id}/parameters", response=detailed(Any))
 def plebiscite_parameters(request: HttpRequest, plebiscite_id: int) -> HttpResponse:
     """The election parameters, in their canonical JSON bytes (spec §5): their hash is the
     election hash."""
@@ -108,7 +108,7 @@ def plebiscite_parameters(request: HttpRequest, plebiscite_id: int) -> HttpRespo
     return _canonical(None if data is None else bytes(data), "parameters")
 
 
-@router.get("/plebiscites/{plebiscite_id}/record", response={200: Any, 404: ErrorOut})
+@router.get("/plebiscites/{plebiscite_id}/record", response=detailed(Any))
 def plebiscite_record(request: HttpRequest, plebiscite_id: int) -> HttpResponse:
     """The election record as it stands (spec §13), for `openpeace plebiscite verify`."""
     plebiscite = found(Plebiscite.objects.all(), "plebiscite", id=plebiscite_id)
@@ -128,7 +128,8 @@ class BoardEntryOut(Schema):
         return obj.entry.index
 
 
-@router.get("/plebiscites/{plebiscite_id}/board", response=listed(BoardEntryOut))
+@router.get("/plebiscites/{plebiscite_id}/board",
+            response={**listed(BoardEntryOut), 404: ErrorOut})
 @paginate(Page)
 def plebiscite_board(request: HttpRequest, plebiscite_id: int) -> QuerySet[CastBallot]:
     """The public board: every cast ballot's tracker and credential, in board order."""
@@ -330,7 +331,7 @@ def _cast_out(ballot: CastBallot | Any) -> dict[str, object]:
 
 
 @router.post("/plebiscites/{plebiscite_id}/ballots",
-             response={201: CastOut, 404: ErrorOut, 422: InvalidOut})
+             response={201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut})
 def ballot_cast(request: HttpRequest, plebiscite_id: int, payload: BallotIn) -> Status:
     """Cast a ballot (made by the booth or `openpeace plebiscite vote`): it is verified by the
     core before it is accepted; the answer is its tracker. A later ballot of the same credential
@@ -351,7 +352,7 @@ class AuditIn(Schema):
 
 
 @router.post("/plebiscites/{plebiscite_id}/audits",
-             response={201: CastOut, 404: ErrorOut, 422: InvalidOut})
+             response={201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut})
 def ballot_audit(request: HttpRequest, plebiscite_id: int, payload: AuditIn) -> Status:
     """Publish an audited ballot (Benaloh): checked, then never castable."""
     plebiscite = found(Plebiscite.objects.all(), "plebiscite", id=plebiscite_id)

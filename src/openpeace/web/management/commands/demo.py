@@ -1,4 +1,11 @@
-"""`openpeace demo replay-1917`: play the real sequence of 1917 through the services."""
+"""`openpeace demo replay-1917` and `openpeace demo plebiscite`: the 1917 default at work.
+
+The replay plays the real sequence through the services every app's API uses: the offer and
+the replies, the armistice and Brest-Litovsk (diplomacy), the secret treaties published and
+repudiated (treaties), the Ukrainian and Finnish demands and Finland's recognised decision
+(self-determination), the evacuation of Turkish Armenia (world). It lives in `web`, the app
+that frames the others, because it orchestrates them all.
+"""
 
 from __future__ import annotations
 

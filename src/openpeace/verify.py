@@ -1,4 +1,5 @@
-"""`openpeace verify` and `openpeace verify-proof`: check a published log with the core alone.
+"""`openpeace verify`, `verify-proof` and `plebiscite verify`: check what openpeace published,
+with the core alone.
 
 These commands never load Django or the database: an auditor can run them against any copy of
 the log (its URL, or a directory of its tiles), with nothing but the log's verifier key.
@@ -6,6 +7,7 @@ the log (its URL, or a directory of its tiles), with nothing but the log's verif
     openpeace verify http://127.0.0.1:8000/log --key <vkey> [--follow]
     openpeace verify ./copy-of-the-log --key <vkey>
     openpeace verify-proof openpeace-12.tlog-proof --key <vkey> [--entry entry.json]
+    openpeace plebiscite verify record.json [--processes 2]
 
 `verify` remembers the last checkpoint it verified for each log (in `--state`, by default under
 ~/.local/state/openpeace/) and requires the next one to extend it: a log that rewrote its past
@@ -158,4 +160,29 @@ def verify_proof_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = s
     return OK
 
 
-COMMANDS = {"verify": verify_main, "verify-proof": verify_proof_main}
+def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
+                           err: TextIO = sys.stderr) -> int:
+    parser = argparse.ArgumentParser(
+        prog="openpeace plebiscite verify",
+        description="Check a plebiscite's whole election record: every ballot's proofs and "
+        "signature, the credentials, the last ballot per credential, the product, every "
+        "decryption proof and the result (docs/plebiscite-spec.md).",
+    )
+    parser.add_argument("record", type=Path, help="the election record (canonical JSON)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="verify the ballots in this many processes")
+    args = parser.parse_args(argv)
+    from openpeace.core.plebiscite import verify_record
+
+    try:
+        data = args.record.read_bytes()
+    except OSError as error:
+        err.write(f"openpeace plebiscite verify: cannot read {args.record}: {error.strerror}\n")
+        return USAGE
+    report = verify_record(data, processes=max(1, args.processes))
+    (out if report.ok else err).write(report.summary() + "\n")
+    return OK if report.ok else FAILED
+
+
+COMMANDS = {"verify": verify_main, "verify-proof": verify_proof_main,
+            "plebiscite verify": plebiscite_verify_main}

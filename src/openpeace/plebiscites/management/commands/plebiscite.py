@@ -1,11 +1,12 @@
-"""`openpeace plebiscite credentials|vote|verify|export|demo`.
+"""`openpeace plebiscite credentials|vote|export|demo` (and `verify`, see below).
 
 - `credentials --count N --out DIR`: the offline credential authority; the private credentials
   go to one file (to hand out), the sorted public list to another (to publish); nothing is kept
   and nothing touches the database.
 - `vote`: the Python voting client; encrypts a choice with a private credential, then posts the
   ballot to a server (`--url`) or writes it (`--out`).
-- `verify RECORD`: checks a whole election record with the core alone and prints every failure.
+- `verify RECORD` is not here: it is the auditor's command, run with the core alone, without
+  Django or a database (`openpeace.verify.plebiscite_verify_main`).
 - `export ID --out FILE`: writes a plebiscite's record from the database.
 - `demo`: the demonstration plebiscite on the 1917 default (see `openpeace.plebiscites.demo`).
 """
@@ -24,7 +25,8 @@ from openpeace.plebiscites import client
 
 
 class Command(BaseCommand):
-    help = "Plebiscites: issue credentials, vote, verify a record, export one, run the demo."
+    help = ("Plebiscites: issue credentials, vote, export a record, run the demo "
+            "(`openpeace plebiscite verify RECORD` checks a record without Django).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -44,9 +46,6 @@ class Command(BaseCommand):
         vote.add_argument("--audit", action="store_true",
                           help="audit this ballot instead of casting it (it is then revealed)")
         vote.add_argument("--out", type=Path, help="write the ballot (JSON) instead of posting")
-        verify = sub.add_parser("verify", help="check an election record with the core alone")
-        verify.add_argument("record", type=Path)
-        verify.add_argument("--processes", type=int, default=1)
         export = sub.add_parser("export", help="write a plebiscite's election record")
         export.add_argument("plebiscite", type=int)
         export.add_argument("--out", type=Path, required=True)
@@ -89,18 +88,6 @@ class Command(BaseCommand):
         verb = "audited" if o["audit"] else "cast"
         self.stdout.write(f"ballot {verb} at position {answer['position']}; tracker "
                           f"{made.tracker_text} (find it on the public board)")
-
-    def _verify(self, *, record: Path, processes: int, **_: Any) -> None:
-        from openpeace.core.plebiscite import verify_record
-
-        try:
-            data = record.read_bytes()
-        except OSError as error:
-            raise CommandError(f"cannot read {record}: {error.strerror}") from None
-        report = verify_record(data, processes=processes)
-        if not report.ok:
-            raise CommandError(report.summary())
-        self.stdout.write(report.summary())
 
     def _export(self, *, plebiscite: int, out: Path, **_: Any) -> None:
         from openpeace.plebiscites.models import Plebiscite

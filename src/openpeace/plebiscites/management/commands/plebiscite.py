@@ -40,7 +40,8 @@ class Command(BaseCommand):
         vote.add_argument("--plebiscite", type=int, help="its id on the server (with --url)")
         vote.add_argument("--election-hash", help="the hash you expect (hex), to check")
         secret = vote.add_mutually_exclusive_group(required=True)
-        secret.add_argument("--credential", help="your private credential (XXXX-XXXX-...)")
+        secret.add_argument("--credential", help="your private credential, as the credential "
+                            "authority handed it to you (base32, in groups of four)")
         secret.add_argument("--credential-file", type=Path, help="a file holding it")
         vote.add_argument("--choice", required=True, help="an option id, e.g. separate_state")
         vote.add_argument("--audit", action="store_true",

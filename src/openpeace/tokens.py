@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+Holder = TypeVar("Holder", bound=Model)
 
 PREFIX = "op_"
 """Every token starts so, which makes one easy to recognise (and to scan for in leaked text)."""
@@ -24,3 +30,15 @@ def token_hash(token: str) -> str:
     """What is stored and looked up: SHA-256 of the token, hex (any character outside ASCII
     is hashed as `?`, so no input raises)."""
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def holder_authenticate(holders: QuerySet[Holder], token: str) -> Holder | None:
+    """The holder of `token` among `holders`, unless it is unknown or revoked."""
+    return holders.filter(token_hash=token_hash(token), revoked_at__isnull=True).first()
+
+
+def holder_revoke(holder: Any) -> None:
+    """Revoke a holder's token (once: a second revocation keeps the first date)."""
+    if holder.revoked_at is None:
+        holder.revoked_at = timezone.now()
+        holder.save(update_fields=["revoked_at"])

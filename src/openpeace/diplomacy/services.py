@@ -22,7 +22,7 @@ from openpeace.diplomacy.tasks import notify_envoys
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json, entry_append
 from openpeace.selfdetermination.selectors import terms_register
-from openpeace.tokens import token_hash, token_new
+from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import People, State
 
 
@@ -153,15 +153,9 @@ def envoy_issue(
 
 
 def envoy_revoke(*, envoy: Envoy) -> None:
-    if envoy.revoked_at is None:
-        envoy.revoked_at = timezone.now()
-        envoy.save(update_fields=["revoked_at"])
+    holder_revoke(envoy)
 
 
 def envoy_authenticate(token: str) -> Envoy | None:
     """The envoy holding `token`, unless it is unknown or revoked."""
-    return (
-        Envoy.objects.select_related("state")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
+    return holder_authenticate(Envoy.objects.select_related("state"), token)

@@ -26,7 +26,7 @@ from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
 from openpeace.selfdetermination.selectors import terms_register
-from openpeace.tokens import token_hash, token_new
+from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import Nationality, Occupation, State
 
 decision_recorded = django.dispatch.Signal()
@@ -151,18 +151,12 @@ def commission_issue(
 
 
 def commission_revoke(*, commission: Commission) -> None:
-    if commission.revoked_at is None:
-        commission.revoked_at = timezone.now()
-        commission.save(update_fields=["revoked_at"])
+    holder_revoke(commission)
 
 
 def commission_authenticate(token: str) -> Commission | None:
     """The commission holding `token`, unless it is unknown or revoked."""
-    return (
-        Commission.objects.select_related("nationality")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
+    return holder_authenticate(Commission.objects.select_related("nationality"), token)
 
 
 # Demands -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the log (its URL, or a directory of its tiles), with nothing but the log's verif
     openpeace verify http://127.0.0.1:8000/log --key <vkey> [--follow]
     openpeace verify ./copy-of-the-log --key <vkey>
     openpeace verify-proof openpeace-12.tlog-proof --key <vkey> [--entry entry.json]
+    openpeace plebiscite verify http://127.0.0.1:8000/log --key <vkey> --election <id>
     openpeace plebiscite verify record.json [--processes 2]
 
 `verify` remembers the last checkpoint it verified for each log (in `--state`, by default under
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from openpeace.core.log.checkpoint import Checkpoint, open_checkpoint
+from openpeace.core.log.entries import read_entry, subject_marker
 from openpeace.core.log.errors import LogError
 from openpeace.core.log.note import Verifier
 from openpeace.core.log.proof import TlogProof, verify_proof
@@ -160,25 +162,63 @@ def verify_proof_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = s
     return OK
 
 
+def _plebiscite_from_log(source: LogSource, verifier: Verifier, election_id: str,
+                         out: TextIO) -> bytes:
+    """Verify the whole log, keeping the plebiscite's entries as they are verified, and
+    rebuild the election record from them (spec §13.4)."""
+    from openpeace.core.plebiscite.from_log import record_from_entries, subject
+
+    marker = subject_marker(subject(election_id))
+    bodies: list[tuple[int, bytes]] = []
+
+    def keep(first: int, entries: list[bytes]) -> None:
+        bodies.extend((first + n, body) for n, body in enumerate(entries) if marker in body)
+
+    report = verify_log(source, [verifier], reader=keep)
+    entries = [read_entry(index, body, source.read) for index, body in bodies]
+    record = record_from_entries(election_id, entries)
+    out.write(f"OK: the log {report.checkpoint.origin} at size {report.checkpoint.size:,} "
+              f"verifies; {len(entries):,} entries of {subject(election_id)} give its record\n")
+    return record.to_bytes()
+
+
 def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
                            err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(
         prog="openpeace plebiscite verify",
         description="Check a plebiscite's whole election record: every ballot's proofs and "
         "signature, the credentials, the last ballot per credential, the product, every "
-        "decryption proof and the result (docs/plebiscite-spec.md).",
+        "decryption proof and the result (docs/plebiscite-spec.md). The record is read from a "
+        "copy of the log (verified first, with the log's key) or from an exported file.",
     )
-    parser.add_argument("record", type=Path, help="the election record (canonical JSON)")
+    parser.add_argument("source", help="the log (its URL …/log, or a directory copy of it), "
+                        "or an exported record file (canonical JSON)")
+    parser.add_argument("--key", help="with a log: its verifier key (name+id+key)")
+    parser.add_argument("--election", help="with a log: the plebiscite's election id")
     parser.add_argument("--processes", type=int, default=1,
                         help="verify the ballots in this many processes")
     args = parser.parse_args(argv)
     from openpeace.core.plebiscite import verify_record
+    from openpeace.core.plebiscite.encoding import EncodingError
 
-    try:
-        data = args.record.read_bytes()
-    except OSError as error:
-        err.write(f"openpeace plebiscite verify: cannot read {args.record}: {error.strerror}\n")
+    from_log = args.source.startswith(("http://", "https://")) or Path(args.source).is_dir()
+    if from_log and not (args.key and args.election):
+        err.write("openpeace plebiscite verify: a log needs --key (its verifier key) and "
+                  "--election (the plebiscite's election id)\n")
         return USAGE
+    try:
+        if from_log:
+            data = _plebiscite_from_log(_source(args.source), Verifier.from_vkey(args.key),
+                                        args.election, out)
+        else:
+            data = Path(args.source).read_bytes()
+    except OSError as error:
+        err.write(f"openpeace plebiscite verify: cannot read {args.source}: "
+                  f"{error.strerror or error}\n")
+        return USAGE
+    except (LogError, EncodingError) as error:
+        err.write(f"FAILED: {args.source}: {error}\n")
+        return FAILED
     report = verify_record(data, processes=max(1, args.processes))
     (out if report.ok else err).write(report.summary() + "\n")
     return OK if report.ok else FAILED

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from openpeace.core.log.merkle import inclusion_proof, leaf_hash
 from openpeace.core.log.proof import TlogProof
 from openpeace.core.log.tiles import TileHashReader
-from openpeace.log.models import Checkpoint, Entry, LogFile
+from openpeace.log.models import Checkpoint, Content, Entry, LogFile
 
 
 def checkpoint_latest() -> Checkpoint | None:
@@ -19,6 +19,16 @@ def checkpoint_latest() -> Checkpoint | None:
 def file_read(path: str) -> bytes:
     """A tile or bundle's bytes; raises `LogFile.DoesNotExist`."""
     return bytes(LogFile.objects.values_list("data", flat=True).get(path=path))
+
+
+def content_hashes() -> set[str]:
+    """The SHA-256 of every content committed to the log by its hash."""
+    return set(Content.objects.values_list("sha256", flat=True))
+
+
+def content_read(sha256: str) -> bytes:
+    """A committed content's bytes; raises `Content.DoesNotExist`."""
+    return bytes(Content.objects.values_list("data", flat=True).get(sha256=sha256))
 
 
 def entry_list_recent(limit: int = 50) -> QuerySet[Entry]:

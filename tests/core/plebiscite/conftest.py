@@ -10,15 +10,21 @@ from functools import cache
 import pytest
 
 from openpeace.core.plebiscite import (
+    BallotBox,
+    Board,
     Ceremony,
     Election,
     ElectionParameters,
+    ElectionRecord,
     Option,
     PrivateCredential,
     Share,
     Trustee,
     TrusteeKey,
+    combine,
     deal,
+    encrypt_ballot,
+    partial_decrypt,
     qualified_dealers,
     trustee_key,
 )
@@ -84,3 +90,27 @@ def make_setup(
 @pytest.fixture(scope="session")
 def setup() -> Setup:
     return make_setup()
+
+
+def tallied(setup: Setup, board: Board, trustees: tuple[int, ...] = (1, 3)) -> ElectionRecord:
+    """The record of `board`, tallied and decrypted by `trustees`."""
+    partials = []
+    for index in trustees:
+        tally, partial = partial_decrypt(setup.election, setup.keys[index], board)
+        partials.append(partial)
+    result = combine(setup.election, tally, partials)
+    return ElectionRecord(setup.parameters, board, tally, tuple(partials), result)
+
+
+@pytest.fixture(scope="module")
+def record(setup: Setup) -> ElectionRecord:
+    """Six voters; voter 0 votes three times, voter 1 twice; one ballot audited."""
+    box = BallotBox(setup.election)
+    casts = [(0, 2), (1, 0), (2, 1), (0, 1), (3, 1), (4, 0), (1, 2), (5, 1), (0, 0)]
+    for number, (voter, choice) in enumerate(casts):
+        prepared = encrypt_ballot(setup.election, setup.credentials[voter], choice,
+                                  seed=seed(f"record {number}"))
+        box.cast(prepared.data)
+    audited = encrypt_ballot(setup.election, setup.credentials[2], 2, seed=seed("audited"))
+    box.audit(audited.reveal())
+    return tallied(setup, box.board)

@@ -18,10 +18,8 @@ from openpeace.core.plebiscite import (
     ElectionRecord,
     PartialDecryption,
     Result,
-    combine,
     encrypt_ballot,
     group,
-    partial_decrypt,
     tracker,
     verify_ballots,
     verify_record,
@@ -30,30 +28,7 @@ from openpeace.core.plebiscite import ballot as ballot_module
 from openpeace.core.plebiscite.elgamal import Ciphertext
 from openpeace.core.plebiscite.proofs import EqualityProof
 
-from .conftest import Setup, seed
-
-
-def tallied(setup: Setup, board: Board, trustees: tuple[int, ...] = (1, 3)) -> ElectionRecord:
-    partials = []
-    for index in trustees:
-        tally, partial = partial_decrypt(setup.election, setup.keys[index], board)
-        partials.append(partial)
-    result = combine(setup.election, tally, partials)
-    return ElectionRecord(setup.parameters, board, tally, tuple(partials), result)
-
-
-@pytest.fixture(scope="module")
-def record(setup: Setup) -> ElectionRecord:
-    """Six voters; voter 0 votes three times, voter 1 twice; one ballot audited."""
-    box = BallotBox(setup.election)
-    casts = [(0, 2), (1, 0), (2, 1), (0, 1), (3, 1), (4, 0), (1, 2), (5, 1), (0, 0)]
-    for number, (voter, choice) in enumerate(casts):
-        prepared = encrypt_ballot(setup.election, setup.credentials[voter], choice,
-                                  seed=seed(f"record {number}"))
-        box.cast(prepared.data)
-    audited = encrypt_ballot(setup.election, setup.credentials[2], 2, seed=seed("audited"))
-    box.audit(audited.reveal())
-    return tallied(setup, box.board)
+from .conftest import Setup, tallied
 
 
 def failures(record: ElectionRecord | bytes) -> list[str]:

@@ -10,6 +10,7 @@ negotiation, so `HttpSource` asks for gzip and decodes it.
 from __future__ import annotations
 
 import gzip
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -90,9 +91,14 @@ class DirectorySource:
             raise SourceError(path, error.strerror or str(error)) from error
 
     def write(self, files: Mapping[str, bytes]) -> None:
-        """Store log files (as `integrate` returns them), creating directories as needed."""
+        """Store log files (as `integrate` returns them), creating directories as needed.
+
+        Each file appears whole or not at all (written aside, then renamed): a copy is resumed
+        by the names it holds, so a half-written file must never carry a final name."""
         for path, data in files.items():
             _check_relative(path)
             target = self._root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            aside = target.with_name(target.name + ".partial")
+            aside.write_bytes(data)
+            os.replace(aside, target)

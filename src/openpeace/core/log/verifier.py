@@ -39,6 +39,7 @@ from openpeace.core.log.merkle import (
 from openpeace.core.log.note import Verifier
 from openpeace.core.log.source import LogSource
 from openpeace.core.log.tiles import (
+    TILE_WIDTH,
     TileError,
     TileHashReader,
     entry_bundles,
@@ -48,6 +49,8 @@ from openpeace.core.log.tiles import (
 
 Progress = Callable[[int, int], None]
 """`progress(entries_verified, entries_total)`, called as the entries are rebuilt."""
+EntryReader = Callable[[int, list[bytes]], None]
+"""`read(first_index, entries)`: shown each bundle's entries as they are verified."""
 
 _BUNDLES_PER_STEP = 64
 
@@ -103,18 +106,24 @@ def _prefetch(
 
 
 def _rebuild(
-    pool: ThreadPoolExecutor, source: LogSource, size: int, progress: Progress | None
+    pool: ThreadPoolExecutor, source: LogSource, size: int, progress: Progress | None,
+    reader: EntryReader | None,
 ) -> tuple[bytes, dict[str, bytes]]:
-    """Hash every entry bundle into the tree of `size`: its root, and its tiles by path."""
+    """Hash every entry bundle into the tree of `size`: its root, and its tiles by path.
+    `reader`, if given, sees every bundle's entries (with the index of the first) as they are
+    hashed, so the entries it reads are exactly those verified."""
     tiles: dict[str, bytes] = {}
     root, done, leaves = EMPTY_ROOT, 0, []
     bundles = entry_bundles(size)
     contents = _prefetch(pool, source, (bundle.path for bundle in bundles), _BUNDLES_PER_STEP)
     for number, (bundle, data) in enumerate(zip(bundles, contents, strict=True), 1):
         try:
-            leaves += hash_leaves(decode_bundle(data, bundle.width))
+            entries = decode_bundle(data, bundle.width)
         except BundleError as error:
             raise BadTileError(bundle.path, f"does not decode: {error}") from error
+        if reader is not None:
+            reader(bundle.index * TILE_WIDTH, entries)
+        leaves += hash_leaves(entries)
         if number % _BUNDLES_PER_STEP == 0 or number == len(bundles):
             update = update_tiles(done, tiles.__getitem__, leaves)
             tiles.update(update.files)
@@ -196,18 +205,21 @@ def verify_log(
     progress: Progress | None = None,
     *,
     workers: int = 8,
+    reader: EntryReader | None = None,
 ) -> VerificationReport:
     """Verify the whole log behind `source` against the log keys `verifiers`.
 
     With `previous_checkpoint` (one the caller verified before), the log must have the same
-    origin and extend it. Raises a `LogError` subclass on the first problem found.
+    origin and extend it. Raises a `LogError` subclass on the first problem found. `reader`
+    is shown every entry as it is verified (`_rebuild`); what it keeps is only to be trusted
+    once this returns.
     """
     origin = previous_checkpoint.origin if previous_checkpoint is not None else None
     note = source.read("checkpoint")
     checkpoint = open_checkpoint(note, verifiers, origin)
     tiles = hash_tiles(checkpoint.size)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        root, rebuilt = _rebuild(pool, source, checkpoint.size, progress)
+        root, rebuilt = _rebuild(pool, source, checkpoint.size, progress, reader)
         paths = [tile.path for tile in tiles]
         served = dict(zip(paths, _prefetch(pool, source, paths, 4 * workers), strict=True))
     if root != checkpoint.root_hash:

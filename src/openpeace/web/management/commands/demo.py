@@ -9,6 +9,7 @@ that frames the others, because it orchestrates them all.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openpeace.diplomacy.replay import AlreadyReplayed, replay_1917
+from openpeace.log.publish import log_publish
 from openpeace.log.services import log_integrate
+from openpeace.plebiscites.models import Plebiscite
 from openpeace.selfdetermination.replay import decisions_replay_1917, demands_replay_1917
 from openpeace.treaties.replay import treaties_replay_1917
 from openpeace.world.evacuation_replay import evacuation_replay_1917
@@ -34,6 +37,10 @@ class Command(BaseCommand):
         )
         plebiscite.add_argument("--voters", type=int, default=10_000)
         plebiscite.add_argument("--record", help="also write its election record to this file")
+        plebiscite.add_argument(
+            "--log", type=Path, help="also export the log to this directory (as `openpeace log "
+            "export` does): `openpeace plebiscite verify` rebuilds the record from it alone"
+        )
 
     def handle(self, *args: Any, demo: str, **options: Any) -> None:
         if register_is_empty():
@@ -42,6 +49,9 @@ class Command(BaseCommand):
             record = ["--record", options["record"]] if options["record"] else []
             call_command("plebiscite", "demo", "--voters", str(options["voters"]), *record,
                          stdout=self.stdout)
+            self._integrate()
+            if options["log"] is not None:
+                self._export(options["log"])
             return
         try:
             offer = replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
@@ -51,6 +61,20 @@ class Command(BaseCommand):
         demands_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         decisions_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         evacuation_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
+        self._integrate()
+        self.stdout.write(f"{offer.title}: overall status {offer.status!r}; every act is logged.")
+
+    def _integrate(self) -> None:
         while log_integrate() is not None:
             pass
-        self.stdout.write(f"{offer.title}: overall status {offer.status!r}; every act is logged.")
+
+    def _export(self, directory: Path) -> None:
+        log_publish(directory)
+        plebiscite = Plebiscite.objects.order_by("-pk").first()
+        assert plebiscite is not None
+        key = (directory / "key").read_text(encoding="utf-8").strip()
+        self.stdout.write(
+            f"The log is exported to {directory}. Check the plebiscite from it alone:\n"
+            f"  openpeace plebiscite verify {directory} --key {key} "
+            f"--election {plebiscite.election_id}"
+        )

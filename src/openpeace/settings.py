@@ -15,6 +15,7 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "openpeace.selfdetermination",
     "openpeace.treaties",
     "openpeace.plebiscites",
+    "openpeace.publicity",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +165,19 @@ OPENPEACE_DEFAULT_SITUATION = PACKAGE_DIR / "situations" / "1917-11.yaml"
 OPENPEACE_DEFAULT_TREATIES = PACKAGE_DIR / "situations" / "1917-11-treaties.yaml"
 # The demands of the Ukrainians and the Finns in 1917, played by `openpeace demo replay-1917`.
 OPENPEACE_DEFAULT_DEMANDS = PACKAGE_DIR / "situations" / "1917-11-demands.yaml"
+
+# Endorsements (publicity): the mail-domain rules behind "one person once"; the tally job's
+# interval and lag in seconds (counts are published every interval, for changes older than
+# the lag); the limits past which the checks mark an endorsement suspect: at most N
+# submissions per offer from one address, and from one /24 or /48 network, in the window.
+OPENPEACE_MAIL_RULES = PACKAGE_DIR / "publicity" / "mail-rules.yaml"
+OPENPEACE_TALLY_INTERVAL = float(os.environ.get("OPENPEACE_TALLY_INTERVAL", "60"))
+OPENPEACE_TALLY_LAG = dt.timedelta(seconds=float(os.environ.get("OPENPEACE_TALLY_LAG", "10")))
+OPENPEACE_ENDORSE_WINDOW = dt.timedelta(seconds=300)
+OPENPEACE_ENDORSE_PER_ADDRESS = int(os.environ.get("OPENPEACE_ENDORSE_PER_ADDRESS", "5"))
+OPENPEACE_ENDORSE_PER_NETWORK = int(os.environ.get("OPENPEACE_ENDORSE_PER_NETWORK", "50"))
+# The public address of the site, for the links in e-mails.
+OPENPEACE_SITE_URL = os.environ.get("OPENPEACE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The transparency log: its origin (default: the first allowed host, then "/log") and its
 # signing key as a signed-note PRIVATE+KEY+... string (default: generated into DATA_DIR).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("openpeace.treaties.urls")),
     path("", include("openpeace.selfdetermination.urls")),
     path("", include("openpeace.plebiscites.urls")),
+    path("", include("openpeace.publicity.urls")),
     path("api/", api.urls),
     path("log/", include("openpeace.log.urls")),
     path("admin/", admin.site.urls),

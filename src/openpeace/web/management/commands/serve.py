@@ -4,7 +4,8 @@ It migrates the database, loads the default situation (the world of November 191
 the register is empty — running it again keeps every change — collects the static files, and
 runs gunicorn, a production WSGI server (never Django's development server), beside the
 background workers: the log's integrator, which turns every act's entry into a signed
-checkpoint within a fraction of a second, the job that applies reply deadlines, and the
+checkpoint within a fraction of a second, the job that applies reply deadlines, the job that
+publishes the endorsements' tallies, and the
 worker of the task queue (notices to envoys): `db_worker`, or `rqworker` when the queue is in
 Redis (`OPENPEACE_TASKS_BACKEND=rq`; at scale, run more `openpeace rqworker` on other machines).
 """
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             [
                 [sys.executable, "-m", "openpeace.cli", "integrate", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", "apply-deadlines", "--follow"],
+                [sys.executable, "-m", "openpeace.cli", "endorsements", "tally", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", *worker_command()],
             ],
             [

@@ -1,0 +1,404 @@
+"""Writes of the endorsements: submit, confirm, suspect, release, invalidate, tally, recount,
+pseudonymise.
+
+The flow (research/participation.md §1.2, §1.10): a submission is stored `pending`, a link
+with a random token is e-mailed, opening it confirms. A second submission by the same person
+(the same canonical contact, `openpeace.core.contact`) is recognised by the database's unique
+constraint, not by a read before the write, so concurrent duplicates cannot both land; the
+person sees the same page and is told by e-mail that they have already endorsed, so the page
+never reveals who has endorsed. Checks run in the background and can only mark an endorsement
+suspect: it is then never counted, the submitter sees nothing different, an official can
+release it, and the marking is logged. Nothing increments a shared counter: every change to
+what counts writes a `TallyChange`, summed by `tally_run` over a lagging window.
+
+Individual endorsements are personal data and are not public acts; the log receives what is
+public about them: the endorsement period, each published tally, each recount, each suspicion
+and release (by opaque reference), each invalidation, and each pseudonymisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import ipaddress
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from openpeace.core.contact import ContactError, MailRules, canonical_contact, parse_rules
+from openpeace.diplomacy.models import Offer
+from openpeace.log.services import entry_append
+from openpeace.publicity.models import (
+    COUNTED,
+    Endorsement,
+    EndorsementPeriod,
+    Invalidation,
+    TallyChange,
+    TallyCount,
+    TallySnapshot,
+)
+from openpeace.world.models import State, Territory
+
+logger = logging.getLogger(__name__)
+MAX_MAILS = 5
+"""At most this many e-mails per endorsement (confirmation and 'already endorsed' notes), so
+repeated submissions cannot turn the service into a mail bomb."""
+MAX_NAME = 200
+
+
+class EndorsementRefused(ValueError):
+    """An endorsement act that cannot be done; the message says why; nothing was written."""
+
+
+@functools.cache
+def mail_rules() -> MailRules:
+    """The mail-domain rules in force (`OPENPEACE_MAIL_RULES`), read once."""
+    text = settings.OPENPEACE_MAIL_RULES.read_text(encoding="utf-8")
+    return parse_rules(yaml.safe_load(text))
+
+
+def confirmation_token(ref: uuid.UUID) -> str:
+    """The secret of an endorsement's confirmation link, derived from its reference with the
+    site's key, so it is never stored: only its hash is, and the mail job derives it again."""
+    key = hashlib.sha256(b"openpeace endorsement confirmation\0" + settings.SECRET_KEY.encode())
+    return hmac.new(key.digest(), ref.bytes, hashlib.sha256).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def network_of(address: str | None) -> str:
+    """The /24 (IPv4) or /48 (IPv6) network of an address: the unit of the network limits."""
+    if not address:
+        return ""
+    ip = ipaddress.ip_address(address)
+    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
+
+
+def _log(offer: Offer, kind: str, at: dt.datetime, **content: Any) -> Any:
+    return entry_append(kind=f"endorsement.{kind}", subject=f"offer:{offer.key}", at=at,
+                        content={"offer": offer.key, **content})
+
+
+def _change(endorsement: Endorsement, delta: int, at: dt.datetime) -> None:
+    TallyChange.objects.create(
+        offer_id=endorsement.offer_id, country=endorsement.country.key,
+        region=endorsement.region.key if endorsement.region else "", delta=delta, at=at,
+    )
+
+
+@transaction.atomic
+def endorsement_period_open(*, offer: Offer, closes_at: dt.datetime,
+                            at: dt.datetime | None = None) -> EndorsementPeriod:
+    """Open the endorsements of a released offer until `closes_at` (once)."""
+    at = at or timezone.now()
+    if offer.released_at is None:
+        raise EndorsementRefused("only a released offer can be endorsed")
+    if closes_at <= at:
+        raise EndorsementRefused("the endorsement period must close in the future")
+    if EndorsementPeriod.objects.filter(offer=offer).exists():
+        raise EndorsementRefused("the endorsements of this offer are already open")
+    entry = _log(offer, "period_opened", at, opens_at=at.isoformat(),
+                 closes_at=closes_at.isoformat())
+    return EndorsementPeriod.objects.create(offer=offer, opens_at=at, closes_at=closes_at,
+                                            entry=entry)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of a submission: the same for the submitter either way."""
+
+    endorsement: Endorsement
+    duplicate: bool
+
+
+def _open_period(offer: Offer, at: dt.datetime) -> EndorsementPeriod:
+    period = EndorsementPeriod.objects.filter(offer=offer).first()
+    if period is None or not period.opens_at <= at < period.closes_at:
+        raise EndorsementRefused("the endorsements of this offer are not open")
+    return period
+
+
+def endorsement_submit(
+    *, offer: Offer, contact: str, country: State, region: Territory | None = None,
+    name: str = "", address: str | None = None, at: dt.datetime | None = None,
+) -> Submitted:
+    """Take an endorsement, pending its confirmation, and queue its e-mail and its checks.
+
+    A person who has endorsed already gets the same answer, and an e-mail saying so."""
+    from openpeace.publicity import tasks
+
+    at = at or timezone.now()
+    _open_period(offer, at)
+    name = name.strip()
+    if len(name) > MAX_NAME or "\x00" in name:
+        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters and no NUL")
+    if region is not None and region.held_by_id != country.pk:
+        raise EndorsementRefused(f"{region.name} is not a region of {country.name}")
+    rules = mail_rules()
+    try:
+        canonical = canonical_contact(contact, rules)
+    except ContactError as error:
+        raise EndorsementRefused(f"the e-mail address: {error}") from None
+    ref = uuid.uuid4()
+    endorsement = Endorsement(
+        offer=offer, ref=ref, contact=contact.strip(), canonical=canonical,
+        rules_version=rules.version, name=name, country=country, region=region,
+        token_hash=token_hash(confirmation_token(ref)), submitted_at=at, address=address,
+        network=network_of(address),
+    )
+    try:
+        with transaction.atomic():
+            endorsement.save()
+            tasks.endorsement_mail.enqueue(str(ref))
+            tasks.endorsement_check.enqueue(str(ref))
+    except IntegrityError:
+        existing = Endorsement.objects.filter(offer=offer, canonical=canonical).first()
+        if existing is None:  # not a duplicate: an integrity error of another kind
+            raise
+        tasks.endorsement_mail.enqueue(str(existing.ref))
+        return Submitted(existing, duplicate=True)
+    return Submitted(endorsement, duplicate=False)
+
+
+@transaction.atomic
+def endorsement_confirm(*, token: str, at: dt.datetime | None = None) -> Endorsement:
+    """Confirm the endorsement of this link's token. Opening the link again changes nothing."""
+    at = at or timezone.now()
+    endorsement = (Endorsement.objects.select_for_update(of=("self",))
+                   .select_related("country", "region")
+                   .filter(token_hash=token_hash(token)).first())
+    if endorsement is None or endorsement.pseudonymised_at is not None:
+        raise EndorsementRefused("this confirmation link is not valid: copy the whole link "
+                                 "from the e-mail, or endorse again")
+    if endorsement.status != Endorsement.Status.PENDING:
+        return endorsement
+    _open_period(endorsement.offer, at)
+    endorsement.status = Endorsement.Status.CONFIRMED
+    endorsement.confirmed_at = at
+    endorsement.save(update_fields=["status", "confirmed_at"])
+    if endorsement.counted:
+        _change(endorsement, +1, at)
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_suspect(*, endorsement: Endorsement, reason: str,
+                        at: dt.datetime | None = None) -> Endorsement:
+    """Mark an endorsement suspect (the checks' only power): it stops counting, and is
+    logged by its opaque reference."""
+    at = at or timezone.now()
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
+    if endorsement.suspect or endorsement.status == Endorsement.Status.INVALIDATED:
+        return endorsement
+    if endorsement.counted:
+        _change(endorsement, -1, at)
+    endorsement.suspect = reason[:300]
+    endorsement.save(update_fields=["suspect"])
+    _log(endorsement.offer, "suspected", at, endorsement=str(endorsement.ref), reason=reason)
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_release(*, endorsement: Endorsement, official: Any,
+                        at: dt.datetime | None = None) -> Endorsement:
+    """An official finds a suspect endorsement sound: it counts again (once confirmed)."""
+    at = at or timezone.now()
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
+    if not endorsement.suspect:
+        raise EndorsementRefused("this endorsement is not suspect")
+    endorsement.suspect = ""
+    endorsement.save(update_fields=["suspect"])
+    if endorsement.counted:
+        _change(endorsement, +1, at)
+    _log(endorsement.offer, "released", at, endorsement=str(endorsement.ref),
+         official=official.get_username())
+    return endorsement
+
+
+INVALIDATION_CRITERIA = ("network", "domain", "country", "region", "submitted_after",
+                         "submitted_before")
+
+
+def _matching(offer: Offer, criteria: dict[str, str]) -> Q:
+    unknown = set(criteria) - set(INVALIDATION_CRITERIA)
+    if unknown or not criteria:
+        raise EndorsementRefused("an invalidation matches by one or more of: "
+                                 + ", ".join(INVALIDATION_CRITERIA))
+    match = Q(offer=offer)
+    try:
+        if "network" in criteria:
+            network = ipaddress.ip_network(criteria["network"], strict=False)
+            addresses = Endorsement.objects.filter(offer=offer, address__isnull=False)
+            match &= Q(pk__in=[pk for pk, ip in addresses.values_list("pk", "address")
+                               if ipaddress.ip_address(ip) in network])
+        if "submitted_after" in criteria:
+            match &= Q(submitted_at__gte=dt.datetime.fromisoformat(criteria["submitted_after"]))
+        if "submitted_before" in criteria:
+            match &= Q(submitted_at__lt=dt.datetime.fromisoformat(criteria["submitted_before"]))
+    except ValueError as error:
+        raise EndorsementRefused(f"an invalidation's criteria: {error}") from None
+    if "domain" in criteria:
+        match &= Q(canonical__endswith="@" + criteria["domain"].strip().lower())
+    if "country" in criteria:
+        match &= Q(country__key=criteria["country"])
+    if "region" in criteria:
+        match &= Q(region__key=criteria["region"])
+    return match
+
+
+@transaction.atomic
+def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: str,
+                            official: Any, at: dt.datetime | None = None) -> Invalidation:
+    """Invalidate every endorsement of `offer` matching all the criteria, in one audited,
+    logged act; the counted ones stop counting."""
+    at = at or timezone.now()
+    if not reason.strip():
+        raise EndorsementRefused("an invalidation says why")
+    locked = list(Endorsement.objects.select_for_update().filter(_matching(offer, criteria))
+                  .exclude(status=Endorsement.Status.INVALIDATED).values_list("pk", flat=True))
+    matched = Endorsement.objects.filter(pk__in=locked)
+    counted = Counter(matched.filter(COUNTED).values_list("country__key", "region__key"))
+    count = matched.update(status=Endorsement.Status.INVALIDATED)
+    TallyChange.objects.bulk_create(
+        TallyChange(offer=offer, country=country, region=region or "", delta=-n, at=at)
+        for (country, region), n in counted.items()
+    )
+    entry = _log(offer, "invalidated", at, criteria=criteria, reason=reason, count=count,
+                 official=official.get_username())
+    return Invalidation.objects.create(offer=offer, criteria=criteria, reason=reason,
+                                       official=official, count=count, at=at, entry=entry)
+
+
+CountKey = tuple[str, str]
+
+
+def _counts_json(counts: dict[CountKey, int]) -> dict[str, dict[str, int]]:
+    nested: dict[str, dict[str, int]] = {}
+    for (country, region), n in sorted(counts.items()):
+        if n:
+            nested.setdefault(country, {})[region] = n
+    return nested
+
+
+def _published(offer: Offer) -> dict[CountKey, int]:
+    return {(c.country, c.region): c.count for c in TallyCount.objects.filter(offer=offer)}
+
+
+def _snapshot(offer: Offer, kind: str, window_end: dt.datetime, counts: dict[CountKey, int],
+              at: dt.datetime, matches: bool | None = None) -> TallySnapshot:
+    nested = _counts_json(counts)
+    total = sum(counts.values())
+    entry = _log(offer, kind, at, window_end=window_end.isoformat(), total=total,
+                 counts=nested, **({} if matches is None else {"matches": matches}))
+    return TallySnapshot.objects.create(offer=offer, kind=kind, window_end=window_end,
+                                        total=total, counts=nested, matches=matches,
+                                        taken_at=at, entry=entry)
+
+
+def _last_window_end(offer: Offer) -> dt.datetime | None:
+    return (TallySnapshot.objects.filter(offer=offer).order_by("-window_end")
+            .values_list("window_end", flat=True).first())
+
+
+@transaction.atomic
+def tally_run(*, offer: Offer, at: dt.datetime | None = None,
+              lag: dt.timedelta | None = None) -> TallySnapshot | None:
+    """Add the changes of the window [last window end, now − lag) to the published counts and
+    publish them, if any changed. The window lags so that a change stamped just before its
+    end has committed by the time it is summed; the daily recount catches one that had not."""
+    at = at or timezone.now()
+    window_end = at - (lag if lag is not None else settings.OPENPEACE_TALLY_LAG)
+    Offer.objects.select_for_update().filter(pk=offer.pk).first()  # one tally at a time
+    since = _last_window_end(offer)
+    if since is not None and window_end <= since:
+        return None
+    sums = _changes_since(offer, since, until=window_end)
+    if since is not None and not any(sums.values()):
+        return None
+    for (country, region), n in sums.items():
+        row, _ = TallyCount.objects.get_or_create(offer=offer, country=country, region=region)
+        row.count += n
+        row.save(update_fields=["count"])
+    return _snapshot(offer, "tally", window_end, _published(offer), at)
+
+
+def _changes_since(offer: Offer, since: dt.datetime | None,
+                   until: dt.datetime | None = None) -> Counter[CountKey]:
+    changes = TallyChange.objects.filter(offer=offer)
+    if since is not None:
+        changes = changes.filter(at__gte=since)
+    if until is not None:
+        changes = changes.filter(at__lt=until)
+    return Counter({(c["country"], c["region"]): c["n"] for c in
+                    changes.values("country", "region").annotate(n=Sum("delta")).order_by()})
+
+
+@transaction.atomic
+def tally_recount(*, offer: Offer, at: dt.datetime | None = None) -> TallySnapshot:
+    """Count the endorsements themselves, and compare with the published counts plus the
+    changes not yet summed. A difference is said loudly (an error in the server's log, and
+    `matches: false` in the log entry); either way the recount becomes the published counts,
+    as of now."""
+    at = at or timezone.now()
+    Offer.objects.select_for_update().filter(pk=offer.pk).first()  # no tally meanwhile
+    recounted: Counter[CountKey] = Counter({
+        (country, region or ""): n for country, region, n in
+        Endorsement.objects.filter(COUNTED, offer=offer)
+        .values_list("country__key", "region__key").annotate(n=Count("pk")).order_by()
+    })
+    expected = Counter(_published(offer))
+    expected.update(_changes_since(offer, _last_window_end(offer)))
+    differences = {key: (expected[key], recounted[key])
+                   for key in set(expected) | set(recounted) if expected[key] != recounted[key]}
+    if differences:
+        logger.error(
+            "THE ENDORSEMENT RECOUNT OF %s DOES NOT MATCH THE TALLY: %s", offer.key,
+            "; ".join(f"{c}/{r or '-'}: tally {t}, recount {n}"
+                      for (c, r), (t, n) in sorted(differences.items())),
+        )
+    TallyCount.objects.filter(offer=offer).delete()
+    TallyCount.objects.bulk_create(
+        TallyCount(offer=offer, country=country, region=region, count=n)
+        for (country, region), n in recounted.items()
+    )
+    return _snapshot(offer, "recount", at, dict(recounted), at, matches=not differences)
+
+
+def _pseudonym(canonical: str) -> str:
+    """Keeps one person once after the contact is gone: a keyed hash, not the address."""
+    key = hashlib.sha256(b"openpeace endorsement pseudonym\0" + settings.SECRET_KEY.encode())
+    return "pseudonym:" + hmac.new(key.digest(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def endorsements_pseudonymise(*, offer: Offer, at: dt.datetime | None = None) -> int:
+    """After the endorsement period: drop the contacts, names and network addresses, keep the
+    country and region (so the counts survive) and a keyed pseudonym of the contact (so the
+    uniqueness does). Logged with the count; returns it."""
+    at = at or timezone.now()
+    period = EndorsementPeriod.objects.filter(offer=offer).first()
+    if period is None or at < period.closes_at:
+        raise EndorsementRefused("the endorsements are pseudonymised after their period closes")
+    todo = Endorsement.objects.select_for_update().filter(offer=offer,
+                                                          pseudonymised_at__isnull=True)
+    done = 0
+    for endorsement in todo.only("pk", "canonical"):
+        Endorsement.objects.filter(pk=endorsement.pk).update(
+            canonical=_pseudonym(endorsement.canonical), contact="", name="", address=None,
+            network="", pseudonymised_at=at)
+        done += 1
+    if done:
+        _log(offer, "pseudonymised", at, count=done)
+    return done

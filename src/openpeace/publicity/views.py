@@ -1,0 +1,115 @@
+"""Pages of the endorsements: the form, the confirmation, the public tally (HTML and JSON).
+
+Write paths are never cached (`no-store`); the tally is served with
+`public, max-age=<tally interval>, stale-while-revalidate, stale-if-error`, like the petitions
+service's (research/participation.md §1.6): the counts change only when the tally job runs,
+so a crowd refreshing the page costs one rendering per interval at a cache.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from openpeace.diplomacy import selectors as diplomacy
+from openpeace.diplomacy.models import Offer
+from openpeace.publicity import selectors, services
+from openpeace.publicity.charts import over_time_svg
+from openpeace.publicity.forms import EndorsementForm
+
+
+def _offer(key: str) -> Offer:
+    try:
+        return diplomacy.offer_get_public(key)
+    except Offer.DoesNotExist:
+        raise Http404(f"No released offer with key {key!r}") from None
+
+
+def _cached(response: HttpResponse) -> HttpResponse:
+    interval = int(settings.OPENPEACE_TALLY_INTERVAL)
+    patch_cache_control(response, public=True, max_age=interval,
+                        stale_while_revalidate=2 * interval, stale_if_error=5 * interval)
+    return response
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    """The submitter's address as the WSGI server saw it (gunicorn puts a trusted proxy's
+    X-Forwarded-For there, per FORWARDED_ALLOW_IPS), for the per-address limits only."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def endorse(request: HttpRequest, key: str) -> HttpResponse:
+    offer = _offer(key)
+    period = selectors.period_of(offer)
+    form = EndorsementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.endorsement_submit(
+                offer=offer, contact=form.cleaned_data["contact"],
+                country=form.cleaned_data["country"], region=form.cleaned_data["region"],
+                name=form.cleaned_data["name"], address=_client_address(request),
+            )
+        except services.EndorsementRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("publicity:endorsement-sent", key=offer.key)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "publicity/endorse.html",
+                  {"offer": offer, "form": form, "period": period}, status=status)
+
+
+@never_cache
+@require_safe
+def endorsement_sent(request: HttpRequest, key: str) -> HttpResponse:
+    """The same page for a new endorsement, a duplicate and a suspect one."""
+    return render(request, "publicity/sent.html", {"offer": _offer(key)})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def endorsement_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the link shows a button; pressing it confirms (a mail scanner that follows
+    links confirms nothing). Pressing it twice is harmless."""
+    if request.method != "POST":
+        return render(request, "publicity/confirm.html", {"token": token})
+    try:
+        endorsement = services.endorsement_confirm(token=token)
+    except services.EndorsementRefused as refused:
+        return render(request, "publicity/confirm.html", {"token": token, "error": str(refused)},
+                      status=400)
+    return render(request, "publicity/confirmed.html", {"offer": endorsement.offer})
+
+
+@require_safe
+def tally(request: HttpRequest, key: str) -> HttpResponse:
+    offer = _offer(key)
+    data = selectors.tally_json(offer)
+    return _cached(render(request, "publicity/tally.html", {
+        "offer": offer, "tally": data, "period": selectors.period_of(offer),
+        "chart": over_time_svg(data["over_time"]),
+        "json_url": reverse("publicity:tally-json", args=[offer.key]),
+    }))
+
+
+@require_safe
+def tally_json(request: HttpRequest, key: str) -> HttpResponse:
+    return _cached(JsonResponse(selectors.tally_json(_offer(key))))
+
+
+@require_safe
+def mail_rules(request: HttpRequest) -> HttpResponse:
+    """The mail-domain rules in force, as published data (the file, as JSON)."""
+    import yaml
+
+    document = yaml.safe_load(settings.OPENPEACE_MAIL_RULES.read_text(encoding="utf-8"))
+    return _cached(HttpResponse(json.dumps(document, indent=2, sort_keys=True),
+                                content_type="application/json"))

@@ -1,0 +1,226 @@
+"""Endorsements through the services: one person once under canonicalisation, the
+confirmation, the checks that can only mark suspect, invalidations, the tally over a lagging
+window, the recount that must match, and pseudonymisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import timezone
+
+from openpeace.diplomacy.models import Offer
+from openpeace.log.models import Entry
+from openpeace.publicity import services, tasks
+from openpeace.publicity.models import Endorsement, TallyCount, TallySnapshot
+from openpeace.world.models import State, Territory
+
+
+def submit(offer: Offer, contact: str, country: str = "germany", region: str | None = None,
+           address: str | None = "192.0.2.1", at: dt.datetime | None = None
+           ) -> services.Submitted:
+    return services.endorsement_submit(
+        offer=offer, contact=contact, country=State.objects.get(key=country),
+        region=Territory.objects.get(key=region) if region else None, address=address, at=at)
+
+
+def confirm(endorsement: Endorsement, at: dt.datetime | None = None) -> Endorsement:
+    return services.endorsement_confirm(
+        token=services.confirmation_token(endorsement.ref), at=at)
+
+
+def endorse(offer: Offer, contact: str, **kwargs: Any) -> Endorsement:
+    return confirm(submit(offer, contact, **kwargs).endorsement)
+
+
+def tally(offer: Offer) -> TallySnapshot | None:
+    """The tally job, now, with no lag (the lag is tested on its own)."""
+    return services.tally_run(offer=offer, lag=dt.timedelta(0))
+
+
+def test_submit_confirm_and_count(endorsable: Offer) -> None:
+    submitted = submit(endorsable, "Jane.Doe+peace@GMail.com", region="alsace")
+    assert not submitted.duplicate and submitted.endorsement.status == "pending"
+    assert tally(endorsable) is not None and TallyCount.objects.count() == 0  # not confirmed
+    assert tasks.endorsement_mail.call(str(submitted.endorsement.ref))
+    link = mail.outbox[-1].body.split("link and press the button:\n")[1].split("\n")[0]
+    assert services.confirmation_token(submitted.endorsement.ref) in link
+    confirmed = confirm(submitted.endorsement)
+    assert confirmed.status == "confirmed" and confirmed.canonical == "janedoe@gmail.com"
+    snapshot = tally(endorsable)
+    assert snapshot is not None and snapshot.total == 1
+    assert snapshot.counts == {"germany": {"alsace": 1}}
+    entry = Entry.objects.get(pk=snapshot.entry_id)
+    assert entry.kind == "endorsement.tally" and b'"total":1' in entry.body
+    assert b"gmail" not in entry.body  # only aggregates are public
+
+
+def test_a_double_click_counts_once(endorsable: Offer) -> None:
+    endorsement = submit(endorsable, "a@example.org").endorsement
+    confirm(endorsement)
+    confirm(endorsement)
+    assert tally(endorsable).total == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("again", ["JANE.DOE@gmail.com", "janedoe+x@googlemail.com",
+                                   "j.a.n.e.d.o.e@GMAIL.COM"])
+def test_one_person_once_under_canonicalisation(endorsable: Offer, again: str) -> None:
+    first = endorse(endorsable, "jane.doe@gmail.com")
+    mail.outbox.clear()
+    second = submit(endorsable, again, country="russia")
+    assert second.duplicate and second.endorsement.pk == first.pk
+    assert Endorsement.objects.count() == 1
+    tasks.endorsement_mail.call(str(second.endorsement.ref))
+    assert "already endorsed" in mail.outbox[-1].subject
+    assert tally(endorsable).total == 1  # type: ignore[union-attr]
+
+
+def test_what_no_rule_merges_stays_two_people(endorsable: Offer) -> None:
+    endorse(endorsable, "jane.doe@example.org")
+    endorse(endorsable, "janedoe@example.org")
+    endorse(endorsable, "jane.doe+x@example.org")
+    assert tally(endorsable).total == 3  # type: ignore[union-attr]
+
+
+def test_the_mails_of_one_endorsement_are_capped(endorsable: Offer) -> None:
+    ref = str(submit(endorsable, "a@example.org").endorsement.ref)
+    sent = [tasks.endorsement_mail.call(ref) for _ in range(services.MAX_MAILS + 3)]
+    assert sent.count(True) == services.MAX_MAILS and len(mail.outbox) == services.MAX_MAILS
+
+
+def test_suspects_are_never_counted_and_the_submitter_sees_no_difference(
+    endorsable: Offer, settings: Any,
+) -> None:
+    settings.OPENPEACE_ENDORSE_PER_ADDRESS = 2
+    refs = [submit(endorsable, f"p{n}@example.org", address="198.51.100.7").endorsement
+            for n in range(4)]
+    reasons = [tasks.endorsement_check.call(str(e.ref)) for e in refs]
+    assert reasons[:2] == ["", ""] and all("from one address" in r for r in reasons[2:])
+    for endorsement in refs:
+        confirm(endorsement)  # the flow goes on as if nothing happened
+    assert tally(endorsable).total == 2  # type: ignore[union-attr]
+    suspected = Entry.objects.filter(kind="endorsement.suspected")
+    assert suspected.count() == 2 and b"198.51.100.7" not in suspected.first().body  # type: ignore[union-attr]
+
+
+def test_a_network_limit_and_a_release(endorsable: Offer, settings: Any) -> None:
+    settings.OPENPEACE_ENDORSE_PER_NETWORK = 1
+    one = endorse(endorsable, "a@example.org", address="203.0.113.1")
+    two = endorse(endorsable, "b@example.org", address="203.0.113.99")
+    assert tasks.endorsement_check.call(str(one.ref)) == ""
+    assert "one network" in tasks.endorsement_check.call(str(two.ref))
+    assert tally(endorsable).total == 1  # type: ignore[union-attr]
+    official = get_user_model().objects.create_user("official")
+    services.endorsement_release(endorsement=two, official=official)
+    assert tally(endorsable).total == 2  # type: ignore[union-attr]
+    assert Entry.objects.filter(kind="endorsement.released").count() == 1
+    with pytest.raises(services.EndorsementRefused, match="not suspect"):
+        services.endorsement_release(endorsement=two, official=official)
+
+
+def test_a_suspicion_after_counting_takes_the_count_back(endorsable: Offer) -> None:
+    endorsement = endorse(endorsable, "a@example.org")
+    assert tally(endorsable).total == 1  # type: ignore[union-attr]
+    services.endorsement_suspect(endorsement=endorsement, reason="reviewed")
+    assert tally(endorsable).total == 0  # type: ignore[union-attr]
+
+
+def test_an_invalidation_is_audited_logged_and_uncounted(endorsable: Offer) -> None:
+    for n in range(3):
+        endorse(endorsable, f"bot{n}@spam.example", address=f"192.0.2.{n + 10}")
+    endorse(endorsable, "real@example.org", country="russia", region="finland",
+            address="198.51.100.1")
+    assert tally(endorsable).total == 4  # type: ignore[union-attr]
+    official = get_user_model().objects.create_user("official")
+    done = services.endorsements_invalidate(offer=endorsable, criteria={"domain": "spam.example"},
+                                            reason="a bot farm", official=official)
+    assert done.count == 3 and done.entry.kind == "endorsement.invalidated"
+    assert tally(endorsable).counts == {"russia": {"finland": 1}}  # type: ignore[union-attr]
+    again = services.endorsements_invalidate(offer=endorsable, criteria={"network": "192.0.2.0/24"},
+                                             reason="again", official=official)
+    assert again.count == 0  # what is invalidated stays so, and counts once
+
+
+@pytest.mark.parametrize(("criteria", "message"), [
+    ({}, "matches by one or more of"),
+    ({"colour": "red"}, "matches by one or more of"),
+    ({"network": "not a network"}, "criteria"),
+    ({"submitted_after": "yesterday"}, "criteria"),
+])
+def test_bad_invalidations_are_refused(endorsable: Offer, criteria: dict[str, str],
+                                       message: str) -> None:
+    official = get_user_model().objects.create_user("official")
+    with pytest.raises(services.EndorsementRefused, match=message):
+        services.endorsements_invalidate(offer=endorsable, criteria=criteria, reason="x",
+                                         official=official)
+    assert not Entry.objects.filter(kind="endorsement.invalidated").exists()
+
+
+def test_the_window_lags_and_each_change_is_counted_once(endorsable: Offer) -> None:
+    now = timezone.now()
+    endorse(endorsable, "a@example.org", at=now)
+    assert services.tally_run(offer=endorsable, at=now, lag=dt.timedelta(seconds=10)).total == 0  # type: ignore[union-attr]
+    assert services.tally_run(offer=endorsable, at=now + dt.timedelta(seconds=11),
+                              lag=dt.timedelta(seconds=10)).total == 1  # type: ignore[union-attr]
+    assert services.tally_run(offer=endorsable, at=now + dt.timedelta(seconds=30),
+                              lag=dt.timedelta(seconds=10)) is None  # nothing new: no snapshot
+
+
+def test_the_recount_matches_or_says_so_loudly(endorsable: Offer, caplog: Any) -> None:
+    for n in range(3):
+        endorse(endorsable, f"p{n}@example.org")
+    tally(endorsable)
+    assert services.tally_recount(offer=endorsable).matches is True
+    TallyCount.objects.filter(offer=endorsable).update(count=7)  # drift, however it came
+    recount = services.tally_recount(offer=endorsable)
+    assert recount.matches is False and recount.total == 3
+    assert "DOES NOT MATCH" in caplog.text
+    assert b'"matches":false' in Entry.objects.get(pk=recount.entry_id).body
+    assert services.tally_recount(offer=endorsable).matches is True  # set right
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"contact": "not an address"}, "the e-mail address"),
+    ({"contact": "a@localhost"}, "the e-mail address"),
+    ({"contact": "a@example.org", "name": "x" * 201}, "at most 200"),
+    ({"contact": "a@example.org", "region": "finland"}, "not a region of"),
+])
+def test_bad_submissions_change_nothing(endorsable: Offer, kwargs: dict[str, Any],
+                                        message: str) -> None:
+    region = kwargs.pop("region", None)
+    with pytest.raises(services.EndorsementRefused, match=message):
+        services.endorsement_submit(
+            offer=endorsable, country=State.objects.get(key="germany"),
+            region=Territory.objects.get(key=region) if region else None, **kwargs)
+    assert not Endorsement.objects.exists()
+
+
+def test_nothing_is_taken_outside_the_period(endorsable: Offer) -> None:
+    with pytest.raises(services.EndorsementRefused, match="not open"):
+        submit(endorsable, "a@example.org", at=timezone.now() + dt.timedelta(days=31))
+    with pytest.raises(services.EndorsementRefused, match="already open"):
+        services.endorsement_period_open(offer=endorsable,
+                                         closes_at=timezone.now() + dt.timedelta(days=1))
+
+
+def test_an_unknown_confirmation_link_is_refused(endorsable: Offer) -> None:
+    with pytest.raises(services.EndorsementRefused, match="not valid"):
+        services.endorsement_confirm(token="0" * 64)
+
+
+def test_pseudonymisation_keeps_the_counts_and_one_person_once(endorsable: Offer) -> None:
+    endorse(endorsable, "jane@example.org", region="alsace")
+    tally(endorsable)
+    with pytest.raises(services.EndorsementRefused, match="after their period"):
+        services.endorsements_pseudonymise(offer=endorsable)
+    after = timezone.now() + dt.timedelta(days=31)
+    assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 1
+    kept = Endorsement.objects.get()
+    assert (kept.contact, kept.name, kept.address, kept.network) == ("", "", None, "")
+    assert kept.canonical.startswith("pseudonym:") and "jane" not in kept.canonical
+    assert kept.country.key == "germany" and kept.region.key == "alsace"  # type: ignore[union-attr]
+    assert services.tally_recount(offer=endorsable).matches is True
+    assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 0

@@ -1,5 +1,6 @@
-"""Shared fixtures: the small test situation, a loaded register, and a database of its own for
-tests that run real processes."""
+"""Shared fixtures: the small test situation, a loaded register, a database of its own for
+tests that run real processes, and the system Chromium for the browser tests (the public pages
+in tests/web, the voting booth in tests/plebiscites)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,49 @@ def run(env: dict[str, str], *command: str) -> str:
     return subprocess.run(
         list(command), env=env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
+
+
+# A real browser for the browser tests: Debian's Chromium driven by Playwright (never a
+# downloaded one).
+
+CHROMIUM = "/usr/bin/chromium"
+# What axe-core (bundled by axe-playwright-python) checks: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+WCAG_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa",
+                   "best-practice"],
+    }
+}
+# Chromium as this machine's network allows it: headless, no background calls home.
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `scripts/system-packages test` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # calls happen in its own thread, so Django's guard against async contexts does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

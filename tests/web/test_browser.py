@@ -32,18 +32,12 @@ from openpeace.treaties.treaty_file import treaties_import
 from openpeace.world.evacuation import StageDraft, plan_adopt, report_record, stage_complete
 from openpeace.world.models import Nationality, Occupation, State
 from openpeace.world.services import situation_load
+from tests.conftest import WCAG_AA
 from tests.diplomacy.conftest import write_texts
 from tests.treaties.conftest import MINI_TREATIES
 
 pytestmark = pytest.mark.browser
 
-WCAG_AA = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa",
-                   "best-practice"],
-    }
-}
 PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nationalities/",
          "/nationalities/?standing=bogus", "/occupations/", "/states/atlantis/", "/log/",
          "/log/entries/0", "/offers/", "/offers/peace-1917/",

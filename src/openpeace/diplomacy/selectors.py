@@ -16,6 +16,7 @@ from openpeace.diplomacy.models import (
     Note,
     Offer,
     Proclamation,
+    Reply,
 )
 from openpeace.world.models import State
 
@@ -50,6 +51,37 @@ def offer_get_public(key: str) -> Offer:
             ),
         ),
     ).get(key=key)
+
+
+def notes_public() -> QuerySet[Note]:
+    """Every note of every released offer (open data)."""
+    return Note.objects.filter(offer__released_at__isnull=False).select_related(
+        "offer__release_entry", "state__government", "language"
+    ).order_by("offer__released_at", "offer__key", "state__key", "language__tag")
+
+
+def proclamations_public() -> QuerySet[Proclamation]:
+    """Every proclamation of every released offer (open data)."""
+    return Proclamation.objects.filter(offer__released_at__isnull=False).select_related(
+        "offer__release_entry", "people__state", "language"
+    ).order_by("offer__released_at", "offer__key", "people__key", "language__tag")
+
+
+def replies_public() -> QuerySet[Reply]:
+    """Every reply to a released offer, in the order they were recorded (open data)."""
+    return Reply.objects.filter(offer__released_at__isnull=False).select_related(
+        "offer", "state", "entry"
+    ).order_by("replied_at", "pk")
+
+
+def armistices_public() -> QuerySet[Armistice]:
+    """Every armistice under a released offer, with its parties (open data)."""
+    return (
+        Armistice.objects.filter(offer__released_at__isnull=False)
+        .select_related("offer", "entry")
+        .prefetch_related("parties")
+        .order_by("signed_on", "pk")
+    )
 
 
 def proclamation_get_public(key: str, people: str, language: str) -> Proclamation:

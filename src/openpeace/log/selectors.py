@@ -35,6 +35,11 @@ def entry_list_recent(limit: int = 50) -> QuerySet[Entry]:
     return Entry.objects.filter(index__isnull=False).order_by("-index")[:limit]
 
 
+def entries_integrated() -> QuerySet[Entry]:
+    """Every integrated entry, in index order: what the log's pages and files show."""
+    return Entry.objects.filter(index__isnull=False).order_by("index")
+
+
 def entry_get(index: int) -> Entry:
     """The integrated entry at `index`; raises `Entry.DoesNotExist`."""
     return Entry.objects.get(index=index)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from openpeace.publicity import views
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("endorsements/confirm/<str:token>/", views.endorsement_confirm,
          name="endorsement-confirm"),
     path("endorsements/mail-rules.json", views.mail_rules, name="mail-rules"),
+    path("feeds/", include("openpeace.publicity.feeds.urls")),
+    path("data/", include("openpeace.publicity.opendata.urls")),
 ]

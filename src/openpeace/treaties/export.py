@@ -84,7 +84,7 @@ def export_json() -> dict[str, Any]:
     return {"format": EXPORT_FORMAT, "treaties": [treaty_document(t) for t in treaties_export()]}
 
 
-def _row(treaty: Treaty) -> dict[str, Any]:
+def csv_row(treaty: Treaty) -> dict[str, Any]:
     parties = sorted(treaty.parties.all(), key=lambda s: s.name)
     clauses = list(treaty.clauses.all())
     flagged = [c for c in clauses if c.flagged]
@@ -124,5 +124,5 @@ def export_csv() -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for treaty in treaties_export().select_related("repudiated_by"):
-        writer.writerow(_row(treaty))
+        writer.writerow(csv_row(treaty))
     return out.getvalue()

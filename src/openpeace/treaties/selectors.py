@@ -90,3 +90,20 @@ def treaties_export() -> QuerySet[Treaty]:
             ),
         ),
     ).select_related("publication_entry", "repudiation_entry", "repudiated_by")
+
+
+def treaty_texts_public() -> QuerySet[TreatyText]:
+    """Every revision of every public treaty's texts: a corrected one stays public."""
+    return TreatyText.objects.filter(treaty__in=treaties_public()).select_related(
+        "treaty", "language", "entry"
+    ).order_by("treaty__signed_on", "treaty__key", "language__tag", "revision")
+
+
+def clauses_public() -> QuerySet[Clause]:
+    """Every coded clause of every public treaty."""
+    return (
+        Clause.objects.filter(treaty__in=treaties_public())
+        .select_related("treaty__publication_entry", "territory", "from_state")
+        .prefetch_related("nationalities")
+        .order_by("treaty__signed_on", "treaty__key", "position")
+    )

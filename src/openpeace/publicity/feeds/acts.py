@@ -1,0 +1,388 @@
+"""What a feed says of one act: its title and summary, in which language, by whom, on which page.
+
+A title or summary is in the feed's language where the act has a published text in it (an offer's
+proclamation or note, a treaty's text); otherwise it is written by openpeace in the site's
+language, and says so with its own language tag. Every act links its log entry and inclusion
+proof (the feed writer adds those); `pages` are the act's own public pages, where it has some.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from openpeace.core.log.entries import EntryError, read_entry
+from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
+from openpeace.log import selectors as log_selectors
+from openpeace.log.models import Content, Entry
+from openpeace.publicity.feeds.register import Register, Text
+from openpeace.selfdetermination.models import Decision, Demand
+
+SUMMARY_LENGTH = 600
+# XML 1.0 cannot carry these control characters at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Said:
+    """A text and the BCP 47 tag of the language it is written in."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One of the act's own public pages (a path), and the language it shows a text in."""
+
+    path: str
+    title: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Act:
+    """One integrated log entry, as a feed shows it."""
+
+    index: int
+    recorded_at: dt.datetime
+    kind: str
+    subject: str
+    title: Said
+    summary: Said
+    author: str
+    pages: tuple[Page, ...]
+
+
+def site_language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _site(text: str) -> Said:
+    return Said(text, site_language())
+
+
+def _shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    text = _NOT_XML.sub("", " ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _page(name: str, *args: object, title: str, language: str | None = None) -> Page | None:
+    try:
+        return Page(reverse(name, args=args), title, language)
+    except NoReverseMatch:
+        return None
+
+
+def content_of(entry: Entry) -> dict[str, Any] | None:
+    """The entry's content as logged (fetched by hash when it was too large to inline); None
+    when the entry cannot be read (it is still listed, as an act of its kind)."""
+
+    def fetch(path: str) -> bytes:
+        try:
+            return log_selectors.content_read(path.removeprefix("content/"))
+        except Content.DoesNotExist:
+            raise EntryError(f"no content at {path}") from None
+
+    try:
+        return read_entry(entry.index or 0, bytes(entry.body), fetch).content
+    except EntryError:
+        return None
+
+
+def _date(value: Any) -> str:
+    """An ISO date from an entry, as a reader sees it (left as it is if it is not one)."""
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _names(keys: Any, register: Register) -> str:
+    if not isinstance(keys, list):
+        return ""
+    return ", ".join(register.state_name(k) for k in keys)
+
+
+class _Describer:
+    def __init__(self, entry: Entry, content: dict[str, Any], register: Register,
+                 language: str | None, state: str | None) -> None:
+        self.entry, self.c, self.register = entry, content, register
+        self.language, self.state = language, state
+        self.pages: list[Page] = []
+        self.author = register.publisher
+        self.title: Said | None = None
+        self.summary: Said | None = None
+
+    def add_page(self, page: Page | None) -> None:
+        if page is not None and page not in self.pages:
+            self.pages.append(page)
+
+    # ------------------------------------------------------------------ offers
+
+    def offer(self, key: str) -> None:
+        facts = self.register.offers.get(key)
+        title = facts.title if facts else key
+        self.add_page(_page("diplomacy:offer-detail", key, title=title))
+        kind, c = self.entry.kind, self.c
+        if kind == "offer.released":
+            self.title = _site(_("Offer of peace released: %(title)s") % {"title": title})
+            count = len(c.get("addressees") or [])
+            self.summary = _site(
+                _("Released at once to the governments of %(count)s states and to their "
+                  "peoples, each note and proclamation committed to by its hash; replies are "
+                  "due by %(deadline)s.") % {"count": count,
+                                              "deadline": _date(c.get("reply_deadline"))})
+            self._offer_texts(key)
+        elif kind == "offer.status_changed":
+            status = dict(Offer.Status.choices).get(str(c.get("to")), str(c.get("to")))
+            self.title = _site(_("%(title)s: the overall status is now %(status)s")
+                               % {"title": title, "status": status})
+        elif kind == "reply.recorded":
+            state = str(c.get("state"))
+            reply = dict(Reply.Kind.choices).get(str(c.get("reply")), str(c.get("reply")))
+            self.author = self.register.government_name(state)
+            self.title = _site(_("%(state)s %(reply)s") % {
+                "state": self.register.state_name(state), "reply": reply})
+            self.summary = _site(self._stage_change(
+                _("The government of %(state)s replies to %(title)s.")
+                % {"state": self.register.state_name(state), "title": title}))
+        elif kind == "process.silent":
+            state = str(c.get("state"))
+            self.title = _site(_("%(state)s did not reply by the deadline")
+                               % {"state": self.register.state_name(state)})
+            self.summary = _site(_("No reply from the government of %(state)s to %(title)s by "
+                                   "%(deadline)s: its silence is recorded.")
+                                 % {"state": self.register.state_name(state), "title": title,
+                                    "deadline": _date(c.get("deadline"))})
+        elif kind.startswith("armistice."):
+            self._armistice(key, title)
+        elif kind == "negotiation.session":
+            self.title = _site(_("Negotiation session at %(place)s, %(day)s")
+                               % {"place": c.get("place", ""), "day": _date(c.get("opened_on"))})
+            states = [d.get("state") for d in c.get("delegations") or [] if isinstance(d, dict)]
+            self.summary = _site(_("Delegations: %(states)s.")
+                                 % {"states": _names(states, self.register)})
+            number = self.register.sessions.get(self.entry.pk)
+            if number is not None:
+                self.add_page(_page("diplomacy:session", key, number, title=self.title.text))
+
+    def _stage_change(self, text: str) -> str:
+        stage = self.c.get("stage")
+        if isinstance(stage, dict):
+            stages = dict(BelligerentProcess.Stage.choices)
+            text += " " + _("Its process moves from %(before)s to %(after)s.") % {
+                "before": stages.get(str(stage.get("from")), str(stage.get("from"))),
+                "after": stages.get(str(stage.get("to")), str(stage.get("to")))}
+        return text
+
+    def _armistice(self, key: str, title: str) -> None:
+        kind, c = self.entry.kind, self.c
+        if kind == "armistice.recorded":
+            facts = self.register.armistices.get(self.entry.pk)
+            self.title = _site(_("Armistice signed on %(day)s")
+                               % {"day": _date(c.get("signed_on"))})
+            self.summary = _site(_("Parties: %(parties)s. In force from %(day)s.")
+                                 % {"parties": _names(c.get("parties"), self.register),
+                                    "day": _date(c.get("effective_on"))})
+        else:
+            armistice = c.get("armistice")
+            facts = self.register.armistices.get(armistice) if isinstance(armistice, int) \
+                else None
+            if kind == "armistice.denounced":
+                self.title = _site(_("%(state)s denounces the armistice")
+                                   % {"state": self.register.state_name(c.get("party"))})
+                self.summary = _site(_("Denounced on %(day)s.") % {"day": _date(c.get("on"))})
+            else:
+                self.title = _site(_("%(state)s reports a breach of the armistice")
+                                   % {"state": self.register.state_name(c.get("reported_by"))})
+                self.summary = _site(_shorten(str(c.get("description", ""))))
+        if facts is not None:
+            self.add_page(_page("diplomacy:armistice", key, facts.pk, title=self.title.text))
+
+    def _offer_texts(self, key: str) -> None:
+        """A state's feed shows the note addressed to that state, in its own language; a
+        language's feed shows the proclamation in that language, else a note in it."""
+        notes = self.register.notes.get(key, [])
+        shown: list[Text] = []
+        if self.state is not None:
+            shown = [n for n in notes if n.state == self.state]
+            if shown:
+                self.summary = Said(_shorten(shown[0].text), shown[0].language)
+        if self.language is not None:
+            proclamations = [p for p in self.register.proclamations.get(key, [])
+                             if _same(p.language, self.language)]
+            in_language = [n for n in notes if _same(n.language, self.language)]
+            if proclamations:
+                self.title = Said(_shorten(proclamations[0].title, 300), proclamations[0].language)
+                self.summary = Said(_shorten(proclamations[0].text), proclamations[0].language)
+            elif in_language:
+                self.summary = Said(_shorten(in_language[0].text), in_language[0].language)
+            shown = proclamations + in_language
+        for text in shown:
+            if text.people:
+                self.add_page(_page("diplomacy:proclamation", key, text.people, text.language,
+                                    title=_("The proclamation to %(people)s")
+                                    % {"people": self.register.peoples.get(text.people,
+                                                                           text.people)},
+                                    language=text.language))
+            else:
+                self.add_page(_page("diplomacy:note", key, text.state, text.language,
+                                    title=_("The note to %(state)s")
+                                    % {"state": self.register.state_name(text.state)},
+                                    language=text.language))
+
+    # ------------------------------------------------------------------ the rest
+
+    def treaty(self, key: str) -> None:
+        kind, c = self.entry.kind, self.c
+        facts = self.register.treaties.get(key)
+        name = facts.title if facts else str(c.get("title") or key)
+        texts = [t for t in c.get("texts") or [] if isinstance(t, dict)]
+        if kind == "treaty.text_revised":
+            texts = [c]
+        if kind == "treaty.published":
+            self.title = _site(_("Secret treaty published: %(title)s") % {"title": name})
+            self.summary = _site(_("Published in full, every text with its SHA-256; parties: "
+                                   "%(parties)s.") % {"parties": _names(c.get("parties"),
+                                                                       self.register)})
+        elif kind == "treaty.repudiated":
+            self.title = _site(_("Treaty repudiated: %(title)s") % {"title": name})
+            self.summary = _site(_shorten(str(c.get("statement", ""))))
+        elif kind == "treaty.text_revised":
+            self.title = _site(_("Treaty text corrected: %(title)s (%(language)s)")
+                               % {"title": name, "language": c.get("language", "")})
+            self.summary = _site(_shorten(str(c.get("reason", ""))))
+        if self.language is not None:
+            text = next((t for t in texts if _same(str(t.get("language", "")), self.language)),
+                        None)
+            if text is not None and text.get("title") and kind != "treaty.repudiated":
+                self.title = Said(_shorten(str(text["title"]), 300), str(text["language"]))
+                self.summary = Said(_shorten(str(text.get("text", ""))), str(text["language"]))
+        if facts is not None:
+            self.add_page(_page("treaties:treaty-detail", key, title=name))
+
+    def nationality(self, key: str) -> None:
+        kind, c = self.entry.kind, self.c
+        name = self.register.nationalities.get(key, key)
+        if kind == "decision.recorded":
+            choice = dict(Decision.Choice.choices).get(str(c.get("choice")), str(c.get("choice")))
+            if c.get("joins"):
+                choice = _("to join %(state)s") % {"state": self.register.state_name(c["joins"])}
+            self.title = _site(_("Decision of the %(nationality)s: %(choice)s")
+                               % {"nationality": name, "choice": choice})
+            free = _("taken freely") if c.get("free") else _("not free: taken under occupation")
+            self.summary = _site(_("Taken on %(day)s, %(free)s. %(source)s")
+                                 % {"day": _date(c.get("taken_on")), "free": free,
+                                    "source": _shorten(str(c.get("source", "")), 300)})
+            self.add_page(_page("selfdetermination:decision-list", title=_("Decisions")))
+        elif kind.startswith("demand."):
+            status = kind.removeprefix("demand.")
+            what = dict(Demand.Kind.choices).get(str(c.get("kind")), str(c.get("kind")))
+            if status == "filed":
+                self.author = str(c.get("commission") or name)
+                self.title = _site(_("Demand of the %(nationality)s filed: %(kind)s")
+                                   % {"nationality": name, "kind": what})
+                self.summary = _site(_shorten(str(c.get("text", ""))))
+            else:
+                label = dict(Demand.Status.choices).get(status, status)
+                self.title = _site(_("Demand of the %(nationality)s (%(kind)s): %(status)s")
+                                   % {"nationality": name, "kind": what, "status": label})
+                self.summary = _site(_shorten(str(c.get("note") or c.get("reasons") or "")))
+            self.add_page(_page("selfdetermination:nationality-demands", key,
+                                title=_("Demands of the %(nationality)s") % {"nationality": name}))
+
+    def plebiscite(self, election: str) -> None:
+        c = self.c
+        facts = self.register.plebiscites.get(election)
+        nationality = self.register.nationalities.get(facts[1], facts[1]) if facts else election
+        step = self.entry.kind.removeprefix("plebiscite.").replace("_", " ")
+        self.title = _site(_("Plebiscite of the %(nationality)s: %(step)s")
+                           % {"nationality": nationality, "step": step})
+        if c.get("question"):
+            self.summary = _site(_shorten(str(c["question"])))
+        if facts is not None:
+            self.add_page(_page("plebiscites:detail", facts[0],
+                                title=_("The plebiscite of the %(nationality)s")
+                                % {"nationality": nationality}))
+
+    def occupation(self, territory: str, occupier: str) -> None:
+        kind, c = self.entry.kind, self.c
+        name = self.register.territories.get(territory, (territory, ""))[0]
+        who = self.register.state_name(occupier)
+        values = {"territory": name, "occupier": who}
+        if kind == "evacuation.plan_adopted":
+            self.title = _site(_("Evacuation plan adopted: %(title)s")
+                               % {"title": c.get("title", name)})
+            self.summary = _site(_("%(occupier)s undertakes to evacuate %(territory)s in "
+                                   "%(count)s stages.")
+                                 % {**values, "count": len(c.get("stages") or [])})
+        elif kind == "evacuation.progress_reported":
+            self.title = _site(_("Evacuation of %(territory)s by %(occupier)s: progress reported")
+                               % values)
+            self.summary = _site(_shorten(str(c.get("text", ""))))
+        elif kind == "evacuation.stage_completed":
+            self.title = _site(_("Evacuation of %(territory)s by %(occupier)s: stage %(stage)s "
+                                 "completed") % {**values, "stage": c.get("stage")})
+            self.summary = _site(_shorten(str(c.get("note", ""))))
+        elif kind == "occupation.ended":
+            self.title = _site(_("The occupation of %(territory)s by %(occupier)s has ended")
+                               % values)
+            self.summary = _site(_shorten(str(c.get("act", ""))))
+        self.add_page(_page("world:occupation-detail", territory, occupier,
+                            title=_("The occupation of %(territory)s by %(occupier)s") % values))
+
+
+def _same(tag: str, other: str) -> bool:
+    """BCP 47 tags compare without regard to case (RFC 5646 §2.1.1)."""
+    return tag.lower() == other.lower()
+
+
+def describe(entry: Entry, register: Register, *, language: str | None = None,
+             state: str | None = None) -> Act:
+    """The act of an integrated `entry`, for a feed in `language` or of `state`."""
+    content = content_of(entry)
+    describer = _Describer(entry, content or {}, register, language, state)
+    prefix, _sep, rest = entry.subject.partition(":")
+    parts = rest.split(":")
+    if prefix == "offer" and rest:
+        describer.offer(parts[0])
+    elif prefix == "treaty":
+        describer.treaty(rest)
+    elif prefix == "nationality":
+        describer.nationality(rest)
+    elif prefix == "plebiscite":
+        describer.plebiscite(rest)
+    elif prefix == "occupation" and len(parts) == 2:
+        describer.occupation(*parts)
+    elif prefix == "situation":
+        describer.title = _site(_("Situation loaded: %(title)s")
+                                % {"title": (content or {}).get("title", rest)})
+        describer.summary = _site(_("The register of states, nationalities and territories "
+                                    "this log's acts refer to."))
+        describer.add_page(_page("home", title=_("The situation at a glance")))
+    elif prefix == "state":
+        describer.add_page(_page("world:state-detail", rest, title=register.state_name(rest)))
+    # An act this module does not know yet (a new app's) still reads: its kind in words.
+    words = entry.kind.replace(".", " ").replace("_", " ").capitalize()
+    title = describer.title or _site(_("%(act)s (%(subject)s)")
+                                     % {"act": words, "subject": entry.subject})
+    summary = describer.summary if describer.summary and describer.summary.text else _site(
+        _("Act %(kind)s about %(subject)s, log entry %(index)s.")
+        % {"kind": entry.kind, "subject": entry.subject, "index": entry.index})
+    return Act(
+        index=entry.index or 0, recorded_at=entry.recorded_at, kind=entry.kind,
+        subject=entry.subject, title=title, summary=summary, author=describer.author,
+        pages=tuple(describer.pages),
+    )

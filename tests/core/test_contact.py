@@ -35,8 +35,9 @@ def test_case_never_makes_two_people(local: str, domain: str) -> None:
 
 @given(local=locals_, tag=tags)
 def test_gmail_ignores_dots_tags_and_its_alias_domain(local: str, tag: str) -> None:
-    plain = canonical_contact(f"{local.replace('.', '')}@gmail.com", RULES)
-    dotted = ".".join(local.replace(".", ""))
+    letters = local.replace(".", "")[:20]  # dotted, it stays within 64 characters
+    plain = canonical_contact(f"{letters}@gmail.com", RULES)
+    dotted = ".".join(letters)
     assert canonical_contact(f"{dotted}+{tag}@googlemail.com", RULES) == plain
 
 

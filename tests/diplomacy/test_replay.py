@@ -51,6 +51,14 @@ def test_every_act_of_the_replay_is_in_a_signed_checkpoint(replayed: Offer) -> N
     assert Checkpoint.objects.order_by("-size").first().size == Entry.objects.count()
 
 
+def test_the_replay_opens_the_offer_to_the_peoples(replayed: Offer) -> None:
+    from django.test import Client
+
+    page = Client().get(f"/offers/{replayed.key}/endorse/")
+    assert page.status_code == 200 and b"Endorse the offer" in page.content
+    assert Entry.objects.filter(kind="endorsement.period_opened").count() == 1
+
+
 def test_the_replay_runs_once(replayed: Offer) -> None:
     with pytest.raises(CommandError, match="already been replayed"):
         call_command("demo", "replay-1917", stdout=StringIO())

@@ -3,27 +3,34 @@
 The replay plays the real sequence through the services every app's API uses: the offer and
 the replies, the armistice and Brest-Litovsk (diplomacy), the secret treaties published and
 repudiated (treaties), the Ukrainian and Finnish demands and Finland's recognised decision
-(self-determination), the evacuation of Turkish Armenia (world). It lives in `web`, the app
+(self-determination), the evacuation of Turkish Armenia (world); then it opens the offer to
+the peoples' endorsements for a year (publicity). It lives in `web`, the app
 that frames the others, because it orchestrates them all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from openpeace.diplomacy.replay import AlreadyReplayed, replay_1917
 from openpeace.log.publish import log_publish
 from openpeace.log.services import log_integrate
 from openpeace.plebiscites.models import Plebiscite
+from openpeace.publicity.services import endorsement_period_open
 from openpeace.selfdetermination.replay import decisions_replay_1917, demands_replay_1917
 from openpeace.treaties.replay import treaties_replay_1917
 from openpeace.world.evacuation_replay import evacuation_replay_1917
 from openpeace.world.services import register_is_empty
+
+ENDORSEMENTS_OPEN = dt.timedelta(days=365)
+"""How long the replayed offer stays open to the peoples' endorsements, from the replay."""
 
 
 class Command(BaseCommand):
@@ -61,6 +68,8 @@ class Command(BaseCommand):
         demands_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         decisions_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
         evacuation_replay_1917(say=lambda line: self.stdout.write(f"  {line}"))
+        endorsement_period_open(offer=offer, closes_at=timezone.now() + ENDORSEMENTS_OPEN)
+        self.stdout.write(f"  the peoples may endorse the offer at /offers/{offer.key}/endorse/")
         self._integrate()
         self.stdout.write(f"{offer.title}: overall status {offer.status!r}; every act is logged.")
 

@@ -11,7 +11,7 @@ from openpeace.core import plebiscite as core
 from openpeace.core.situation import Situation
 from openpeace.plebiscites import services
 from openpeace.plebiscites.demo import Trustees, key_ceremony
-from openpeace.plebiscites.models import Plebiscite
+from openpeace.plebiscites.models import Plebiscite, Trustee
 from openpeace.plebiscites.selectors import election_of
 from openpeace.selfdetermination.services import commission_issue
 from openpeace.world.models import Nationality, State
@@ -29,6 +29,12 @@ class Running:
     credentials: list[core.PrivateCredential]
     trustees: Trustees
     during: dt.datetime = DURING
+
+    def trustee(self, index: int) -> Trustee:
+        return self.trustees.appointed[index].trustee
+
+    def token_of(self, index: int) -> str:
+        return self.trustees.appointed[index].token
 
     @property
     def election(self) -> core.Election:
@@ -49,29 +55,45 @@ class Running:
         for index in trustees:
             _, partial = core.partial_decrypt(self.election, self.trustees.keys[index],
                                               board_of(self.plebiscite))
-            services.decryption_submit(plebiscite=self.plebiscite, partial=partial,
-                                       at=self.plebiscite.closes_at)
+            services.decryption_submit(trustee=self.trustee(index), plebiscite=self.plebiscite,
+                                       partial=partial, at=self.plebiscite.closes_at)
         self.plebiscite.refresh_from_db()
         return self.plebiscite
 
 
-def start(nationality: str, joins: list[str], voters: int = 5, opens: dt.datetime = OPENS,
-          closes: dt.datetime = CLOSES) -> Running:
+@dataclass
+class Called:
+    """A plebiscite with its credentials published, before its trustees are appointed."""
+
+    plebiscite: Plebiscite
+    token: str
+    credentials: list[core.PrivateCredential]
+
+
+def call(nationality: str, joins: list[str], voters: int = 5, opens: dt.datetime = OPENS,
+         closes: dt.datetime = CLOSES, question: str = "A separate state, or join which?"
+         ) -> Called:
     issued = commission_issue(nationality=Nationality.objects.get(key=nationality),
                               label=f"{nationality} commission")
     plebiscite = services.plebiscite_create(
         commission=issued.commission, nationality=issued.commission.nationality,
-        question="A separate state, or join which?",
+        question=question,
         joins=[State.objects.get(key=k) for k in joins], opens_at=opens, closes_at=closes,
         trustees=3, threshold=2, at=opens - dt.timedelta(days=1),
     )
     private, public = core.issue(voters)
     services.plebiscite_credentials_publish(commission=issued.commission, plebiscite=plebiscite,
                                             credentials=public)
-    trustees = key_ceremony(plebiscite.election_id, 2, 3)
-    plebiscite = services.plebiscite_ceremony_record(
-        commission=issued.commission, plebiscite=plebiscite, dealings=trustees.dealings)
-    return Running(plebiscite, issued.token, private, trustees,
+    return Called(plebiscite, issued.token, private)
+
+
+def start(nationality: str, joins: list[str], voters: int = 5, opens: dt.datetime = OPENS,
+          closes: dt.datetime = CLOSES, question: str = "A separate state, or join which?"
+          ) -> Running:
+    called = call(nationality, joins, voters, opens, closes, question)
+    plebiscite, trustees = key_ceremony(called.plebiscite.commission, called.plebiscite,
+                                        ["Trustee A", "Trustee B", "Trustee C"])
+    return Running(plebiscite, called.token, called.credentials, trustees,
                    opens + (closes - opens) / 2)
 
 
@@ -85,6 +107,12 @@ def finns(loaded: Situation) -> Running:
 def armenians(loaded: Situation) -> Running:
     """The Armenians (Erzurum occupied by Russia since 1916) vote."""
     return start("armenians", ["russia", "ottoman-empire"])
+
+
+@pytest.fixture
+def called(loaded: Situation) -> Called:
+    """The Finns' plebiscite, its credentials published: the commission appoints trustees."""
+    return call("finns", ["russia"])
 
 
 @pytest.fixture

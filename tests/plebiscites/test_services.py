@@ -35,7 +35,8 @@ def test_every_act_is_logged_and_the_result_becomes_a_free_decision(finns: Runni
     plebiscite = finns.finish()
     assert plebiscite.result == {"counts": [2, 1], "ballots": 3}
     assert kinds() == [
-        "plebiscite.created", "plebiscite.credentials_published", "plebiscite.key_ceremony",
+        "plebiscite.created", "plebiscite.credentials_published",
+        *["plebiscite.trustee_appointed", "plebiscite.dealing"] * 3, "plebiscite.key_ceremony",
         "plebiscite.ballot_cast", "plebiscite.ballot_cast", "plebiscite.ballot_cast",
         "plebiscite.voting_closed", "plebiscite.decryption", "plebiscite.decryption",
         "plebiscite.result",
@@ -141,11 +142,12 @@ def test_a_bad_decryption_is_refused_and_a_trustee_decrypts_once(finns: Running)
     _, partial = core.partial_decrypt(finns.election, finns.trustees.keys[1],
                                       board_of(finns.plebiscite))
     forged = core.PartialDecryption(partial.trustee, partial.shares[::-1], partial.proofs)
+    one = finns.trustee(1)
     with pytest.raises(services.PlebisciteRefused, match="trustee 1: the proof of decryption"):
-        services.decryption_submit(plebiscite=finns.plebiscite, partial=forged)
-    services.decryption_submit(plebiscite=finns.plebiscite, partial=partial)
+        services.decryption_submit(trustee=one, plebiscite=finns.plebiscite, partial=forged)
+    services.decryption_submit(trustee=one, plebiscite=finns.plebiscite, partial=partial)
     with pytest.raises(services.PlebisciteRefused, match="already decrypted"):
-        services.decryption_submit(plebiscite=finns.plebiscite, partial=partial)
+        services.decryption_submit(trustee=one, plebiscite=finns.plebiscite, partial=partial)
     assert Plebiscite.objects.get().result is None
 
 
@@ -153,12 +155,11 @@ def test_nothing_out_of_order(finns: Running) -> None:
     with pytest.raises(services.PlebisciteRefused, match="voting is open until"):
         services.plebiscite_close(plebiscite=finns.plebiscite, at=finns.during)
     with pytest.raises(services.PlebisciteRefused, match="after the tally"):
-        services.decryption_submit(plebiscite=finns.plebiscite,
+        services.decryption_submit(trustee=finns.trustee(1), plebiscite=finns.plebiscite,
                                    partial=core.PartialDecryption(1, (), ()))
     with pytest.raises(services.PlebisciteRefused, match="recorded once"):
         services.plebiscite_ceremony_record(commission=finns.plebiscite.commission,
-                                            plebiscite=finns.plebiscite,
-                                            dealings=finns.trustees.dealings)
+                                            plebiscite=finns.plebiscite)
 
 
 def test_creation_rules(loaded: Situation) -> None:

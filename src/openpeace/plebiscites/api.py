@@ -1,6 +1,8 @@
-"""The plebiscites API: a commission calls and runs its nationality's plebiscite by token;
-anyone reads it, fetches its parameters and record, and casts or audits a ballot (a ballot's
-credential signature is its authorisation: the server cannot make one)."""
+"""The plebiscites API: a commission calls and runs its nationality's plebiscite by token and
+appoints its trustees; each trustee, by its own token and for its own index only, takes its part
+in the key ceremony and decrypts the tally; anyone reads it, fetches its parameters, ceremony and
+record, and casts or audits a ballot (a ballot's credential signature is its authorisation: the
+server cannot make one)."""
 
 import datetime as dt
 from typing import Any
@@ -10,15 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
 from pydantic import field_validator
 
 from openpeace.api_types import Text
 from openpeace.core import plebiscite as core
-from openpeace.core.plebiscite.encoding import EncodingError, json_pair, unb64, unhex32
-from openpeace.core.plebiscite.proofs import KnowledgeProof
+from openpeace.core.plebiscite.encoding import EncodingError, unb64, unhex32, unhex_scalar
 from openpeace.pagination import Page
 from openpeace.plebiscites import selectors, services
-from openpeace.plebiscites.models import CastBallot, Plebiscite
+from openpeace.plebiscites.models import CastBallot, Plebiscite, Trustee
 from openpeace.selfdetermination.api import CommissionToken
 from openpeace.selfdetermination.models import Commission
 from openpeace.world.api import detailed, found, listed
@@ -26,7 +28,6 @@ from openpeace.world.models import Nationality, State
 from openpeace.world.schemas import ErrorOut, InvalidOut
 
 router = Router(tags=["plebiscites"])
-
 
 
 def _invalid(message: str, location: str = "body.payload") -> Status:
@@ -184,6 +185,13 @@ def _done(plebiscite: Plebiscite, status: int = 201) -> Status:
     return Status(status, selectors.plebiscites_public().get(pk=plebiscite.pk))
 
 
+def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status:
+    """A refused act: 403 when it was for someone else, else 422 saying what is wrong."""
+    if isinstance(refused, services.NotYours):
+        return Status(403, {"detail": str(refused)})
+    return _invalid(str(refused))
+
+
 @router.post("/plebiscites", auth=CommissionToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut})
 def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status:
@@ -205,7 +213,7 @@ def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status:
             threshold=payload.threshold,
         )
     except services.PlebisciteRefused as refused:
-        return _invalid(str(refused))
+        return _refused(refused)
     return _done(plebiscite)
 
 
@@ -226,53 +234,48 @@ def credentials_publish(request: HttpRequest, plebiscite_id: int, payload: Crede
         services.plebiscite_credentials_publish(commission=commission, plebiscite=plebiscite,
                                                 credentials=credentials)
     except (EncodingError, services.PlebisciteRefused) as refused:
-        return _invalid(str(refused))
+        return _refused(refused)
     return _done(plebiscite)
 
 
-class DealingIn(Schema):
-    index: int = Field(ge=1, le=255)
-    name: str = Field(min_length=1, max_length=200)
-    commitments: list[str] = Field(min_length=1, max_length=255)
-    proofs: list[list[str]] = Field(min_length=1, max_length=255)
+class TrusteeIn(Schema):
+    name: Text = Field(min_length=1, description="the trustee, as it will be named in public")
 
 
-class AnswerIn(Schema):
-    dealer: int = Field(ge=1, le=255)
-    recipient: int = Field(ge=1, le=255)
-    share: str = Field(description="the share, hex scalar (little-endian)")
+class AppointedOut(Schema):
+    index: int = Field(description="the trustee's number, 1..n")
+    name: str
+    token: str = Field(description="shown once: give it to the trustee, and to no one else")
+    log_index: int | None = Field(description="of the appointment, once the log integrates it")
 
 
-class CeremonyIn(Schema):
-    trustees: list[DealingIn] = Field(min_length=1, max_length=255)
-    complaints: list[tuple[int, int]] = Field(default_factory=list, max_length=65_025)
-    answers: list[AnswerIn] = Field(default_factory=list, max_length=65_025)
+@router.post("/plebiscites/{plebiscite_id}/trustees", auth=CommissionToken(),
+             response={201: AppointedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       422: InvalidOut})
+def trustee_appoint(request: HttpRequest, plebiscite_id: int, payload: TrusteeIn) -> Status:
+    """Appoint the next trustee (up to n, before the key ceremony). The appointment is logged;
+    the token is in this answer only."""
+    commission, plebiscite = _own(request, plebiscite_id)
+    try:
+        issued = services.trustee_appoint(commission=commission, plebiscite=plebiscite,
+                                          name=payload.name)
+    except services.PlebisciteRefused as refused:
+        return _refused(refused)
+    return Status(201, {"index": issued.trustee.index, "name": issued.trustee.name,
+                        "token": issued.token, "log_index": issued.trustee.entry.index})
 
 
 @router.post("/plebiscites/{plebiscite_id}/ceremony", auth=CommissionToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def ceremony_record(request: HttpRequest, plebiscite_id: int, payload: CeremonyIn) -> Status:
-    """Record the key ceremony's public part; the qualified dealings fix the parameters."""
+def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status:
+    """Record the key ceremony from what the trustees posted (their dealings, complaints and
+    answers): the qualified dealings fix the parameters; refused while fewer than k qualify."""
     commission, plebiscite = _own(request, plebiscite_id)
     try:
-        dealings = [
-            services.TrusteeDealing(t.name, core.Dealing(
-                t.index, tuple(unhex32(c, f"trustee {t.index} commitment") for c in t.commitments),
-                tuple(KnowledgeProof(*json_pair(p, f"trustee {t.index} proof")) for p in t.proofs),
-            ))
-            for t in payload.trustees
-        ]
-        answers = {
-            (a.dealer, a.recipient): core.Share(
-                a.dealer, a.recipient, int.from_bytes(unhex32(a.share, "answer share"), "little"))
-            for a in payload.answers
-        }
-        services.plebiscite_ceremony_record(commission=commission, plebiscite=plebiscite,
-                                            dealings=dealings, complaints=payload.complaints,
-                                            answers=answers)
-    except (EncodingError, services.PlebisciteRefused) as refused:
-        return _invalid(str(refused))
+        services.plebiscite_ceremony_record(commission=commission, plebiscite=plebiscite)
+    except services.PlebisciteRefused as refused:
+        return _refused(refused)
     return _done(plebiscite)
 
 
@@ -285,28 +288,195 @@ def plebiscite_close(request: HttpRequest, plebiscite_id: int) -> Status:
     try:
         services.plebiscite_close(plebiscite=plebiscite)
     except services.PlebisciteRefused as refused:
-        return _invalid(str(refused))
+        return _refused(refused)
     return _done(plebiscite)
 
 
+# The ceremony, in public ---------------------------------------------------------------------
+
+
+class DealingOut(Schema):
+    commitments: list[str]
+    proofs: list[list[str]]
+    qualified: bool | None = Field(description="once the ceremony is recorded: whether the "
+                                                "dealing qualified")
+    log_index: int | None
+
+
+class TrusteeOut(Schema):
+    index: int
+    name: str
+    dealing: DealingOut | None = Field(description="its dealing's public part, once posted")
+    log_index: int | None = Field(description="of its appointment")
+
+
+class ComplaintOut(Schema):
+    dealer: int
+    recipient: int = Field(description="the trustee who complained of its share")
+    answer: str | None = Field(description="the share the dealer published in answer (hex "
+                                           "scalar), for anyone to check")
+    log_index: int | None
+
+
+class CeremonyOut(Schema):
+    plebiscite: int
+    election_id: str = Field(description="what every dealing is bound to")
+    threshold: int
+    trustees: int = Field(description="n, the number of trustees")
+    recorded: bool = Field(description="whether the commission has recorded the ceremony")
+    appointed: list[TrusteeOut]
+    complaints: list[ComplaintOut]
+
+
+def _ceremony(plebiscite: Plebiscite) -> dict[str, object]:
+    qualified = selectors.qualified_of(plebiscite)
+
+    def dealing(trustee: Trustee) -> dict[str, object] | None:
+        posted = getattr(trustee, "dealing", None)  # a reverse one-to-one: absent until dealt
+        if posted is None:
+            return None
+        return {"commitments": posted.commitments, "proofs": posted.proofs,
+                "qualified": None if qualified is None else trustee.index in qualified,
+                "log_index": posted.entry.index}
+
+    return {
+        "plebiscite": plebiscite.pk, "election_id": plebiscite.election_id,
+        "threshold": plebiscite.threshold, "trustees": plebiscite.trustees,
+        "recorded": qualified is not None,
+        "appointed": [{"index": t.index, "name": t.name, "dealing": dealing(t),
+                       "log_index": t.entry.index} for t in selectors.trustees_of(plebiscite)],
+        "complaints": [{"dealer": c.dealer.index, "recipient": c.recipient.index,
+                        "answer": c.answer or None, "log_index": c.entry.index}
+                       for c in selectors.complaints_of(plebiscite)],
+    }
+
+
+@router.get("/plebiscites/{plebiscite_id}/ceremony", response=detailed(CeremonyOut))
+def ceremony_get(request: HttpRequest, plebiscite_id: int) -> dict[str, object]:
+    """The key ceremony in public: the trustees appointed, their dealings, the complaints and
+    answers, and after the ceremony which dealings qualified (spec §6)."""
+    return _ceremony(found(Plebiscite.objects.all(), "plebiscite", id=plebiscite_id))
+
+
+# Trustees' writes ----------------------------------------------------------------------------
+
+
+class TrusteeToken(HttpBearer):
+    """`Authorization: Bearer <token>`: one trustee of one plebiscite, or 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Trustee | None:
+        return services.trustee_authenticate(token)
+
+
+def _trustee(request: HttpRequest, plebiscite_id: int) -> tuple[Trustee, Plebiscite]:
+    """The trustee acting, and the plebiscite it acts on (the services check it is its own)."""
+    trustee: Trustee = request.auth  # type: ignore[attr-defined]
+    return trustee, found(Plebiscite.objects.select_related("nationality"), "plebiscite",
+                          id=plebiscite_id)
+
+
+class TrusteeSelfOut(Schema):
+    plebiscite: int
+    index: int
+    name: str
+    election_id: str
+    threshold: int
+    trustees: int = Field(description="n, the number of trustees")
+    status: str = Field(description="the plebiscite's status")
+
+
+@router.get("/trustees/me", auth=TrusteeToken(), response={200: TrusteeSelfOut, 401: ErrorOut})
+def trustee_me(request: HttpRequest) -> dict[str, object]:
+    """Whose a trustee's token is: its plebiscite, its index and what its dealing is bound to
+    (`openpeace plebiscite trustee` asks before every act)."""
+    trustee: Trustee = request.auth  # type: ignore[attr-defined]
+    plebiscite = trustee.plebiscite
+    return {"plebiscite": plebiscite.pk, "index": trustee.index, "name": trustee.name,
+            "election_id": plebiscite.election_id, "threshold": plebiscite.threshold,
+            "trustees": plebiscite.trustees, "status": plebiscite.status}
+
+
+class DealingIn(Schema):
+    trustee: int = Field(ge=1, le=255, description="the posting trustee's own index")
+    commitments: list[str] = Field(min_length=1, max_length=255)
+    proofs: list[list[str]] = Field(min_length=1, max_length=255)
+
+
+@router.post("/plebiscites/{plebiscite_id}/dealings", auth=TrusteeToken(),
+             response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       422: InvalidOut})
+def dealing_submit(request: HttpRequest, plebiscite_id: int, payload: DealingIn) -> Status:
+    """A trustee posts its own dealing's public part, once, before the ceremony; the core checks
+    every proof. Its shares go to the other trustees out of band, never here."""
+    trustee, plebiscite = _trustee(request, plebiscite_id)
+    try:
+        dealing = core.Dealing.from_json(payload.dict(), "the dealing")
+        services.dealing_submit(trustee=trustee, plebiscite=plebiscite, dealing=dealing)
+    except (EncodingError, services.PlebisciteRefused) as refused:
+        return _refused(refused)
+    return Status(201, _ceremony(plebiscite))
+
+
+class ComplaintIn(Schema):
+    dealer: int = Field(ge=1, le=255, description="the trustee whose share is bad or missing")
+    recipient: int = Field(ge=1, le=255, description="the complaining trustee's own index")
+
+
+@router.post("/plebiscites/{plebiscite_id}/complaints", auth=TrusteeToken(),
+             response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       422: InvalidOut})
+def complaint_file(request: HttpRequest, plebiscite_id: int, payload: ComplaintIn) -> Status:
+    """A trustee complains in public that its share from a dealer does not match the dealer's
+    commitments (or never came); the dealer must answer before the ceremony is recorded."""
+    trustee, plebiscite = _trustee(request, plebiscite_id)
+    try:
+        services.complaint_file(trustee=trustee, plebiscite=plebiscite, dealer=payload.dealer,
+                                recipient=payload.recipient)
+    except services.PlebisciteRefused as refused:
+        return _refused(refused)
+    return Status(201, _ceremony(plebiscite))
+
+
+class AnswerIn(Schema):
+    dealer: int = Field(ge=1, le=255, description="the answering dealer's own index")
+    recipient: int = Field(ge=1, le=255, description="the trustee who complained")
+    share: str = Field(description="the share owed to it: hex scalar (little-endian)")
+
+
+@router.post("/plebiscites/{plebiscite_id}/answers", auth=TrusteeToken(),
+             response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       422: InvalidOut})
+def complaint_answer(request: HttpRequest, plebiscite_id: int, payload: AnswerIn) -> Status:
+    """The accused dealer publishes the share it owes the complainant; the ceremony then
+    dismisses the complaint if it matches the dealer's commitments, or disqualifies it."""
+    trustee, plebiscite = _trustee(request, plebiscite_id)
+    try:
+        share = core.Share(payload.dealer, payload.recipient,
+                           unhex_scalar(payload.share, "the share"))
+        services.complaint_answer(trustee=trustee, plebiscite=plebiscite, share=share)
+    except (EncodingError, services.PlebisciteRefused) as refused:
+        return _refused(refused)
+    return Status(201, _ceremony(plebiscite))
+
+
 class DecryptionIn(Schema):
-    trustee: int = Field(ge=1, le=255)
+    trustee: int = Field(ge=1, le=255, description="the decrypting trustee's own index")
     shares: list[str] = Field(min_length=1, max_length=64)
     proofs: list[list[str]] = Field(min_length=1, max_length=64)
 
 
-@router.post("/plebiscites/{plebiscite_id}/decryptions", auth=CommissionToken(),
+@router.post("/plebiscites/{plebiscite_id}/decryptions", auth=TrusteeToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
 def decryption_submit(request: HttpRequest, plebiscite_id: int, payload: DecryptionIn) -> Status:
-    """A trustee's partial decryption of the tally (relayed by the commission), kept only if its
-    proofs verify; with the k-th, the result and the nationality's decision."""
-    plebiscite = _own(request, plebiscite_id)[1]
+    """A trustee's own partial decryption of the tally, kept only if its proofs verify; with
+    the k-th, the result and the nationality's decision."""
+    trustee, plebiscite = _trustee(request, plebiscite_id)
     try:
         partial = core.PartialDecryption.from_json(payload.dict(), "decryption")
-        services.decryption_submit(plebiscite=plebiscite, partial=partial)
+        services.decryption_submit(trustee=trustee, plebiscite=plebiscite, partial=partial)
     except (EncodingError, services.PlebisciteRefused) as refused:
-        return _invalid(str(refused))
+        return _refused(refused)
     return _done(plebiscite)
 
 

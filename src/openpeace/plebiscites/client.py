@@ -2,7 +2,8 @@
 
 `openpeace plebiscite vote` fetches (or reads) an election's parameters, checks their hash,
 encrypts a choice with the voter's private credential, and posts the ballot (or writes it to a
-file); `openpeace plebiscite credentials` is the offline credential authority.
+file); `openpeace plebiscite credentials` is the offline credential authority. The trustee's
+client (`openpeace.plebiscites.trustee`) talks to the server through the same helpers.
 """
 
 from __future__ import annotations
@@ -81,9 +82,16 @@ def vote(election: core.Election, credential_text: str, option: str) -> Vote:
     return Vote(core.encrypt_ballot(election, credential, option_number(election, option)))
 
 
-def _request(url: str, body: dict[str, object] | None = None) -> tuple[int, bytes]:
+def _request(url: str, body: dict[str, object] | None = None, token: str | None = None
+             ) -> tuple[int, bytes]:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        request = urllib.request.Request(url, data=data, headers=headers)
+    except ValueError:
+        raise ClientError(f"{url} is not a URL (give the server as https://…)") from None
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read()
@@ -93,19 +101,37 @@ def _request(url: str, body: dict[str, object] | None = None) -> tuple[int, byte
         raise ClientError(f"cannot reach {url}: {error.reason}") from None
 
 
-def fetch_parameters(base: str, plebiscite: int) -> core.Election:
-    status, data = _request(f"{base.rstrip('/')}/api/plebiscites/{plebiscite}/parameters")
-    if status != 200:
-        raise ClientError(f"the parameters could not be fetched ({status}): {data[:300]!r}")
-    return parameters_read(data)
-
-
-def post(base: str, plebiscite: int, what: str, body: dict[str, object]) -> dict[str, object]:
-    status, data = _request(f"{base.rstrip('/')}/api/plebiscites/{plebiscite}/{what}", body)
+def _refusal(status: int, data: bytes) -> str:
+    """Why the server refused: its status and what it said (each problem of a 422 answer, else
+    its `detail`)."""
+    if status == 401:
+        return "401: the server does not know this token, or it has been revoked"
     try:
         answer = json.loads(data)
-    except ValueError:
-        answer = {"detail": data[:300].decode(errors="replace")}
+        said = ("; ".join(p["message"] for p in answer["problems"]) if "problems" in answer
+                else answer["detail"])
+    except (ValueError, TypeError, KeyError):
+        said = data[:300].decode(errors="replace")
+    return f"{status}: {said}"
+
+
+def fetch(base: str, path: str, what: str, token: str | None = None) -> bytes:
+    """GET `path` (under /api/) from the server; `ClientError` with the server's reason if it
+    does not answer 200."""
+    status, data = _request(f"{base.rstrip('/')}/api/{path}", token=token)
+    if status != 200:
+        raise ClientError(f"{what} could not be fetched ({_refusal(status, data)})")
+    return data
+
+
+def fetch_parameters(base: str, plebiscite: int) -> core.Election:
+    return parameters_read(fetch(base, f"plebiscites/{plebiscite}/parameters", "the parameters"))
+
+
+def post(base: str, plebiscite: int, what: str, body: dict[str, object],
+         token: str | None = None) -> dict[str, object]:
+    status, data = _request(f"{base.rstrip('/')}/api/plebiscites/{plebiscite}/{what}", body,
+                            token)
     if status != 201:
-        raise ClientError(f"refused ({status}): {answer.get('detail', answer)}")
-    return dict(answer)
+        raise ClientError(f"refused ({_refusal(status, data)})")
+    return dict(json.loads(data))

@@ -9,7 +9,9 @@ the result, recorded as the nationality's decision. Russia's army occupied Turki
 so the decision is recorded not free.
 
 The trustees' secrets and the voters' credentials live only in this function's variables; the
-server (the services) sees what it would see in a real plebiscite.
+server (the services) sees what it would see in a real plebiscite: the commission appoints the
+trustees, each trustee posts its own dealing and decryption as itself (the acts its token
+authorises through the API, and `openpeace plebiscite trustee` makes on its own machine).
 """
 
 from __future__ import annotations
@@ -37,24 +39,34 @@ CLOSES = dt.datetime(1918, 1, 29, 20, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Trustees:
-    dealings: list[services.TrusteeDealing]
+    """The trustees as this process plays them: each one's appointment (its token) and the key
+    share it computed, which in a real plebiscite never leaves its machine."""
+
+    appointed: dict[int, services.IssuedTrustee]
     keys: dict[int, core.TrusteeKey]
 
 
-def key_ceremony(election_id: str, threshold: int, trustees: int,
-                 names: list[str] | None = None) -> Trustees:
-    """Every trustee deals, sends each other trustee its share (here: in memory) and sums the
-    shares it received; only the dealings are public."""
-    ceremony = core.Ceremony(election_id, threshold, trustees)
-    dealings, shares = [], []
-    for dealer in ceremony.indices:
-        dealing, dealt = core.deal(ceremony, dealer)
-        name = names[dealer - 1] if names else f"Trustee {dealer}"
-        dealings.append(services.TrusteeDealing(name, dealing))
+def key_ceremony(commission: Commission, plebiscite: Plebiscite, names: list[str],
+                 at: dt.datetime | None = None) -> tuple[Plebiscite, Trustees]:
+    """The commission appoints the trustees; each deals and posts its dealing, and hands every
+    other trustee its share (here: in memory); the commission records the ceremony; each
+    trustee sums the shares it received from the qualified dealers into its key share."""
+    appointed, shares = {}, []
+    for name in names:
+        issued = services.trustee_appoint(commission=commission, plebiscite=plebiscite,
+                                          name=name, at=at)
+        index = issued.trustee.index
+        dealing, dealt = core.deal(
+            core.Ceremony(plebiscite.election_id, plebiscite.threshold, plebiscite.trustees), index)
+        services.dealing_submit(trustee=issued.trustee, plebiscite=plebiscite, dealing=dealing,
+                                at=at)
+        appointed[index] = issued
         shares += dealt.values()
-    qualified, _ = core.qualified_dealers(ceremony, [d.dealing for d in dealings])
-    keys = {i: core.trustee_key(i, qualified, shares) for i in ceremony.indices}
-    return Trustees(dealings, keys)
+    plebiscite = services.plebiscite_ceremony_record(commission=commission,
+                                                     plebiscite=plebiscite, at=at)
+    qualified = [t.dealing for t in election_of(plebiscite).parameters.trustees]
+    keys = {i: core.trustee_key(i, qualified, shares) for i in appointed}
+    return plebiscite, Trustees(appointed, keys)
 
 
 def _commission(nationality: Nationality) -> Commission:
@@ -81,10 +93,9 @@ def demo_plebiscite(
     services.plebiscite_credentials_publish(commission=commission, plebiscite=plebiscite,
                                             credentials=public, at=at)
     say(f"{voters:,} public credentials published (the private ones never reach the server)")
-    trustees = key_ceremony(plebiscite.election_id, 2, 3,
-                            ["Trustee of Erivan", "Trustee of Tiflis", "Trustee of Petrograd"])
-    plebiscite = services.plebiscite_ceremony_record(
-        commission=commission, plebiscite=plebiscite, dealings=trustees.dealings, at=at)
+    plebiscite, trustees = key_ceremony(
+        commission, plebiscite, ["Trustee of Erivan", "Trustee of Tiflis", "Trustee of Petrograd"],
+        at=at)
     say(f"key ceremony: 2 of 3 trustees; election hash {plebiscite.election_hash}")
     election = election_of(plebiscite)
     weights = [55, 30, 15]  # separate state, join Russia, join the Ottoman Empire
@@ -114,7 +125,8 @@ def demo_plebiscite(
     for index in (1, 3):
         _tally, partial = core.partial_decrypt(election, trustees.keys[index], board,
                                                processes=2)
-        services.decryption_submit(plebiscite=plebiscite, partial=partial,
+        services.decryption_submit(trustee=trustees.appointed[index].trustee,
+                                   plebiscite=plebiscite, partial=partial,
                                    at=CLOSES + dt.timedelta(hours=index))
     plebiscite.refresh_from_db()
     assert plebiscite.result is not None

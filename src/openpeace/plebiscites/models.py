@@ -1,12 +1,15 @@
 """A nationality's plebiscite: its public parameters, its ballot box, its tally and result.
 
-Everything stored here is public: the server never holds a private credential, a trustee's
-secret or a plaintext vote. The cryptography is `openpeace.core.plebiscite`
+Everything stored here is public but the hashes of the trustees' tokens: the server never holds a
+private credential, a trustee's secret (its polynomial, its shares, its key share) or a
+plaintext vote. The cryptography is `openpeace.core.plebiscite`
 (docs/plebiscite-spec.md); these rows keep what the core verified, in board order, each act
 with its log entry, so that the election record can be rebuilt from the log alone.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
 
@@ -69,8 +72,87 @@ class Plebiscite(models.Model):
         return f"plebiscite {self.pk} of the {self.nationality}"
 
 
+class Trustee(models.Model):
+    """One of a plebiscite's n trustees, appointed by a commission of its nationality. It acts by
+    token, for its own index only: it posts its dealing, complains of a bad share or answers a
+    complaint, and decrypts the tally (spec §6, §12).
+
+    Its secrets stay on its own machine (`openpeace plebiscite trustee`). Only a hash of its
+    token is kept; the token is shown once, to the commission that appointed it, and can be
+    revoked.
+    """
+
+    plebiscite = models.ForeignKey(Plebiscite, on_delete=models.PROTECT,
+                                   related_name="appointed")
+    index = models.PositiveSmallIntegerField(
+        help_text="its number, 1..n, in order of appointment: the x-coordinate of its share")
+    name = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+",
+                                 help_text="the log entry of its appointment")
+
+    class Meta:
+        ordering = ["plebiscite", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["plebiscite", "index"], name="trustee_index_once"),
+            models.CheckConstraint(condition=models.Q(index__gte=1), name="trustee_index_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"trustee {self.index} of plebiscite {self.plebiscite_id}: {self.name}"
+
+
+class Dealing(models.Model):
+    """A trustee's dealing as it posted it (spec §6.1): the commitments to its polynomial and a
+    proof of knowledge of each coefficient, checked by the core. Its shares went to the other
+    trustees out of band, never here. Which dealings qualify is decided when the ceremony is
+    recorded (`TrusteeDealing`)."""
+
+    trustee = models.OneToOneField(Trustee, on_delete=models.PROTECT, related_name="dealing")
+    commitments = models.JSONField()
+    proofs = models.JSONField()
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["trustee"]
+
+    def __str__(self) -> str:
+        return f"dealing of {self.trustee}"
+
+    def to_json(self) -> dict[str, Any]:
+        """As posted: the JSON form of `core.plebiscite.Dealing`."""
+        return {"trustee": self.trustee.index, "commitments": self.commitments,
+                "proofs": self.proofs}
+
+
+class Complaint(models.Model):
+    """A trustee's public complaint that its share from a dealer does not match the dealer's
+    commitments (or never came), and the dealer's answer: that share in clear (spec §6.3).
+    When the ceremony is recorded, the core dismisses the complaint if the answer matches and
+    disqualifies the dealer otherwise."""
+
+    dealer = models.ForeignKey(Trustee, on_delete=models.PROTECT,
+                               related_name="complaints_against")
+    recipient = models.ForeignKey(Trustee, on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=64, blank=True,
+                              help_text="the share the dealer published, hex scalar")
+    answer_entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+
+    class Meta:
+        ordering = ["dealer", "recipient"]
+        constraints = [models.UniqueConstraint(fields=["dealer", "recipient"],
+                                               name="complaint_once_per_share")]
+
+    def __str__(self) -> str:
+        return f"complaint of {self.recipient} against {self.dealer}"
+
+
 class TrusteeDealing(models.Model):
-    """A qualified trustee's public dealing from the key ceremony (spec §6)."""
+    """A qualified trustee's dealing, as the ceremony fixed it in the parameters (spec §6.3)."""
 
     plebiscite = models.ForeignKey(Plebiscite, on_delete=models.CASCADE,
                                    related_name="dealings")

@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 
 from openpeace.core import plebiscite as core
 from openpeace.core.plebiscite.encoding import parse_canonical_json
-from openpeace.plebiscites.models import AuditedBallot, CastBallot, Plebiscite
+from openpeace.plebiscites.models import AuditedBallot, CastBallot, Complaint, Plebiscite, Trustee
 
 _ELECTIONS: dict[str, core.Election] = {}
 
@@ -19,6 +19,24 @@ def plebiscites_public() -> QuerySet[Plebiscite]:
     return (Plebiscite.objects.select_related("nationality", "commission", "entry",
                                               "decision__entry")
             .annotate(ballots_cast=Count("ballots", distinct=True)))
+
+
+def trustees_of(plebiscite: Plebiscite) -> QuerySet[Trustee]:
+    """The appointed trustees, in index order, each with its dealing if it has dealt."""
+    return (Trustee.objects.filter(plebiscite=plebiscite)
+            .select_related("entry", "dealing__entry"))
+
+
+def complaints_of(plebiscite: Plebiscite) -> QuerySet[Complaint]:
+    return (Complaint.objects.filter(dealer__plebiscite=plebiscite)
+            .select_related("dealer", "recipient", "entry", "answer_entry"))
+
+
+def qualified_of(plebiscite: Plebiscite) -> set[int] | None:
+    """The indices of the trustees whose dealings qualified; None before the ceremony."""
+    if plebiscite.parameters is None:
+        return None
+    return set(plebiscite.dealings.values_list("index", flat=True))
 
 
 def parameters_of(plebiscite: Plebiscite) -> core.ElectionParameters | None:

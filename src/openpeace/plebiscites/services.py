@@ -1,13 +1,15 @@
 """Writes of the plebiscites: every public act through the core, with its log entry.
 
 A commission calls a plebiscite for its own nationality, publishes the public credentials the
-credential authority drew offline, and records the key ceremony (whose qualified dealings fix
-the election parameters and their hash). Voters cast ballots, or audit them, during the voting
-period; each is verified by the core before it is accepted. After the period the board is
-tallied (the core verifies all of it again), the trustees' partial decryptions are verified as
-they come, and once k of them are in, the result is published and becomes the nationality's
-decision (`selfdetermination.services.decision_record`, which marks it not free when taken under
-occupation).
+credential authority drew offline, and appoints the n trustees, each given a token. Each trustee,
+by its token and for its own index only, posts its dealing, complains of a bad share from
+another or answers a complaint against itself; the commission then records the key ceremony,
+whose qualified dealings fix the election parameters and their hash. Voters cast ballots, or
+audit them, during the voting period; each is verified by the core before it is accepted. After
+the period the board is tallied (the core verifies all of it again), the trustees' partial
+decryptions are verified as they come, and once k of them are in, the result is published and
+becomes the nationality's decision (`selfdetermination.services.decision_record`, which marks
+it not free when taken under occupation).
 
 Each act is one transaction with its log entry (subject `plebiscite:<election id>`); a refused
 act writes nothing. The log entries carry everything public (the parameters, every ballot's
@@ -18,7 +20,7 @@ rebuilt from the log alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,15 +30,16 @@ from django.utils import timezone
 
 from openpeace.core import plebiscite as core
 from openpeace.core.plebiscite.credentials import credential_list_problems
-from openpeace.core.plebiscite.encoding import b64, hex32
+from openpeace.core.plebiscite.encoding import b64, hex32, scalar_hex, unhex_scalar
 from openpeace.core.plebiscite.tally import decryption_problems
-from openpeace.core.plebiscite.trustees import public_key
+from openpeace.core.plebiscite.trustees import dealing_problems, public_key
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.plebiscites import models as m
 from openpeace.plebiscites.selectors import board_of, election_of, tally_of
 from openpeace.selfdetermination.models import Commission, Decision
 from openpeace.selfdetermination.services import DecisionRefused, decision_record
+from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import Nationality, Occupation, State
 
 SEPARATE_STATE = "separate_state"
@@ -47,8 +50,16 @@ class PlebisciteRefused(ValueError):
     """An act that cannot be done; the message says why, and nothing was written."""
 
 
-class NotYourNationality(PlebisciteRefused):
+class NotYours(PlebisciteRefused):
+    """An act for someone else: the API answers it 403."""
+
+
+class NotYourNationality(NotYours):
     """A commission acting for a nationality other than its own."""
+
+
+class NotYourIndex(NotYours):
+    """A trustee acting for another trustee, or in another plebiscite."""
 
 
 def _log(plebiscite: m.Plebiscite, kind: str, at: dt.datetime, **content: Any) -> Entry:
@@ -67,6 +78,23 @@ def _check_commission(commission: Commission, nationality: Nationality) -> None:
             f"this commission acts for the {commission.nationality.key}, not for the "
             f"{nationality.key}"
         )
+
+
+def _check_trustee(trustee: m.Trustee, plebiscite: m.Plebiscite, index: int, what: str) -> None:
+    if trustee.revoked_at is not None:
+        raise PlebisciteRefused(f"trustee {trustee.index} ({trustee.name}) has been revoked")
+    if trustee.plebiscite_id != plebiscite.pk:
+        raise NotYourIndex(f"this is a trustee of plebiscite {trustee.plebiscite_id}, not of "
+                           f"plebiscite {plebiscite.pk}")
+    if index != trustee.index:
+        raise NotYourIndex(f"this is trustee {trustee.index}: it posts {what} for itself only, "
+                           f"not for trustee {index}")
+
+
+def _before_ceremony(plebiscite: m.Plebiscite, what: str) -> None:
+    if plebiscite.status not in (m.Plebiscite.Status.CREATED, m.Plebiscite.Status.CREDENTIALS):
+        raise PlebisciteRefused(f"{what} only before the key ceremony is recorded, and it has "
+                                "been")
 
 
 def _text(value: str, what: str) -> str:
@@ -158,36 +186,149 @@ def plebiscite_credentials_publish(
 
 
 @dataclass(frozen=True)
-class TrusteeDealing:
-    name: str
-    dealing: core.Dealing
+class IssuedTrustee:
+    trustee: m.Trustee
+    token: str
+    """Shown once to the commission that appointed the trustee; only its hash is stored."""
+
+
+@transaction.atomic
+def trustee_appoint(
+    *, commission: Commission, plebiscite: m.Plebiscite, name: str,
+    at: dt.datetime | None = None,
+) -> IssuedTrustee:
+    """A commission appoints the plebiscite's next trustee (numbered 1..n in order of
+    appointment), before the key ceremony. The appointment is public; the token is the
+    trustee's alone, and every act of the ceremony and the tally checks it."""
+    plebiscite = _locked(plebiscite)
+    _check_commission(commission, plebiscite.nationality)
+    _before_ceremony(plebiscite, "trustees are appointed")
+    name = _text(name, "a trustee's name")
+    index = m.Trustee.objects.filter(plebiscite=plebiscite).count() + 1
+    if index > plebiscite.trustees:
+        raise PlebisciteRefused(f"all {plebiscite.trustees} trustees are appointed")
+    token = token_new()
+    entry = _log(plebiscite, "trustee_appointed", at or timezone.now(), trustee=index, name=name,
+                 commission=commission.label)
+    trustee = m.Trustee.objects.create(plebiscite=plebiscite, index=index, name=name,
+                                       token_hash=token_hash(token), entry=entry)
+    return IssuedTrustee(trustee, token)
+
+
+def trustee_revoke(*, trustee: m.Trustee) -> None:
+    holder_revoke(trustee)
+
+
+def trustee_authenticate(token: str) -> m.Trustee | None:
+    """The trustee holding `token`, unless it is unknown or revoked."""
+    return holder_authenticate(m.Trustee.objects.select_related("plebiscite"), token)
+
+
+@transaction.atomic
+def dealing_submit(
+    *, trustee: m.Trustee, plebiscite: m.Plebiscite, dealing: core.Dealing,
+    at: dt.datetime | None = None,
+) -> m.Dealing:
+    """A trustee publishes its own dealing, once, before the ceremony: the core checks every
+    commitment and proof of knowledge (spec §6.1, §6.2). Its shares never come here."""
+    plebiscite = _locked(plebiscite)
+    _check_trustee(trustee, plebiscite, dealing.dealer, "its dealing")
+    _before_ceremony(plebiscite, "dealings are posted")
+    if m.Dealing.objects.filter(trustee=trustee).exists():
+        raise PlebisciteRefused(f"trustee {trustee.index} has already dealt")
+    problems = dealing_problems(plebiscite.election_id, plebiscite.threshold, dealing)
+    if problems:
+        raise PlebisciteRefused("; ".join(problems))
+    public = dealing.to_json()
+    entry = _log(plebiscite, "dealing", at or timezone.now(), name=trustee.name, **public)
+    return m.Dealing.objects.create(trustee=trustee, commitments=public["commitments"],
+                                    proofs=public["proofs"], entry=entry)
+
+
+@transaction.atomic
+def complaint_file(
+    *, trustee: m.Trustee, plebiscite: m.Plebiscite, dealer: int, recipient: int,
+    at: dt.datetime | None = None,
+) -> m.Complaint:
+    """Trustee `recipient` complains in public that its share from `dealer` does not match the
+    dealer's commitments, or never came; the dealer must answer with that share (spec §6.3)."""
+    plebiscite = _locked(plebiscite)
+    _check_trustee(trustee, plebiscite, recipient, "complaints")
+    _before_ceremony(plebiscite, "complaints are made")
+    if dealer == recipient:
+        raise PlebisciteRefused("a trustee does not complain of its own share")
+    accused = m.Trustee.objects.filter(plebiscite=plebiscite, index=dealer,
+                                       dealing__isnull=False).first()
+    if accused is None:
+        raise PlebisciteRefused(f"trustee {dealer} has not dealt: there is no share of it to "
+                                "complain of")
+    if m.Complaint.objects.filter(dealer=accused, recipient=trustee).exists():
+        raise PlebisciteRefused(f"trustee {recipient} has already complained of trustee {dealer}")
+    entry = _log(plebiscite, "complaint", at or timezone.now(), dealer=dealer, recipient=recipient)
+    return m.Complaint.objects.create(dealer=accused, recipient=trustee, entry=entry)
+
+
+@transaction.atomic
+def complaint_answer(
+    *, trustee: m.Trustee, plebiscite: m.Plebiscite, share: core.Share,
+    at: dt.datetime | None = None,
+) -> m.Complaint:
+    """The accused dealer publishes the share the complainant says is bad, once. It is not
+    judged here: when the ceremony is recorded, the core dismisses the complaint if the share
+    matches the dealer's commitments and disqualifies the dealer if it does not."""
+    plebiscite = _locked(plebiscite)
+    _check_trustee(trustee, plebiscite, share.dealer, "answers")
+    _before_ceremony(plebiscite, "complaints are answered")
+    complaint = m.Complaint.objects.filter(dealer=trustee, recipient__index=share.recipient
+                                           ).first()
+    if complaint is None:
+        raise PlebisciteRefused(f"trustee {share.recipient} has not complained of trustee "
+                                f"{share.dealer}")
+    if complaint.answer_entry_id is not None:
+        raise PlebisciteRefused(f"trustee {share.dealer} has already answered trustee "
+                                f"{share.recipient}")
+    complaint.answer = scalar_hex(share.value)
+    complaint.answer_entry = _log(plebiscite, "complaint_answered", at or timezone.now(),
+                                  dealer=share.dealer, recipient=share.recipient,
+                                  share=complaint.answer)
+    complaint.save(update_fields=["answer", "answer_entry"])
+    return complaint
 
 
 @transaction.atomic
 def plebiscite_ceremony_record(
-    *, commission: Commission, plebiscite: m.Plebiscite, dealings: Sequence[TrusteeDealing],
-    complaints: Sequence[tuple[int, int]] = (),
-    answers: Mapping[tuple[int, int], core.Share] | None = None, at: dt.datetime | None = None,
+    *, commission: Commission, plebiscite: m.Plebiscite, at: dt.datetime | None = None
 ) -> m.Plebiscite:
-    """Record the key ceremony's public part: the dealings, complaints and answers. The core
-    decides which dealers qualify; their dealings give the election key, and the parameters
-    are fixed and hashed."""
+    """Close the key ceremony with what the trustees posted: the core decides from the dealings,
+    the complaints and the answers which dealers qualify (spec §6.3); their dealings give the
+    election key, and the parameters are fixed and hashed."""
     plebiscite = _locked(plebiscite)
     _check_commission(commission, plebiscite.nationality)
     if plebiscite.status != m.Plebiscite.Status.CREDENTIALS:
         raise PlebisciteRefused(
             "the key ceremony is recorded once, after the credentials are published"
         )
-    names = {d.dealing.dealer: _text(d.name, "a trustee's name") for d in dealings}
-    try:
-        ceremony = core.Ceremony(plebiscite.election_id, plebiscite.threshold,
-                                 plebiscite.trustees)
-    except core.CeremonyError as error:
-        raise PlebisciteRefused(str(error)) from None
-    qualified, findings = core.qualified_dealers(ceremony, dealings=[d.dealing for d in dealings],
-                                                 complaints=complaints, answers=answers)
+    dealers = list(m.Trustee.objects.filter(plebiscite=plebiscite, dealing__isnull=False)
+                   .select_related("dealing"))
+    complaints = list(m.Complaint.objects.filter(dealer__plebiscite=plebiscite)
+                      .select_related("dealer", "recipient").order_by("pk"))
+    names = {t.index: t.name for t in dealers}
+    pairs = [(c.dealer.index, c.recipient.index) for c in complaints]
+    answers = {
+        (c.dealer.index, c.recipient.index):
+            core.Share(c.dealer.index, c.recipient.index, unhex_scalar(c.answer, "answer"))
+        for c in complaints if c.answer
+    }
+    qualified, findings = core.qualified_dealers(
+        core.Ceremony(plebiscite.election_id, plebiscite.threshold, plebiscite.trustees),
+        [core.Dealing.from_json(t.dealing.to_json(), f"trustee {t.index}") for t in dealers],
+        complaints=pairs, answers=answers,
+    )
     if len(qualified) < plebiscite.threshold:
-        raise PlebisciteRefused("; ".join(findings))
+        raise PlebisciteRefused(
+            f"the key ceremony cannot be recorded yet: {len(dealers)} of "
+            f"{plebiscite.trustees} trustees have dealt; " + "; ".join(findings)
+        )
     parameters = core.ElectionParameters(
         election_id=plebiscite.election_id,
         question=plebiscite.question,
@@ -208,19 +349,17 @@ def plebiscite_ceremony_record(
     except core.ParameterError as error:
         raise PlebisciteRefused(str(error)) from None
     at = at or timezone.now()
-    for trustee in parameters.trustees:
-        as_json = parameters.to_json()["trustees"]
-        entry = next(t for t in as_json if t["index"] == trustee.index)
-        m.TrusteeDealing.objects.create(
-            plebiscite=plebiscite, index=trustee.index, name=trustee.name,
-            commitments=entry["commitments"], proofs=entry["proofs"],
-        )
+    as_json = parameters.to_json()["trustees"]
+    m.TrusteeDealing.objects.bulk_create(
+        m.TrusteeDealing(plebiscite=plebiscite, index=t["index"], name=t["name"],
+                         commitments=t["commitments"], proofs=t["proofs"])
+        for t in as_json
+    )
     plebiscite.parameters = parameters.canonical_bytes()
     plebiscite.election_hash = hex32(parameters.hash)
     plebiscite.status = m.Plebiscite.Status.READY
     plebiscite.save(update_fields=["parameters", "election_hash", "status"])
-    _log(plebiscite, "key_ceremony", at, findings=findings,
-         complaints=[list(c) for c in complaints],
+    _log(plebiscite, "key_ceremony", at, findings=findings, complaints=[list(c) for c in pairs],
          public_key=hex32(parameters.public_key), election_hash=plebiscite.election_hash,
          parameters=parameters.to_json())
     return plebiscite
@@ -340,12 +479,15 @@ def plebiscite_close(
 
 @transaction.atomic
 def decryption_submit(
-    *, plebiscite: m.Plebiscite, partial: core.PartialDecryption, at: dt.datetime | None = None
+    *, trustee: m.Trustee, plebiscite: m.Plebiscite, partial: core.PartialDecryption,
+    at: dt.datetime | None = None,
 ) -> m.Decryption:
-    """A trustee's partial decryption of the published tally, kept only if its proofs verify.
-    With the k-th, the result is published and recorded as the nationality's decision."""
+    """A trustee's own partial decryption of the published tally, kept only if its proofs
+    verify. With the k-th, the result is published and recorded as the nationality's
+    decision."""
     at = at or timezone.now()
     plebiscite = _locked(plebiscite)
+    _check_trustee(trustee, plebiscite, partial.trustee, "its decryption")
     if plebiscite.status != m.Plebiscite.Status.CLOSED:
         raise PlebisciteRefused("decryptions are taken after the tally, before the result")
     election, tally = election_of(plebiscite), tally_of(plebiscite)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from openpeace.core.plebiscite import tracker_text
@@ -13,6 +14,12 @@ from openpeace.plebiscites import selectors
 from openpeace.plebiscites.models import Plebiscite
 
 BOARD_PAGE = 200
+
+
+def _voting_open(plebiscite: Plebiscite) -> bool:
+    """Whether the plebiscite takes ballots now: its parameters fixed, within its period."""
+    return (plebiscite.status == Plebiscite.Status.READY
+            and plebiscite.opens_at <= timezone.now() < plebiscite.closes_at)
 
 
 def _plebiscite_or_404(pk: int) -> Plebiscite:
@@ -36,6 +43,7 @@ def plebiscite_detail(request: HttpRequest, pk: int) -> HttpResponse:
         results = list(zip(plebiscite.options, plebiscite.result["counts"], strict=True))
     return render(request, "plebiscites/plebiscite_detail.html", {
         "plebiscite": plebiscite,
+        "voting_open": _voting_open(plebiscite),
         "results": results,
         "dealings": plebiscite.dealings.all(),
         "decryptions": plebiscite.decryptions.select_related("entry"),
@@ -61,3 +69,16 @@ def plebiscite_board(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [(b, tracker_text(bytes.fromhex(b.tracker))) for b in page]
     return render(request, "plebiscites/plebiscite_board.html",
                   {"plebiscite": plebiscite, "page": page, "rows": rows})
+
+
+@require_safe
+def plebiscite_booth(request: HttpRequest, pk: int) -> HttpResponse:
+    """The voting booth: the one page that needs JavaScript, since it encrypts the vote in the
+    voter's browser (`booth/`, built into static/plebiscites/booth.js); without it, the page
+    points to the Python client."""
+    plebiscite = _plebiscite_or_404(pk)
+    return render(request, "plebiscites/plebiscite_booth.html", {
+        "plebiscite": plebiscite,
+        "voting_open": _voting_open(plebiscite),
+        "board_page": BOARD_PAGE,
+    })

@@ -20,9 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpeace.core.plebiscite import group
-from openpeace.core.plebiscite.encoding import lp16, u32
+from openpeace.core.plebiscite.encoding import (
+    hex32,
+    json_integer,
+    json_list,
+    json_object,
+    json_pair,
+    lp16,
+    scalar_hex,
+    u32,
+    unhex32,
+)
 from openpeace.core.plebiscite.group import L
 from openpeace.core.plebiscite.hashing import TAG_COEFFICIENT, TAG_SEED, Transcript, to_scalar
 from openpeace.core.plebiscite.proofs import KnowledgeProof, prove_knowledge, verify_knowledge
@@ -58,6 +69,25 @@ class Dealing:
     dealer: int
     commitments: tuple[bytes, ...]
     proofs: tuple[KnowledgeProof, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"trustee", "commitments", "proofs"}`, hex as in the parameters (spec §5.1)."""
+        return {
+            "trustee": self.dealer,
+            "commitments": [hex32(c) for c in self.commitments],
+            "proofs": [[scalar_hex(p.c), scalar_hex(p.z)] for p in self.proofs],
+        }
+
+    @classmethod
+    def from_json(cls, value: object, what: str) -> Dealing:
+        obj = json_object(value, what, {"trustee", "commitments", "proofs"})
+        return cls(
+            json_integer(obj["trustee"], f"{what} trustee"),
+            tuple(unhex32(c, f"{what} commitment")
+                  for c in json_list(obj["commitments"], f"{what} commitments")),
+            tuple(KnowledgeProof(*json_pair(p, f"{what} proof"))
+                  for p in json_list(obj["proofs"], f"{what} proofs")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
-"""`openpeace plebiscite credentials|vote|export|demo` (and `verify`, see below).
+"""`openpeace plebiscite credentials|vote|trustee|export|demo` (and `verify`, see below).
 
 - `credentials --count N --out DIR`: the offline credential authority; the private credentials
   go to one file (to hand out), the sorted public list to another (to publish); nothing is kept
   and nothing touches the database.
 - `vote`: the Python voting client; encrypts a choice with a private credential, then posts the
   ballot to a server (`--url`) or writes it (`--out`).
+- `trustee deal|key|answer|decrypt`: a trustee's own client, on its own machine, against the
+  server's API with its token (`openpeace.plebiscites.trustee`); its secrets stay in a state
+  file there, and nothing touches a database.
 - `verify RECORD` is not here: it is the auditor's command, run with the core alone, without
   Django or a database (`openpeace.verify.plebiscite_verify_main`).
 - `export ID --out FILE`: writes a plebiscite's record from the database.
@@ -21,12 +24,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openpeace.plebiscites import client
+from openpeace.plebiscites import client, trustee
 
 
 class Command(BaseCommand):
-    help = ("Plebiscites: issue credentials, vote, export a record, run the demo "
-            "(`openpeace plebiscite verify RECORD` checks a record without Django).")
+    help = ("Plebiscites: issue credentials, vote, act as a trustee, export a record, run the "
+            "demo (`openpeace plebiscite verify RECORD` checks a record without Django).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -47,6 +50,9 @@ class Command(BaseCommand):
         vote.add_argument("--audit", action="store_true",
                           help="audit this ballot instead of casting it (it is then revealed)")
         vote.add_argument("--out", type=Path, help="write the ballot (JSON) instead of posting")
+        self._trustee_arguments(sub.add_parser(
+            "trustee", help="a trustee's own client: deal, check shares and compute the key "
+            "share, answer complaints, decrypt (its secrets never reach the server)"))
         export = sub.add_parser("export", help="write a plebiscite's election record")
         export.add_argument("plebiscite", type=int)
         export.add_argument("--out", type=Path, required=True)
@@ -55,6 +61,30 @@ class Command(BaseCommand):
         demo.add_argument("--audits", type=int, default=5)
         demo.add_argument("--revotes", type=int, default=20)
         demo.add_argument("--record", type=Path, help="also write its record here")
+
+    @staticmethod
+    def _trustee_arguments(parser: CommandParser) -> None:
+        acts = parser.add_subparsers(dest="act", required=True)
+        deal = acts.add_parser("deal", help="draw a polynomial, post the dealing's public part "
+                               "and write a share file for each other trustee")
+        deal.add_argument("--url", required=True, help="the server, e.g. https://openpeace.example")
+        deal.add_argument("--shares-out", type=Path, required=True,
+                          help="a directory for the share files, to hand over out of band")
+        key = acts.add_parser("key", help="check the shares received and complain of bad ones; "
+                              "after the ceremony, compute and keep the key share")
+        key.add_argument("shares", type=Path, nargs="*", help="the share files received")
+        key.add_argument("--complain-missing", action="store_true",
+                         help="also complain of dealers whose share never came")
+        answer = acts.add_parser("answer", help="publish the shares other trustees complained "
+                                 "of")
+        decrypt = acts.add_parser("decrypt", help="decrypt the published tally, with proofs")
+        decrypt.add_argument("--processes", type=int, default=1,
+                             help="verify the board's ballots in this many processes")
+        for act in (deal, key, answer, decrypt):
+            act.add_argument("--token-file", type=Path, required=True,
+                             help="a file holding the trustee's token")
+            act.add_argument("--state", type=Path, required=True,
+                             help="the trustee's private state file (made by `deal`)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -89,6 +119,18 @@ class Command(BaseCommand):
         verb = "audited" if o["audit"] else "cast"
         self.stdout.write(f"ballot {verb} at position {answer['position']}; tracker "
                           f"{made.tracker_text} (find it on the public board)")
+
+    def _trustee(self, *, act: str, token_file: Path, state: Path, **o: Any) -> None:
+        token = trustee.token_read(token_file)
+        if act == "deal":
+            said = trustee.deal(o["url"], token, state, o["shares_out"])
+        elif act == "key":
+            said = trustee.key(token, state, o["shares"], o["complain_missing"])
+        elif act == "answer":
+            said = trustee.answer(token, state)
+        else:
+            said = trustee.decrypt(token, state, max(1, o["processes"]))
+        self.stdout.write("\n".join(said))
 
     def _export(self, *, plebiscite: int, out: Path, **_: Any) -> None:
         from openpeace.plebiscites.models import Plebiscite

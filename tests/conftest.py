@@ -37,6 +37,15 @@ def _plain_static_storage(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: a page cached by one test is never another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def mini_document() -> dict[str, Any]:
     """A fresh, mutable copy of the small valid situation document."""

@@ -176,6 +176,11 @@ OPENPEACE_TALLY_LAG = dt.timedelta(seconds=float(os.environ.get("OPENPEACE_TALLY
 OPENPEACE_ENDORSE_WINDOW = dt.timedelta(seconds=300)
 OPENPEACE_ENDORSE_PER_ADDRESS = int(os.environ.get("OPENPEACE_ENDORSE_PER_ADDRESS", "5"))
 OPENPEACE_ENDORSE_PER_NETWORK = int(os.environ.get("OPENPEACE_ENDORSE_PER_NETWORK", "50"))
+# Webhooks and e-mail follows: how long a sender holds the deliveries it claimed before another
+# may take them over (seconds), and whether webhooks may go to private or loopback addresses
+# (an intranet, the tests); by default only to public ones.
+OPENPEACE_OUTBOX_LEASE = float(os.environ.get("OPENPEACE_OUTBOX_LEASE", "300"))
+OPENPEACE_WEBHOOKS_ALLOW_PRIVATE = _flag("OPENPEACE_WEBHOOKS_ALLOW_PRIVATE")
 # The public address of the site, for the links in e-mails.
 OPENPEACE_SITE_URL = os.environ.get("OPENPEACE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -22,7 +22,7 @@ from openpeace.diplomacy.models import (
     Proclamation,
     Reply,
 )
-from openpeace.web.admin import IssuesTokens, RecordedThroughServices
+from openpeace.web.admin import IssuesTokens, ReadOnly, RecordedThroughServices
 
 
 class NoteInline(admin.StackedInline):
@@ -109,15 +109,5 @@ class NegotiationSessionAdmin(RecordedThroughServices):
         )
 
 
-@admin.register(Reply, BelligerentProcess, Breach, Denunciation)
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Replies come from envoys, stages from the process rules: officials read them here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+# Replies come from envoys, stages from the process rules: officials read them here.
+admin.site.register([Reply, BelligerentProcess, Breach, Denunciation], ReadOnly)

@@ -4,25 +4,11 @@ revoke a trustee's token."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from openpeace.plebiscites import services
 from openpeace.plebiscites.models import CastBallot, Plebiscite, Trustee
-from openpeace.web.admin import IssuesTokens
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from openpeace.web.admin import IssuesTokens, ReadOnly
 
 
 @admin.register(Plebiscite)

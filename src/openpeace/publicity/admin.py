@@ -11,20 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from openpeace.publicity import services
+from openpeace.publicity.follows import admin as follows_admin  # noqa: F401  (registers them)
 from openpeace.publicity.models import Endorsement, Invalidation, TallySnapshot
-
-
-class Recorded(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Rows written only by the services; never added, edited or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from openpeace.publicity.webhooks import admin as webhooks_admin  # noqa: F401  (registers them)
+from openpeace.web.admin import ReadOnly
 
 
 class SuspectFilter(admin.SimpleListFilter):
@@ -43,7 +33,7 @@ class SuspectFilter(admin.SimpleListFilter):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(Recorded):
+class EndorsementAdmin(ReadOnly):
     list_display = ["ref", "offer", "country", "region", "status", "suspect", "submitted_at",
                     "network"]
     list_filter = ["offer", "status", SuspectFilter, "country"]
@@ -64,11 +54,12 @@ class EndorsementAdmin(Recorded):
 
 
 @admin.register(TallySnapshot)
-class TallySnapshotAdmin(Recorded):
+class TallySnapshotAdmin(ReadOnly):
     list_display = ["offer", "kind", "window_end", "total", "matches", "taken_at"]
     list_filter = ["offer", "kind", "matches"]
 
 
 @admin.register(Invalidation)
-class InvalidationAdmin(Recorded):
+class InvalidationAdmin(ReadOnly):
     list_display = ["offer", "count", "reason", "official", "at"]
+

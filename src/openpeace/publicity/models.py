@@ -17,6 +17,8 @@ from django.db.models import Q
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
+from openpeace.publicity.follows import models as follows  # noqa: F401  (Django finds them)
+from openpeace.publicity.webhooks import models as webhooks  # noqa: F401  (Django finds them)
 from openpeace.world.models import State, Territory
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("endorsements/mail-rules.json", views.mail_rules, name="mail-rules"),
     path("feeds/", include("openpeace.publicity.feeds.urls")),
     path("data/", include("openpeace.publicity.opendata.urls")),
+    path("", include("openpeace.publicity.follows.urls")),
 ]

@@ -15,6 +15,20 @@ class _TriedOnly(Exception):
     """Rolls back an act that was only tried, to validate a form."""
 
 
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows that only the services write (acts, their outcomes, deliveries): officials read
+    them here, and never add, edit or delete them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class RecordedThroughServices(admin.ModelAdmin):
     """An act recorded once, through its service (which writes its log entry), never edited."""
 

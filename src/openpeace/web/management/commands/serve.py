@@ -5,7 +5,7 @@ the register is empty — running it again keeps every change — collects the s
 runs gunicorn, a production WSGI server (never Django's development server), beside the
 background workers: the log's integrator, which turns every act's entry into a signed
 checkpoint within a fraction of a second, the job that applies reply deadlines, the job that
-publishes the endorsements' tallies, and the
+publishes the endorsements' tallies, the senders of webhooks and of followers' e-mails, and the
 worker of the task queue (notices to envoys): `db_worker`, or `rqworker` when the queue is in
 Redis (`OPENPEACE_TASKS_BACKEND=rq`; at scale, run more `openpeace rqworker` on other machines).
 """
@@ -67,6 +67,8 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "openpeace.cli", "integrate", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", "apply-deadlines", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", "endorsements", "tally", "--follow"],
+                [sys.executable, "-m", "openpeace.cli", "webhooks", "run", "--follow"],
+                [sys.executable, "-m", "openpeace.cli", "follows", "run", "--follow"],
                 [sys.executable, "-m", "openpeace.cli", *worker_command()],
             ],
             [

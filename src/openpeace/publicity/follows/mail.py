@@ -1,0 +1,103 @@
+"""The follows' e-mails: the confirmation, and the acts (one by one, or a day's digest).
+
+Every mail of acts carries the headers of a one-click unsubscribe (RFC 8058 §3.1):
+`List-Unsubscribe: <https://…/unsubscribe/<token>/>` and
+`List-Unsubscribe-Post: List-Unsubscribe=One-Click`, so a mail client can unsubscribe with one
+POST and no further step (the URL accepts it, `views.unsubscribe`); RFC 8058 §4 also asks that
+a DKIM signature cover both headers, which is the outgoing mail server's work. Its `Message-ID`
+is fixed by the follow and the act (or the digest's day): if a sender dies after sending and
+before recording it, the one mail sent again has the same Message-ID, and mail clients show it
+once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from openpeace.log.models import Entry
+from openpeace.publicity.feeds.acts import describe
+from openpeace.publicity.feeds.register import Register
+from openpeace.publicity.follows import selectors
+from openpeace.publicity.follows.models import Follow
+from openpeace.publicity.outbox import entry_urls, site_url
+
+DIGEST_DETAILS = 100
+"""A digest describes at most this many acts, then says how many more there were."""
+
+
+def _domain() -> str:
+    return urlsplit(settings.OPENPEACE_SITE_URL).hostname or "openpeace"
+
+
+def _what(follow: Follow) -> str:
+    """What the follow follows, in words: "the offer “…”", "the acts concerning …"."""
+    name = selectors.target_name(follow.target, follow.key) or follow.key
+    if follow.target == Follow.Target.OFFER:
+        return f"the offer “{name}”"
+    if follow.target == Follow.Target.STATE:
+        return f"the acts concerning {name}"
+    return f"the acts of the {name} (a nationality)"
+
+
+def _date(moment: dt.date) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def confirmation(follow: Follow, confirm_token: str) -> EmailMessage:
+    """The opt-in mail: nothing else is ever mailed to a follow before it is confirmed."""
+    what = _what(follow)
+    if follow.status == Follow.Status.PENDING:
+        link = site_url(reverse("publicity:follows:confirm", args=[confirm_token]))
+        subject = f"Confirm that you follow {what}"
+        body = (f"You asked to follow {what} by e-mail "
+                f"({follow.get_frequency_display()}).\n\nTo confirm, open this link and press "
+                f"the button:\n{link}\n\nIf you did not ask, ignore this e-mail: nothing will "
+                "be sent to you.\n")
+    else:
+        subject = f"You already follow {what}"
+        body = (f"Someone, perhaps you, asked to follow {what} with this address. You "
+                "already do; every mail it sends you has a link to unsubscribe.\n")
+    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[follow.contact])
+
+
+def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
+         day: dt.date | None = None) -> EmailMessage:
+    """One act (`day` None) or a day's digest of `entries`, in log order."""
+    register = Register()
+    described = [describe(entry, register) for entry in entries[:DIGEST_DETAILS]]
+    what = _what(follow)
+    unsubscribe = site_url(reverse("publicity:follows:unsubscribe", args=[unsubscribe_token]))
+    if day is None:
+        subject = "[openpeace] " + " ".join(described[0].title.text.split())  # one line
+        message_id = f"<act.{follow.ref}.{entries[0].index}@{_domain()}>"
+    else:
+        count = f"{len(entries)} act{'' if len(entries) == 1 else 's'}"
+        subject = f"[openpeace] {what}: {count}, {_date(day)}"
+        message_id = f"<digest.{follow.ref}.{day.isoformat()}@{_domain()}>"
+    parts = []
+    for act in described:
+        entry_url, proof_url = entry_urls(act.index)
+        parts.append(f"{act.title.text}\n{_date(act.recorded_at)}, {act.recorded_at:%H:%M} UTC"
+                     f"\n\n{act.summary.text}\n\nThe act in the log: {entry_url}\n"
+                     f"Its inclusion proof: {proof_url}\n")
+    if len(entries) > len(described):
+        parts.append(f"… and {len(entries) - len(described)} more acts: "
+                     f"{site_url(reverse('log:browser'))}\n")
+    body = ("\n----\n\n".join(parts)
+            + f"\n----\nYou receive this because you follow {what} "
+              f"({follow.get_frequency_display()}).\nUnsubscribe (one click): {unsubscribe}\n")
+    return EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[follow.contact],
+        headers={
+            "Message-ID": message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",  # RFC 3834 §5: no auto-reply to it
+        },
+    )

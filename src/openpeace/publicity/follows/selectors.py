@@ -1,0 +1,90 @@
+"""Reads of the follows: what can be followed, and which follows an act is for.
+
+An act is for the follows of
+- an offer: its acts (subject `offer:<key>`, and `offer:<key>:<state>` for an addressee's reply
+  or silence);
+- a state: the acts that concern it (`feeds.concerns.states_concerned`, the rule of its feed);
+- a nationality: its acts (subject `nationality:<key>`: its decisions and demands) and those of
+  its plebiscites (`plebiscite:<election>`).
+
+Some acts are never mailed (`QUIET`): the ballots, which the feeds leave out too, one entry per
+ballot; and the endorsements' bookkeeping (a tally every minute while the counts move, the daily
+recount, each suspicion and release), which would turn a follow into a flood. They are in the
+log, its browser and the tally page.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from openpeace.diplomacy.models import Offer
+from openpeace.log.models import Entry
+from openpeace.publicity.feeds.acts import content_of
+from openpeace.publicity.feeds.concerns import states_concerned
+from openpeace.publicity.feeds.register import Register
+from openpeace.publicity.feeds.selectors import NOT_IN_FEEDS
+from openpeace.publicity.follows.models import Follow
+from openpeace.world.models import Nationality, State
+
+QUIET = (*NOT_IN_FEEDS, "endorsement.tally", "endorsement.recount", "endorsement.suspected",
+         "endorsement.released")
+
+Target = tuple[str, str]
+"""(kind, key): what a follow follows."""
+
+
+def targets_of(entry: Entry, register: Register) -> set[Target]:
+    """Every (kind, key) whose follows this integrated entry is for."""
+    if entry.kind in QUIET:
+        return set()
+    prefix, _, rest = entry.subject.partition(":")
+    first = rest.split(":", 1)[0]
+    found = {(Follow.Target.STATE.value, state) for state in
+             states_concerned(entry.kind, entry.subject, content_of(entry), register)}
+    if prefix == "offer" and first:
+        found.add((Follow.Target.OFFER.value, first))
+    elif prefix == "nationality" and first:
+        found.add((Follow.Target.NATIONALITY.value, first))
+    elif prefix == "plebiscite" and (plebiscite := register.plebiscites.get(rest)):
+        found.add((Follow.Target.NATIONALITY.value, plebiscite[1]))
+    return found
+
+
+def follows_for(targets: set[Target]) -> dict[Target, list[Follow]]:
+    """The active follows of each of `targets`."""
+    if not targets:
+        return {}
+    match = Q()
+    for target, key in targets:
+        match |= Q(target=target, key=key)
+    found: dict[Target, list[Follow]] = {}
+    for follow in Follow.objects.filter(match, status=Follow.Status.ACTIVE):
+        found.setdefault((follow.target, follow.key), []).append(follow)
+    return found
+
+
+def followable() -> dict[str, list[tuple[str, str]]]:
+    """What can be followed, by kind: (key, name) pairs, in name order. Offers are the released
+    ones only: a draft is not public."""
+    return {
+        Follow.Target.OFFER.value: list(Offer.objects.filter(released_at__isnull=False)
+                                        .order_by("title").values_list("key", "title")),
+        Follow.Target.STATE.value: list(State.objects.order_by("name")
+                                        .values_list("key", "name")),
+        Follow.Target.NATIONALITY.value: list(Nationality.objects.order_by("name")
+                                              .values_list("key", "name")),
+    }
+
+
+def target_name(target: str, key: str) -> str | None:
+    """The name of what (target, key) names, if it can be followed; None otherwise."""
+    if target == Follow.Target.OFFER:
+        found = Offer.objects.filter(key=key, released_at__isnull=False).values_list("title")
+    elif target == Follow.Target.STATE:
+        found = State.objects.filter(key=key).values_list("name")
+    elif target == Follow.Target.NATIONALITY:
+        found = Nationality.objects.filter(key=key).values_list("name")
+    else:
+        return None
+    row = found.first()
+    return str(row[0]) if row else None

@@ -1,0 +1,269 @@
+"""Writes of the follows: submit, confirm, unsubscribe; fan the log out into notices; claim the
+due ones for the task queue; send them.
+
+The opt-in (research/participation.md §1.2, the petitions service's signature flow): a
+submission is stored `pending` and a link is mailed; the follow starts only once the button
+behind the link is pressed, and receives the acts integrated after that. A second submission
+by the same person (the same canonical address and target) is recognised by the database's
+unique constraint; the page is the same either way, and the mail says what happened, so the
+page never tells who follows what. At most `MAX_MAILS` such mails go to one follow, so repeated
+submissions cannot turn the service into a mail bomb.
+
+The sends (the petitions service's mass mailings, §1.7: in batches, resumable by a per-row
+"sent at"): `notices_fan_out` reads the integrated entries after the follows' cursor
+(`publicity.outbox`) and creates a notice per (active follow, act) in one transaction;
+`notices_dispatch` claims the due ones, each batch with its task enqueued in the claim's own
+transaction; `notice_send` and `digest_send` send one mail and mark its notices sent. A killed
+sender resumes where it stopped: what it had marked is never sent again, what it had claimed
+and not sent is claimed again once its lease expires, and the one mail that may have left
+without being marked goes again with the same Message-ID (`follows.mail`).
+
+Unsubscribing (RFC 8058) takes one POST to the link every mail carries; it erases the address
+(the canonical form stays, so that following again is recognised) and drops what was not sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from openpeace.core.contact import ContactError, canonical_contact
+from openpeace.log.models import Entry
+from openpeace.publicity import outbox
+from openpeace.publicity.feeds.register import Register
+from openpeace.publicity.follows import mail, selectors
+from openpeace.publicity.follows.models import Follow, FollowNotice
+from openpeace.publicity.services import mail_rules, token_hash
+
+CURSOR = "follows"
+MAX_MAILS = 5
+FAN_OUT_BATCH = 500
+SEND_BATCH = 50
+DIGEST_MAX = 10_000
+"""A digest claims all of its day's notices (a day of acts, ballots and tallies left out, is far
+fewer); were there more, the rest would wait for the next day's digest."""
+
+
+class FollowRefused(ValueError):
+    """A follow act that cannot be done; the message says why; nothing was written."""
+
+
+def _token(purpose: bytes, ref: uuid.UUID) -> str:
+    """A link's secret, derived from the follow's reference with the site's key (as the
+    endorsements' confirmation is, `publicity.services.confirmation_token`): only its hash is
+    stored, and the mail job derives it again."""
+    key = hashlib.sha256(b"openpeace follow " + purpose + b"\0" + settings.SECRET_KEY.encode())
+    return hmac.new(key.digest(), ref.bytes, hashlib.sha256).hexdigest()
+
+
+def confirm_token(ref: uuid.UUID) -> str:
+    return _token(b"confirmation", ref)
+
+
+def unsubscribe_token(ref: uuid.UUID) -> str:
+    return _token(b"unsubscribe", ref)
+
+
+def _fresh(follow: Follow, ref: uuid.UUID) -> None:
+    follow.ref = ref
+    follow.confirm_hash = token_hash(confirm_token(ref))
+    follow.unsubscribe_hash = token_hash(unsubscribe_token(ref))
+
+
+def follow_submit(*, contact: str, target: str, key: str, frequency: str,
+                  at: dt.datetime | None = None) -> Follow:
+    """Take a follow, pending its confirmation, and queue the mail that asks for it (or, to a
+    person who already follows, a mail that says so)."""
+    from openpeace.publicity.follows.tasks import follow_mail
+
+    at = at or timezone.now()
+    if frequency not in Follow.Frequency.values:
+        raise FollowRefused("a follow is mailed " + " or ".join(Follow.Frequency.values))
+    if selectors.target_name(target, key) is None:
+        raise FollowRefused(f"there is no {target or 'thing'} {key!r} to follow: an offer "
+                            "(released), a state or a nationality of the register")
+    rules = mail_rules()
+    try:
+        canonical = canonical_contact(contact, rules)
+    except ContactError as error:
+        raise FollowRefused(f"the e-mail address: {error}") from None
+    follow = Follow(contact=contact.strip(), canonical=canonical, rules_version=rules.version,
+                    target=target, key=key, frequency=frequency, submitted_at=at)
+    _fresh(follow, uuid.uuid4())
+    try:
+        with transaction.atomic():
+            follow.save()
+            follow_mail.enqueue(str(follow.ref))
+    except IntegrityError:
+        with transaction.atomic():
+            existing = (Follow.objects.select_for_update()
+                        .filter(canonical=canonical, target=target, key=key).first())
+            if existing is None:  # not a duplicate: an integrity error of another kind
+                raise
+            if existing.status == Follow.Status.PENDING:  # nothing started: the latest choice
+                existing.frequency = frequency
+                existing.save(update_fields=["frequency"])
+            elif existing.status == Follow.Status.UNSUBSCRIBED:  # following again, afresh
+                _fresh(existing, uuid.uuid4())
+                existing.contact, existing.frequency = contact.strip(), frequency
+                existing.rules_version, existing.submitted_at = rules.version, at
+                existing.status, existing.mails_sent = Follow.Status.PENDING, 0
+                existing.confirmed_at = existing.unsubscribed_at = existing.starts_at_index = None
+                existing.save()
+            follow_mail.enqueue(str(existing.ref))
+        return existing
+    return follow
+
+
+@transaction.atomic
+def follow_confirm(*, token: str, at: dt.datetime | None = None) -> Follow:
+    """Start the follow of this link's token: it receives the acts integrated from now on.
+    Confirming again changes nothing."""
+    follow = Follow.objects.select_for_update().filter(confirm_hash=token_hash(token)).first()
+    if follow is None or follow.status == Follow.Status.UNSUBSCRIBED:
+        raise FollowRefused("this confirmation link is not valid: copy the whole link from the "
+                            "e-mail, or follow again")
+    if follow.status == Follow.Status.PENDING:
+        follow.status = Follow.Status.ACTIVE
+        follow.confirmed_at = at or timezone.now()
+        follow.starts_at_index = outbox.start_index(CURSOR)
+        follow.save(update_fields=["status", "confirmed_at", "starts_at_index"])
+    return follow
+
+
+@transaction.atomic
+def follow_unsubscribe(*, token: str, at: dt.datetime | None = None) -> Follow:
+    """Stop the follow of this link's token at once (RFC 8058: no further step); its address is
+    erased and what was not sent is dropped. Unsubscribing again changes nothing."""
+    follow = Follow.objects.select_for_update().filter(unsubscribe_hash=token_hash(token)).first()
+    if follow is None:
+        raise FollowRefused("this unsubscribe link is not valid: copy the whole link from the "
+                            "e-mail")
+    if follow.status != Follow.Status.UNSUBSCRIBED:
+        follow.status, follow.contact = Follow.Status.UNSUBSCRIBED, ""
+        follow.unsubscribed_at = at or timezone.now()
+        follow.save(update_fields=["status", "contact", "unsubscribed_at"])
+        follow.notices.filter(sent_at__isnull=True).delete()
+    return follow
+
+
+def follows_unsubscribe_contact(*, contact: str, at: dt.datetime | None = None) -> int:
+    """Unsubscribe every follow of one person (who asked by other means than the link); returns
+    how many were active or pending."""
+    try:
+        canonical = canonical_contact(contact, mail_rules())
+    except ContactError as error:
+        raise FollowRefused(f"the e-mail address: {error}") from None
+    refs = (Follow.objects.filter(canonical=canonical)
+            .exclude(status=Follow.Status.UNSUBSCRIBED).values_list("ref", flat=True))
+    for ref in list(refs):
+        follow_unsubscribe(token=unsubscribe_token(ref), at=at)
+    return len(refs)
+
+
+def follow_mail_send(*, ref: str) -> bool:
+    """Mail the confirmation link (or, once confirmed, that the person already follows), at most
+    `MAX_MAILS` times per follow; returns whether a mail was sent."""
+    follow = Follow.objects.filter(ref=ref).first()
+    if (follow is None or follow.status == Follow.Status.UNSUBSCRIBED
+            or follow.mails_sent >= MAX_MAILS):
+        return False
+    Follow.objects.filter(pk=follow.pk).update(mails_sent=F("mails_sent") + 1)
+    mail.confirmation(follow, confirm_token(follow.ref)).send()
+    return True
+
+
+def notices_fan_out(*, batch: int = FAN_OUT_BATCH, at: dt.datetime | None = None) -> int:
+    """Create the notices of the next `batch` integrated entries and advance the cursor, in one
+    transaction (`outbox.fan_out`). Returns how many entries were read."""
+
+    def deliver(entries: list[Entry]) -> None:
+        if not Follow.objects.filter(status=Follow.Status.ACTIVE).exists():
+            return
+        register, now = Register(), at or timezone.now()
+        targets = {entry.pk: selectors.targets_of(entry, register) for entry in entries}
+        follows = selectors.follows_for(set().union(*targets.values()))
+        FollowNotice.objects.bulk_create(
+            [FollowNotice(follow=follow, entry=entry, created_at=now)
+             for entry in entries for target in targets[entry.pk]
+             for follow in follows.get(target, [])
+             if (follow.starts_at_index or 0) <= (entry.index or 0)],
+            ignore_conflicts=True,  # a batch read again (a replay) creates nothing twice
+        )
+
+    return outbox.fan_out(CURSOR, deliver, batch=batch)
+
+
+def digest_day(now: dt.datetime) -> dt.date:
+    """The day whose digest is due at `now`: yesterday (UTC). A digest lists the notices
+    created before today began, so each follow gets at most one digest a day."""
+    return now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def notices_dispatch(*, at: dt.datetime | None = None, limit: int = 20 * SEND_BATCH) -> int:
+    """Claim the due notices, each batch with its task enqueued in the claim's transaction: the
+    immediate follows' notices `SEND_BATCH` at a time, and each daily follow's notices of the
+    past days together, once yesterday is over. Returns how many were claimed."""
+    from openpeace.publicity.follows.tasks import follows_send, follows_send_digest
+
+    now = at or timezone.now()
+    unsent = (FollowNotice.objects.filter(sent_at__isnull=True, follow__status=Follow.Status.ACTIVE)
+              .filter(outbox.unclaimed(now)))
+    immediate = unsent.filter(follow__frequency=Follow.Frequency.IMMEDIATE)
+    claimed = 0
+    while claimed < limit:
+        pks = outbox.claim(immediate, now=now, limit=SEND_BATCH,
+                           then=lambda token, pks: follows_send.enqueue(pks, str(token)))
+        claimed += len(pks)
+        if len(pks) < SEND_BATCH:
+            break
+    day = digest_day(now)
+    daily = unsent.filter(follow__frequency=Follow.Frequency.DAILY, created_at__lt=_day_end(day))
+    for follow in list(daily.values_list("follow_id", flat=True).distinct().order_by()[:limit]):
+        claimed += len(outbox.claim(
+            daily.filter(follow_id=follow), now=now, limit=DIGEST_MAX,
+            then=lambda token, pks, follow=follow: follows_send_digest.enqueue(
+                follow, str(token), day.isoformat()),
+        ))
+    return claimed
+
+
+def notice_send(*, pk: int, claim: str, at: dt.datetime | None = None) -> bool:
+    """Mail the claimed notice `pk`, then mark it sent; False if another sender holds it now or
+    its follow has stopped (then nothing was sent)."""
+    rows = FollowNotice.objects.filter(pk=pk, sent_at__isnull=True)
+    return _send(rows, claim, at, day=None)
+
+
+def digest_send(*, follow: int, claim: str, day: str, at: dt.datetime | None = None) -> bool:
+    """Mail the follow's claimed notices as the digest of `day` (ISO date), then mark them all
+    sent; False if another sender holds them now or the follow has stopped."""
+    rows = FollowNotice.objects.filter(follow_id=follow, sent_at__isnull=True)
+    return _send(rows, claim, at, day=dt.date.fromisoformat(day))
+
+
+def _send(rows: QuerySet[FollowNotice], claim: str, at: dt.datetime | None, *,
+          day: dt.date | None) -> bool:
+    now = at or timezone.now()
+    notices = outbox.take(rows.select_related("follow", "entry"), claim, now=now)
+    if not notices:
+        return False
+    follow = notices[0].follow
+    if follow.status != Follow.Status.ACTIVE:
+        outbox.settle(rows, claim)
+        return False
+    entries = sorted((notice.entry for notice in notices), key=lambda entry: entry.index or 0)
+    mail.acts(follow, entries, unsubscribe_token(follow.ref), day=day).send()
+    outbox.settle(rows, claim, sent_at=timezone.now())
+    return True

@@ -1,0 +1,530 @@
+"""Outbound webhooks (Standard Webhooks 1.0), in one process: deliveries signed and verified by
+the `standardwebhooks` library's own verifier on a real HTTP receiver; one `webhook-id` per act
+across retries; 410 disables; `Retry-After` and the backoff; URLs that are refused; the filters;
+a fan-out run twice; stale claims; the officials' admin and command, closed to the public.
+
+The receiver is a real `http.server` on 127.0.0.1, so these tests allow private addresses
+(`OPENPEACE_WEBHOOKS_ALLOW_PRIVATE`), as a deployment never does by default. The task queue is
+django-tasks' dummy backend: a test runs the queued tasks when it means a worker to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import socket
+import threading
+from collections.abc import Iterator
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from django_tasks import default_task_backend
+from hypothesis import given
+from hypothesis import strategies as st
+from standardwebhooks import Webhook, WebhookVerificationError
+
+from openpeace.log.models import Entry
+from openpeace.log.services import entry_append, log_integrate
+from openpeace.publicity import outbox
+from openpeace.publicity.webhooks import services, transport
+from openpeace.publicity.webhooks.models import WebhookDelivery, WebhookSubscription
+
+# ------------------------------------------------------------------ the receiver, the queue
+
+
+class Receiver:
+    """A webhook receiver in a thread: records every request (headers, their names in lower
+    case, and body) and answers with
+    the next of `answers` ((status, headers)), then 204. With `hold_at = n`, it holds the n-th
+    request unanswered until `release` is set, and sets `held` meanwhile."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.answers: list[tuple[int, dict[str, str]]] = []
+        self.hold_at: int | None = None
+        self.held, self.release = threading.Event(), threading.Event()
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                with receiver.lock:
+                    receiver.requests.append((headers, body))
+                    number = len(receiver.requests)
+                    status, answer = (receiver.answers.pop(0) if receiver.answers
+                                      else (204, {}))
+                if number == receiver.hold_at:
+                    receiver.held.set()
+                    receiver.release.wait(60)
+                try:
+                    self.send_response(status)
+                    for name, value in answer.items():
+                        self.send_header(name, value)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                except OSError:
+                    pass  # the sender is gone (killed): nothing to answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/openpeace?x=1"
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def verified(self, secret: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every request as (webhook-id, payload), each checked by the library's verifier."""
+        return [(headers["webhook-id"], Webhook(secret).verify(body, headers))
+                for headers, body in self.requests]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    found = Receiver()
+    yield found
+    found.close()
+
+
+class Queue:
+    """The dummy task backend's queue: `run()` is a worker's pass over it."""
+
+    def run(self) -> list[Any]:
+        results = list(default_task_backend.results)
+        default_task_backend.clear()
+        return [result.task.call(*result.args, **result.kwargs) for result in results]
+
+
+@pytest.fixture
+def queue(settings: Any) -> Queue:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return Queue()
+
+
+@pytest.fixture
+def hooks(settings: Any, queue: Queue, db: None) -> Queue:
+    """Private addresses allowed (the receiver is on 127.0.0.1), and the dummy queue."""
+    settings.OPENPEACE_WEBHOOKS_ALLOW_PRIVATE = True
+    return queue
+
+
+def acts(*specs: tuple[str, str, dict[str, Any]]) -> list[Entry]:
+    """Record acts (kind, subject, content) in one transaction and integrate them."""
+    with transaction.atomic():
+        entries = [entry_append(kind=kind, subject=subject, content=content)
+                   for kind, subject, content in specs]
+    log_integrate()
+    return [Entry.objects.get(pk=entry.pk) for entry in entries]
+
+
+def deliver(queue: Queue, at: dt.datetime | None = None) -> list[Any]:
+    """What `openpeace webhooks run` and a worker do: fan out, dispatch, run the tasks."""
+    while services.deliveries_fan_out():
+        pass
+    services.deliveries_dispatch(at=at)
+    return queue.run()
+
+
+def register(url: str, events: list[str] | None = None, **kwargs: Any) -> services.Registered:
+    return services.subscription_register(url=url, event_types=events or ["*"], **kwargs)
+
+
+# ------------------------------------------------------------------ signed, verified, once
+
+
+def test_each_act_is_signed_and_verified_by_the_library(hooks: Queue, receiver: Receiver) -> None:
+    acts(("test.before", "state:germany", {"n": 0}))  # before the subscription: not sent
+    registered = register(receiver.url, ["offer."])
+    assert registered.secret.startswith("whsec_")
+    released, _other = acts(("offer.released", "offer:peace-1917", {"title": "Peace"}),
+                            ("treaty.published", "treaty:t", {}))
+    assert deliver(hooks) == [1]
+
+    ((msg_id, payload),) = receiver.verified(registered.secret)
+    assert msg_id == f"msg_{released.index}"
+    assert payload["type"] == "offer.released"
+    assert payload["timestamp"] == released.recorded_at.isoformat()
+    data = payload["data"]
+    assert data["log_index"] == released.index and data["subject"] == "offer:peace-1917"
+    assert data["content"] == {"title": "Peace"}
+    assert data["entry_url"].endswith(f"/log/entries/{released.index}")
+    assert data["proof_url"].endswith(f"/log/entries/{released.index}.tlog-proof")
+    headers, body = receiver.requests[0]
+    assert headers["content-type"] == "application/json"
+    assert headers["user-agent"] == transport.USER_AGENT
+    assert abs(int(headers["webhook-timestamp"]) - timezone.now().timestamp()) < 60
+    assert body == services.payload(released).encode()
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        Webhook(services.new_secret()).verify(body, headers)  # another secret: refused
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "delivered" and delivery.attempts == 1
+    assert delivery.last_status == 204 and delivery.delivered_at is not None
+    assert deliver(hooks) == []  # nothing more to send
+    assert len(receiver.requests) == 1
+
+
+def test_a_retry_after_a_500_carries_the_same_id(hooks: Queue, receiver: Receiver) -> None:
+    registered = register(receiver.url)
+    (entry,) = acts(("offer.released", "offer:k", {}))
+    receiver.answers = [(500, {})]
+    before = timezone.now()
+    deliver(hooks)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.last_status == 500
+    assert delivery.last_error == "HTTP 500"
+    assert before <= delivery.next_attempt_at <= timezone.now() + dt.timedelta(
+        seconds=transport.BACKOFF_BASE)
+    deliver(hooks, at=timezone.now() + dt.timedelta(hours=1))
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 2
+    ids = [msg_id for msg_id, _ in receiver.verified(registered.secret)]
+    assert ids == [f"msg_{entry.index}"] * 2
+
+
+def test_410_disables_the_subscription_and_stops_its_deliveries(
+    hooks: Queue, receiver: Receiver,
+) -> None:
+    register(receiver.url)
+    acts(("a.one", "state:x", {}), ("a.two", "state:x", {}))
+    receiver.answers = [(410, {})]
+    deliver(hooks)
+    subscription = WebhookSubscription.objects.get()
+    assert not subscription.active and "410 Gone" in subscription.disabled_reason
+    assert sorted(WebhookDelivery.objects.values_list("status", flat=True)) == ["gave_up"] * 2
+    acts(("a.three", "state:x", {}))
+    deliver(hooks, at=timezone.now() + dt.timedelta(days=1))
+    assert len(receiver.requests) == 1 and WebhookDelivery.objects.count() == 2
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_in_seconds_or_as_a_date_is_respected(
+    hooks: Queue, receiver: Receiver, status: int,
+) -> None:
+    register(receiver.url)
+    acts(("a.one", "state:x", {}), ("a.two", "state:x", {}))
+    later = timezone.now() + dt.timedelta(hours=2)
+    receiver.answers = [(status, {"Retry-After": "7200"}),
+                        (status, {"Retry-After": format_datetime(later, usegmt=True)})]
+    deliver(hooks)
+    for delivery in WebhookDelivery.objects.all():
+        assert delivery.status == "failed" and delivery.last_status == status
+        assert delivery.next_attempt_at >= later - dt.timedelta(seconds=5)
+    assert deliver(hooks, at=timezone.now() + dt.timedelta(hours=1)) == []  # not before it
+    assert len(receiver.requests) == 2
+
+
+def test_a_redirect_is_not_followed(hooks: Queue, receiver: Receiver) -> None:
+    register(receiver.url)
+    acts(("a.one", "state:x", {}))
+    receiver.answers = [(302, {"Location": "http://169.254.169.254/latest/meta-data/"})]
+    deliver(hooks)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.last_status == 302
+    assert "do not follow redirects" in delivery.last_error
+    assert len(receiver.requests) == 1
+
+
+def test_no_answer_is_a_failed_attempt(hooks: Queue) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    register(f"http://127.0.0.1:{port}/")  # nothing listens there
+    acts(("a.one", "state:x", {}))
+    deliver(hooks)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.last_status is None
+    assert delivery.last_error.startswith("no answer")
+
+
+def test_after_the_last_attempt_the_delivery_is_given_up() -> None:
+    now = timezone.now()
+    last = services.outcome_of(transport.MAX_ATTEMPTS, 500, None, now)
+    assert last.status == "gave_up" and not last.disable
+    assert services.outcome_of(transport.MAX_ATTEMPTS - 1, None, None, now).status == "failed"
+    assert services.outcome_of(1, 204, None, now).status == "delivered"
+    assert services.outcome_of(1, 410, None, now).disable
+
+
+# ------------------------------------------------------------------ backoff
+
+
+@given(attempts=st.integers(min_value=1, max_value=transport.MAX_ATTEMPTS),
+       seed=st.integers(min_value=0, max_value=2**32))
+def test_backoff_is_exponential_with_full_jitter_within_bounds(attempts: int, seed: int) -> None:
+    ceiling = min(transport.BACKOFF_CAP, transport.BACKOFF_BASE * 2 ** (attempts - 1))
+    delays = [transport.retry_delay(attempts, random.Random(seed + i)) for i in range(20)]
+    assert all(0 <= delay <= ceiling for delay in delays)
+    assert len(set(delays)) > 1  # jittered: not one fixed delay
+
+
+def test_the_backoff_ceiling_grows_then_stops_at_the_cap() -> None:
+    highest = [max(transport.retry_delay(n, random.Random(i)) for i in range(200))
+               for n in range(1, transport.MAX_ATTEMPTS + 1)]
+    assert highest[0] <= transport.BACKOFF_BASE < highest[3]
+    assert all(h <= transport.BACKOFF_CAP for h in highest)
+    assert max(highest) > transport.BACKOFF_CAP * 0.9  # the cap is reached, not exceeded
+
+
+@given(seconds=st.integers(min_value=0, max_value=10**7),
+       attempts=st.integers(min_value=1, max_value=transport.MAX_ATTEMPTS - 1))
+def test_retry_after_is_never_undercut(seconds: int, attempts: int) -> None:
+    now = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    outcome = services.outcome_of(attempts, 429, str(seconds), now)
+    assert outcome.next_attempt_at is not None
+    wait = (outcome.next_attempt_at - now).total_seconds()
+    assert min(seconds, transport.MAX_RETRY_AFTER) <= wait
+    assert wait <= max(seconds, transport.BACKOFF_CAP)
+
+
+def test_retry_after_values() -> None:
+    now = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
+    assert transport.retry_after_seconds("120", now) == 120
+    assert transport.retry_after_seconds("Tue, 01 Jan 2030 13:00:00 GMT", now) == 3600
+    assert transport.retry_after_seconds("Tue, 01 Jan 2030 11:00:00 GMT", now) == 0
+    assert transport.retry_after_seconds("999999999", now) == transport.MAX_RETRY_AFTER
+    for unknown in (None, "", "soon", "-5", "1.5"):
+        assert transport.retry_after_seconds(unknown, now) is None
+
+
+# ------------------------------------------------------------------ refused URLs
+
+
+@pytest.mark.parametrize("url", [
+    "ftp://example.org/hook", "file:///etc/passwd", "javascript:alert(1)", "gopher://x/",
+    "https://", "example.org/hook", "https://user:pass@example.org/hook",
+    "https://example.org:99999/", "http://127.0.0.1/", "http://localhost:8000/",
+    "http://hooks.localhost/", "http://10.1.2.3/", "http://192.168.0.1/", "http://[::1]/",
+    "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/",
+])
+def test_urls_that_are_not_public_http_are_refused(db: None, url: str) -> None:
+    with pytest.raises(services.WebhookRefused):
+        register(url)
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_when_sent(
+    queue: Queue, db: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    register("https://hooks.example.org/in")  # a public name, accepted as written
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 443))])
+    acts(("a.one", "state:x", {}))
+    deliver(queue)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and "private or reserved address" in delivery.last_error
+
+
+@pytest.mark.parametrize(("events", "states", "problem"), [
+    ([], [], "name the acts wanted"),
+    (["Offer.Released"], [], "is not an event type"),
+    (["offer..released"], [], "is not an event type"),
+    (["offer.*"], [], "is not an event type"),
+    (["*"], ["atlantis"], "no state with key 'atlantis'"),
+])
+def test_bad_event_types_and_states_are_refused(
+    loaded: Any, events: list[str], states: list[str], problem: str,
+) -> None:
+    with pytest.raises(services.WebhookRefused, match=problem):
+        services.subscription_register(url="https://hooks.example.org/", event_types=events,
+                                       states=states)
+
+
+# ------------------------------------------------------------------ what each subscription gets
+
+
+def test_event_types_and_states_filter_the_acts(
+    hooks: Queue, receiver: Receiver, loaded: Any,
+) -> None:
+    log_integrate()  # the situation's entry: before the subscriptions
+    offers = register(receiver.url, ["offer.released", "treaty."])
+    germany = register(receiver.url, ["*"], states=["germany"])
+    acts(("offer.released", "state:germany", {}), ("offer.status_changed", "state:germany", {}),
+         ("treaty.published", "state:france", {}), ("demand.filed", "state:russia", {}))
+    deliver(hooks)
+    got = {(d.subscription_id, d.entry.kind) for d in WebhookDelivery.objects.all()}
+    assert got == {
+        (offers.subscription.pk, "offer.released"), (offers.subscription.pk, "treaty.published"),
+        (germany.subscription.pk, "offer.released"),
+        (germany.subscription.pk, "offer.status_changed"),
+    }
+    assert len(receiver.requests) == 4
+
+
+def test_a_fan_out_run_again_creates_nothing_twice(hooks: Queue, receiver: Receiver) -> None:
+    start = register(receiver.url).subscription.starts_at_index
+    acts(("a.one", "state:x", {}), ("a.two", "state:x", {}))
+    assert services.deliveries_fan_out() == 2
+    assert services.deliveries_fan_out() == 0
+    outbox.OutboxCursor.objects.filter(name="webhooks").update(position=start)  # as if rolled back
+    assert services.deliveries_fan_out() == 2
+    assert WebhookDelivery.objects.count() == 2
+
+
+def test_a_task_whose_claim_was_taken_over_sends_nothing(
+    hooks: Queue, receiver: Receiver, settings: Any,
+) -> None:
+    registered = register(receiver.url)
+    (entry,) = acts(("a.one", "state:x", {}))
+    services.deliveries_fan_out()
+    services.deliveries_dispatch()
+    (slow,) = default_task_backend.results  # a task that waited too long in the queue
+    default_task_backend.clear()
+    later = timezone.now() + outbox.lease() + dt.timedelta(seconds=1)
+    assert services.deliveries_dispatch(at=later) == 1  # its claim expired: claimed again
+    assert slow.task.call(*slow.args) == 0  # the slow task finds its claim gone
+    assert receiver.requests == []
+    assert hooks.run() == [1]
+    assert [msg_id for msg_id, _ in receiver.verified(registered.secret)] == [f"msg_{entry.index}"]
+
+
+# ------------------------------------------------------------------ the officials, not the public
+
+
+@pytest.fixture
+def official(db: None, django_user_model: Any) -> Client:
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("official", "o@example.org",
+                                                                 "pw"))
+    return client
+
+
+ADMIN = "/admin/publicity/"
+
+
+def test_the_public_can_neither_register_webhooks_nor_see_deliveries(
+    db: None, django_user_model: Any,
+) -> None:
+    anonymous = Client()
+    citizen = Client()
+    citizen.force_login(django_user_model.objects.create_user("citizen", "c@example.org", "pw"))
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("clerk", "k@example.org", "pw",
+                                                            is_staff=True))
+    for path in ("webhooksubscription/", "webhooksubscription/add/", "webhookdelivery/"):
+        for client in (anonymous, citizen):
+            response = client.get(ADMIN + path)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert staff.get(ADMIN + path).status_code == 403  # staff without the permission
+    response = anonymous.post(ADMIN + "webhooksubscription/add/",
+                              {"url": "https://x.example/", "event_types_text": "*"})
+    assert response.status_code == 302 and not WebhookSubscription.objects.exists()
+
+
+def test_an_official_registers_in_the_admin_and_sees_the_secret_once(
+    official: Client, hooks: Queue, receiver: Receiver, loaded: Any,
+) -> None:
+    add = ADMIN + "webhooksubscription/add/"
+    bad = official.post(add, {"url": "ftp://x.example/", "event_types_text": "offer."})
+    assert bad.status_code == 200 and "starts with https://" in bad.content.decode()
+    bad = official.post(add, {"url": "https://x.example/", "event_types_text": "Offer!"})
+    assert "is not an event type" in bad.content.decode()
+    assert not WebhookSubscription.objects.exists()
+
+    response = official.post(add, {"url": receiver.url, "event_types_text": "offer., treaty.",
+                                   "states_choice": ["germany"], "description": "a newsroom"},
+                             follow=True)
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.event_types == ["offer.", "treaty."] and subscription.states == ["germany"]
+    assert subscription.registered_by is not None
+    assert subscription.secret in response.content.decode()  # shown once, here
+    page = official.get(ADMIN + f"webhooksubscription/{subscription.pk}/change/").content.decode()
+    assert subscription.secret not in page and "a newsroom" in page
+
+    acts(("offer.released", "state:germany", {}))
+    receiver.answers = [(500, {})]
+    deliver(hooks)
+    page = official.get(ADMIN + f"webhooksubscription/{subscription.pk}/change/").content.decode()
+    assert "failed (will be retried)" in page and "HTTP 500" in page
+    listed = official.get(ADMIN + "webhookdelivery/?status__exact=failed").content.decode()
+    assert "offer.released" in listed
+
+    official.post(ADMIN + "webhooksubscription/", {
+        "action": "disable", "_selected_action": [subscription.pk]})
+    subscription.refresh_from_db()
+    assert not subscription.active and subscription.disabled_reason == "disabled by official"
+    assert WebhookDelivery.objects.get().status == "gave_up"
+    official.post(ADMIN + "webhooksubscription/", {
+        "action": "enable", "_selected_action": [subscription.pk]})
+    subscription.refresh_from_db()
+    assert subscription.active
+
+
+# ------------------------------------------------------------------ the command
+
+
+def command(*args: str) -> str:
+    out = StringIO()
+    call_command("webhooks", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_registers_lists_disables_and_runs(
+    hooks: Queue, receiver: Receiver, loaded: Any,
+) -> None:
+    out = command("add", receiver.url, "--events", "offer.", "--state", "germany")
+    secret = out.split()[-1]
+    assert secret.startswith("whsec_") and "shown once" in out
+    (subscription,) = WebhookSubscription.objects.all()
+    assert secret == subscription.secret and subscription.registered_by is None
+    acts(("offer.released", "state:germany", {}))
+    command("run")
+    assert hooks.run() == [1]
+    assert receiver.verified(secret)[0][1]["type"] == "offer.released"
+    assert "delivered=1" in command("list")
+    assert "offer.released\tdelivered" in command("deliveries", str(subscription.pk))
+    assert command("deliveries", "--status", "failed") == ""
+    assert "disabled" in command("disable", str(subscription.pk), "--reason", "test")
+    assert "disabled (test)" in command("list")
+    assert "enabled" in command("enable", str(subscription.pk))
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["add", "ftp://x.example/", "--events", "*"], "starts with https://"),
+    (["add", "http://127.0.0.1/", "--events", "*"], "loopback, private or reserved"),
+    (["add", "https://x.example/", "--events", "Bad!"], "is not an event type"),
+    (["add", "https://x.example/", "--events", "*", "--state", "atlantis"], "no state"),
+    (["add", "https://x.example/", "--events", "*", "--official", "nobody"], "no official"),
+    (["add", "https://x.example/", "--events", "*", "--description", "x" * 201], "at most 200"),
+    (["disable", "99", "--reason", "x"], "no webhook subscription 99"),
+    (["disable", "{pk}", "--reason", " "], "say why"),
+    (["enable", "99"], "no webhook subscription 99"),
+    (["deliveries", "99"], "no webhook subscription 99"),
+    (["deliveries", "--limit", "0"], "at least 1"),
+])
+def test_bad_input_to_the_command_changes_nothing(
+    loaded: Any, args: list[str], problem: str,
+) -> None:
+    pk = register("https://x.example/").subscription.pk
+    args = [arg.replace("{pk}", str(pk)) for arg in args]
+    before = list(WebhookSubscription.objects.values_list("pk", "disabled_at"))
+    with pytest.raises(CommandError, match=problem):
+        command(*args)
+    assert list(WebhookSubscription.objects.values_list("pk", "disabled_at")) == before
+
+
+def test_the_payload_names_content_committed_by_hash(hooks: Queue) -> None:
+    (entry,) = acts(("big.act", "state:x", {"text": "x" * 70_000}))
+    data = json.loads(services.payload(entry))["data"]
+    assert data["content"] is None
+    assert data["content_url"].endswith("/log/content/" + json.loads(bytes(entry.body))[
+        "content_sha256"])

@@ -94,3 +94,17 @@ def test_the_mail_rules_are_published(client: Client, db: None) -> None:
     rules = client.get("/endorsements/mail-rules.json").json()
     assert rules["version"] == services.mail_rules().version
     assert rules["domains"]["googlemail.com"] == {"alias_of": "gmail.com"}
+
+
+def test_the_form_keeps_the_choices_and_escapes_the_names(client: Client, endorsable: Offer
+                                                          ) -> None:
+    from openpeace.world.models import Territory
+
+    Territory.objects.filter(key="alsace").update(name="Alsace <b>&</b> Lorraine")
+    response = client.post(f"/offers/{endorsable.key}/endorse/",
+                           {"contact": "bad", "country": "germany", "region": "alsace"})
+    assert response.status_code == 400
+    assert b'<option value="germany" selected>' in response.content
+    assert b'<option value="alsace" selected>Germany: Alsace &lt;b&gt;&amp;&lt;/b&gt; Lorraine' in (
+        response.content)
+    assert b'id="id_region_helptext"' in response.content  # what aria-describedby names

@@ -236,7 +236,8 @@ def test_complaints_and_answers_decide_who_qualifies(called: Called, client: Cli
     public = ceremony(client, called)
     assert [(c["dealer"], c["recipient"], c["answer"]) for c in public["complaints"]] == [
         (1, 3, scalar_hex(right)), (2, 1, scalar_hex(wrong)), (3, 2, None)]
-    assert [e.kind for e in Entry.objects.filter(kind__startswith="plebiscite.complaint")] == [
+    complaints = Entry.objects.filter(kind__startswith="plebiscite.complaint").order_by("pk")
+    assert [e.kind for e in complaints] == [
         "plebiscite.complaint"] * 3 + ["plebiscite.complaint_answered"] * 2
     before = written()
     response = post(client, f"/api/plebiscites/{pk}/ceremony", {}, called.token)

@@ -6,6 +6,8 @@ checks every trustee's proofs and every credential once, not at every ballot.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, QuerySet
 
 from openpeace.core import plebiscite as core
@@ -97,3 +99,18 @@ def record_of(plebiscite: Plebiscite) -> core.ElectionRecord | None:
 def counted_for(plebiscite: Plebiscite, credential: str) -> list[CastBallot]:
     """The ballots of one credential, in board order (the last one counts)."""
     return list(ballots_on_board(plebiscite).filter(credential=credential))
+
+
+def voting_refusal(plebiscite: Plebiscite, at: dt.datetime) -> str | None:
+    """Why the plebiscite takes no ballot at `at`, or None while it does: its parameters
+    fixed, and `at` within its voting period. The ballot services refuse with this message,
+    and the pages offer the booth only when it is None."""
+    if plebiscite.status != Plebiscite.Status.READY:
+        return "this plebiscite is not taking ballots: " + (
+            "its voting is closed" if plebiscite.status in ("closed", "decided")
+            else "its parameters are not fixed yet")
+    if at < plebiscite.opens_at:
+        return f"voting opens at {plebiscite.opens_at.isoformat()}"
+    if at >= plebiscite.closes_at:
+        return f"voting closed at {plebiscite.closes_at.isoformat()}"
+    return None

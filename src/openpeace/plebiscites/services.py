@@ -36,7 +36,7 @@ from openpeace.core.plebiscite.trustees import dealing_problems, public_key
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.plebiscites import models as m
-from openpeace.plebiscites.selectors import board_of, election_of, tally_of
+from openpeace.plebiscites.selectors import board_of, election_of, tally_of, voting_refusal
 from openpeace.selfdetermination.models import Commission, Decision
 from openpeace.selfdetermination.services import DecisionRefused, decision_record
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
@@ -366,16 +366,9 @@ def plebiscite_ceremony_record(
 
 
 def _voting(plebiscite: m.Plebiscite, at: dt.datetime) -> core.Election:
-    if plebiscite.status != m.Plebiscite.Status.READY:
-        raise PlebisciteRefused(
-            "this plebiscite is not taking ballots: "
-            + ("its voting is closed" if plebiscite.status in ("closed", "decided")
-               else "its parameters are not fixed yet")
-        )
-    if at < plebiscite.opens_at:
-        raise PlebisciteRefused(f"voting opens at {plebiscite.opens_at.isoformat()}")
-    if at >= plebiscite.closes_at:
-        raise PlebisciteRefused(f"voting closed at {plebiscite.closes_at.isoformat()}")
+    refusal = voting_refusal(plebiscite, at)
+    if refusal is not None:
+        raise PlebisciteRefused(refusal)
     return election_of(plebiscite)
 
 

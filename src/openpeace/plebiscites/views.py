@@ -17,9 +17,7 @@ BOARD_PAGE = 200
 
 
 def _voting_open(plebiscite: Plebiscite) -> bool:
-    """Whether the plebiscite takes ballots now: its parameters fixed, within its period."""
-    return (plebiscite.status == Plebiscite.Status.READY
-            and plebiscite.opens_at <= timezone.now() < plebiscite.closes_at)
+    return selectors.voting_refusal(plebiscite, timezone.now()) is None
 
 
 def _plebiscite_or_404(pk: int) -> Plebiscite:

@@ -28,7 +28,7 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -123,6 +123,21 @@ def catch_up(fan_out: Callable[[], int], stop: threading.Event) -> int:
         if not read:
             break
     return total
+
+
+def sender_round(fan_out: Callable[[], int], dispatch: Callable[[], int], what: str,
+                 out: TextIO | None) -> Callable[[threading.Event], None]:
+    """One round of a sender worker (`openpeace webhooks run`, `follows run`): catch up with
+    the log, then queue what is due; says what it did on `out`, if given."""
+
+    def round_(stop: threading.Event) -> None:
+        read = catch_up(fan_out, stop)
+        queued = dispatch()
+        if out is not None and (read or queued):
+            out.write(f"{read} acts fanned out, {queued} {what} queued\n")
+            out.flush()
+
+    return round_
 
 
 Row = TypeVar("Row", bound=Claimable)

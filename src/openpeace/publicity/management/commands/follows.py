@@ -10,7 +10,6 @@ follows (docs/notifications.md).
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,7 +17,7 @@ from django.db.models import Count
 
 from openpeace.publicity.follows import services
 from openpeace.publicity.follows.models import Follow
-from openpeace.publicity.outbox import catch_up
+from openpeace.publicity.outbox import sender_round
 from openpeace.worker import repeat
 
 
@@ -54,11 +53,6 @@ class Command(BaseCommand):
     def do_run(self, *, follow: bool, interval: float, **options: Any) -> None:
         verbose = options["verbosity"] > 1 or (options["verbosity"] and not follow)
 
-        def round_(stop: threading.Event) -> None:
-            read = catch_up(services.notices_fan_out, stop)
-            queued = services.notices_dispatch()
-            if verbose and (read or queued):
-                self.stdout.write(f"{read} acts fanned out, {queued} notices queued")
-                self.stdout.flush()
-
-        repeat(round_, interval=interval, follow=follow)
+        job = sender_round(services.notices_fan_out, services.notices_dispatch, "notices",
+                           self.stdout if verbose else None)
+        repeat(job, interval=interval, follow=follow)

@@ -12,13 +12,12 @@ side of the outbound webhooks (docs/notifications.md).
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openpeace.publicity.outbox import catch_up
+from openpeace.publicity.outbox import sender_round
 from openpeace.publicity.webhooks import selectors, services
 from openpeace.publicity.webhooks.models import WebhookDelivery, WebhookSubscription
 from openpeace.worker import repeat
@@ -111,11 +110,6 @@ class Command(BaseCommand):
     def do_run(self, *, follow: bool, interval: float, **options: Any) -> None:
         verbose = options["verbosity"] > 1 or (options["verbosity"] and not follow)
 
-        def round_(stop: threading.Event) -> None:
-            read = catch_up(services.deliveries_fan_out, stop)
-            queued = services.deliveries_dispatch()
-            if verbose and (read or queued):
-                self.stdout.write(f"{read} acts fanned out, {queued} deliveries queued")
-                self.stdout.flush()
-
-        repeat(round_, interval=interval, follow=follow)
+        job = sender_round(services.deliveries_fan_out, services.deliveries_dispatch, "deliveries",
+                           self.stdout if verbose else None)
+        repeat(job, interval=interval, follow=follow)

@@ -9,6 +9,8 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
 - `OPENPEACE_TASKS_BACKEND` for background work (`rq` and `REDIS_URL` at scale);
   `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` for e-mail (default: files
   in `DATA_DIR/outbox`);
+- `FORWARDED_ALLOW_IPS` (comma-separated; default 127.0.0.1 and ::1): the reverse proxies
+  trusted to name the client in `X-Forwarded-For` (gunicorn's setting, read here too);
 - `OPENPEACE_HTTPS=1` behind TLS: secure cookies, HSTS and the HTTPS redirect, so that
   `openpeace check --deploy` passes.
 """
@@ -174,6 +176,11 @@ OPENPEACE_MAIL_RULES = PACKAGE_DIR / "publicity" / "mail-rules.yaml"
 OPENPEACE_TALLY_INTERVAL = float(os.environ.get("OPENPEACE_TALLY_INTERVAL", "60"))
 OPENPEACE_TALLY_LAG = dt.timedelta(seconds=float(os.environ.get("OPENPEACE_TALLY_LAG", "10")))
 OPENPEACE_ENDORSE_WINDOW = dt.timedelta(seconds=300)
+# The proxies whose X-Forwarded-For names the endorser's address (gunicorn's own setting).
+OPENPEACE_TRUSTED_PROXIES = frozenset(
+    a.strip() for a in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",")
+    if a.strip()
+)
 OPENPEACE_ENDORSE_PER_ADDRESS = int(os.environ.get("OPENPEACE_ENDORSE_PER_ADDRESS", "5"))
 OPENPEACE_ENDORSE_PER_NETWORK = int(os.environ.get("OPENPEACE_ENDORSE_PER_NETWORK", "50"))
 # Webhooks and e-mail follows: how long a sender holds the deliveries it claimed before another

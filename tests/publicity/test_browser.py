@@ -16,11 +16,12 @@ from django.utils import timezone
 from openpeace.core.situation import Situation
 from openpeace.diplomacy.models import Offer
 from openpeace.diplomacy.services import offer_release
-from openpeace.publicity import services, tasks
+from openpeace.publicity import services
 from openpeace.publicity.models import Endorsement
 from openpeace.world.models import State
 from tests.conftest import WCAG_AA
 from tests.diplomacy.conftest import write_texts
+from tests.publicity.conftest import Queue
 
 
 def accessible(page: Any) -> None:
@@ -42,7 +43,8 @@ def offer(transactional_db: None, loaded: Situation) -> Offer:
     return offer
 
 
-def test_endorse_confirm_and_be_counted(live_server: Any, page: Any, offer: Offer) -> None:
+def test_endorse_confirm_and_be_counted(live_server: Any, page: Any, offer: Offer,
+                                        queue: Queue) -> None:
     page.goto(f"{live_server.url}/offers/{offer.key}/")
     page.get_by_role("link", name="endorse the offer").click()
     accessible(page)
@@ -55,7 +57,8 @@ def test_endorse_confirm_and_be_counted(live_server: Any, page: Any, offer: Offe
 
     endorsement = Endorsement.objects.get()
     assert endorsement.canonical == "janedoe@gmail.com" and endorsement.status == "pending"
-    tasks.endorsement_mail.call(str(endorsement.ref))  # the worker's turn
+    services.endorsement_mails_dispatch()  # the dispatcher's turn, then the worker's
+    queue.run()
     link = mail.outbox[-1].body.split("press the button:\n")[1].split("\n")[0]
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     accessible(page)

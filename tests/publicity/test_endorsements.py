@@ -5,18 +5,23 @@ window, the recount that must match, and pseudonymisation."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
-from openpeace.publicity import services, tasks
+from openpeace.publicity import services
 from openpeace.publicity.models import Endorsement, TallyCount, TallySnapshot
 from openpeace.world.models import State, Territory
+from tests.publicity.conftest import Queue
 
 
 def submit(offer: Offer, contact: str, country: str = "germany", region: str | None = None,
@@ -36,16 +41,31 @@ def endorse(offer: Offer, contact: str, **kwargs: Any) -> Endorsement:
     return confirm(submit(offer, contact, **kwargs).endorsement)
 
 
+def mail_owed(queue: Queue) -> int:
+    """What `openpeace endorsements dispatch` and a worker do for the mails: claim what is
+    owed, run the batches' tasks; returns how many mails were sent."""
+    services.endorsement_mails_dispatch()
+    return sum(queue.run())
+
+
+def check() -> dict[str, str]:
+    """What `openpeace endorsements dispatch` does first: the checks; returns each checked
+    endorsement's suspicion ('' if none), by contact."""
+    services.endorsements_check()
+    return dict(Endorsement.objects.values_list("contact", "suspect"))
+
+
 def tally(offer: Offer) -> TallySnapshot | None:
     """The tally job, now, with no lag (the lag is tested on its own)."""
     return services.tally_run(offer=offer, lag=dt.timedelta(0))
 
 
-def test_submit_confirm_and_count(endorsable: Offer) -> None:
+def test_submit_confirm_and_count(endorsable: Offer, queue: Queue) -> None:
     submitted = submit(endorsable, "Jane.Doe+peace@GMail.com", region="alsace")
     assert not submitted.duplicate and submitted.endorsement.status == "pending"
     assert tally(endorsable) is not None and TallyCount.objects.count() == 0  # not confirmed
-    assert tasks.endorsement_mail.call(str(submitted.endorsement.ref))
+    assert mail_owed(queue) == 1 and mail.outbox[-1].to == ["Jane.Doe+peace@GMail.com"]
+    assert mail_owed(queue) == 0  # owed once, sent once
     link = mail.outbox[-1].body.split("link and press the button:\n")[1].split("\n")[0]
     assert services.confirmation_token(submitted.endorsement.ref) in link
     confirmed = confirm(submitted.endorsement)
@@ -67,13 +87,15 @@ def test_a_double_click_counts_once(endorsable: Offer) -> None:
 
 @pytest.mark.parametrize("again", ["JANE.DOE@gmail.com", "janedoe+x@googlemail.com",
                                    "j.a.n.e.d.o.e@GMAIL.COM"])
-def test_one_person_once_under_canonicalisation(endorsable: Offer, again: str) -> None:
+def test_one_person_once_under_canonicalisation(endorsable: Offer, again: str,
+                                                queue: Queue) -> None:
     first = endorse(endorsable, "jane.doe@gmail.com")
+    mail_owed(queue)
     mail.outbox.clear()
     second = submit(endorsable, again, country="russia")
     assert second.duplicate and second.endorsement.pk == first.pk
     assert Endorsement.objects.count() == 1
-    tasks.endorsement_mail.call(str(second.endorsement.ref))
+    assert mail_owed(queue) == 1
     assert "already endorsed" in mail.outbox[-1].subject
     assert tally(endorsable).total == 1  # type: ignore[union-attr]
 
@@ -85,10 +107,49 @@ def test_what_no_rule_merges_stays_two_people(endorsable: Offer) -> None:
     assert tally(endorsable).total == 3  # type: ignore[union-attr]
 
 
-def test_the_mails_of_one_endorsement_are_capped(endorsable: Offer) -> None:
-    ref = str(submit(endorsable, "a@example.org").endorsement.ref)
-    sent = [tasks.endorsement_mail.call(ref) for _ in range(services.MAX_MAILS + 3)]
-    assert sent.count(True) == services.MAX_MAILS and len(mail.outbox) == services.MAX_MAILS
+def test_the_mails_of_one_endorsement_are_capped(endorsable: Offer, queue: Queue) -> None:
+    sent = []
+    for _ in range(services.MAX_MAILS + 3):
+        submit(endorsable, "a@example.org")
+        sent.append(mail_owed(queue))
+    assert sent == [1] * services.MAX_MAILS + [0] * 3
+    assert len(mail.outbox) == services.MAX_MAILS
+
+
+def test_a_mail_owed_twice_before_it_goes_out_is_sent_once(endorsable: Offer,
+                                                          queue: Queue) -> None:
+    submit(endorsable, "a@example.org")
+    submit(endorsable, "A@example.org")
+    assert mail_owed(queue) == 1 and mail_owed(queue) == 0
+    assert Endorsement.objects.get().mails_sent == 2  # both are spent: the cap counts them
+
+
+def test_a_batch_sends_only_what_it_still_holds(endorsable: Offer, queue: Queue) -> None:
+    """A task that runs late, after its claim expired and another sender claimed the rows,
+    sends nothing (`publicity.outbox`)."""
+    submit(endorsable, "a@example.org")
+    services.endorsement_mails_dispatch()
+    (late,) = queue.pending()
+    later = timezone.now() + dt.timedelta(seconds=settings.OPENPEACE_OUTBOX_LEASE + 1)
+    assert services.endorsement_mails_dispatch(at=later) == 1  # claimed again
+    assert late.task.call(*late.args) == 0 and len(mail.outbox) == 0
+    assert sum(queue.run()) == 1 and len(mail.outbox) == 1
+
+
+def test_a_mail_that_fails_stays_owed(endorsable: Offer, queue: Queue, settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.publicity.test_endorsements.FailingBackend"
+    submit(endorsable, "a@example.org")
+    assert mail_owed(queue) == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert mail_owed(queue) == 0  # its claim still holds: the pause before it is tried again
+    later = timezone.now() + dt.timedelta(seconds=settings.OPENPEACE_OUTBOX_LEASE + 1)
+    services.endorsement_mails_dispatch(at=later)
+    assert sum(queue.run()) == 1 and len(mail.outbox) == 1
+
+
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("the mail server is down")
 
 
 def test_suspects_are_never_counted_and_the_submitter_sees_no_difference(
@@ -97,8 +158,9 @@ def test_suspects_are_never_counted_and_the_submitter_sees_no_difference(
     settings.OPENPEACE_ENDORSE_PER_ADDRESS = 2
     refs = [submit(endorsable, f"p{n}@example.org", address="198.51.100.7").endorsement
             for n in range(4)]
-    reasons = [tasks.endorsement_check.call(str(e.ref)) for e in refs]
+    reasons = [check()[f"p{n}@example.org"] for n in range(4)]
     assert reasons[:2] == ["", ""] and all("from one address" in r for r in reasons[2:])
+    assert services.endorsements_check() == 0  # each is checked once
     for endorsement in refs:
         confirm(endorsement)  # the flow goes on as if nothing happened
     assert tally(endorsable).total == 2  # type: ignore[union-attr]
@@ -108,10 +170,10 @@ def test_suspects_are_never_counted_and_the_submitter_sees_no_difference(
 
 def test_a_network_limit_and_a_release(endorsable: Offer, settings: Any) -> None:
     settings.OPENPEACE_ENDORSE_PER_NETWORK = 1
-    one = endorse(endorsable, "a@example.org", address="203.0.113.1")
+    endorse(endorsable, "a@example.org", address="203.0.113.1")
     two = endorse(endorsable, "b@example.org", address="203.0.113.99")
-    assert tasks.endorsement_check.call(str(one.ref)) == ""
-    assert "one network" in tasks.endorsement_check.call(str(two.ref))
+    reasons = check()
+    assert reasons["a@example.org"] == "" and "one network" in reasons["b@example.org"]
     assert tally(endorsable).total == 1  # type: ignore[union-attr]
     official = get_user_model().objects.create_user("official")
     services.endorsement_release(endorsement=two, official=official)
@@ -201,6 +263,10 @@ def test_bad_submissions_change_nothing(endorsable: Offer, kwargs: dict[str, Any
 def test_nothing_is_taken_outside_the_period(endorsable: Offer) -> None:
     with pytest.raises(services.EndorsementRefused, match="not open"):
         submit(endorsable, "a@example.org", at=timezone.now() + dt.timedelta(days=31))
+    pending = submit(endorsable, "a@example.org").endorsement
+    with pytest.raises(services.EndorsementRefused, match="not open"):
+        confirm(pending, at=timezone.now() + dt.timedelta(days=31))  # a link opened too late
+    assert Endorsement.objects.get().status == "pending"
     with pytest.raises(services.EndorsementRefused, match="already open"):
         services.endorsement_period_open(offer=endorsable,
                                          closes_at=timezone.now() + dt.timedelta(days=1))
@@ -224,3 +290,18 @@ def test_pseudonymisation_keeps_the_counts_and_one_person_once(endorsable: Offer
     assert kept.country.key == "germany" and kept.region.key == "alsace"  # type: ignore[union-attr]
     assert services.tally_recount(offer=endorsable).matches is True
     assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 0
+
+
+def test_the_dispatch_command_checks_and_queues_the_mails(endorsable: Offer, queue: Queue,
+                                                         settings: Any) -> None:
+    settings.OPENPEACE_ENDORSE_PER_ADDRESS = 1
+    for n in range(3):
+        submit(endorsable, f"p{n}@example.org")
+    out = StringIO()
+    call_command("endorsements", "dispatch", stdout=out)
+    assert out.getvalue() == "3 submissions checked, 3 mails queued\n"
+    assert Endorsement.objects.exclude(suspect="").count() == 2
+    assert sum(queue.run()) == 3  # suspects are mailed too: they see the same flow
+    out = StringIO()
+    call_command("endorsements", "dispatch", stdout=out)
+    assert out.getvalue() == ""  # nothing owed: a quiet round

@@ -26,13 +26,14 @@ from openpeace.publicity import outbox
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import selectors, services
 from openpeace.publicity.follows.models import Follow, FollowNotice
-from tests.publicity.test_webhooks import Queue, acts, queue  # noqa: F401  (a fixture)
+from tests.publicity.conftest import Queue
+from tests.publicity.test_webhooks import acts
 
 OFFER = "peace-1917"
 
 
 @pytest.fixture
-def released(complete_offer: Offer, queue: Queue) -> Offer:  # noqa: F811
+def released(complete_offer: Offer, queue: Queue) -> Offer:
     """The test offer, released and integrated (its release mail to envoys left aside)."""
     offer_release(offer=complete_offer)
     log_integrate()
@@ -40,7 +41,7 @@ def released(complete_offer: Offer, queue: Queue) -> Offer:  # noqa: F811
     return complete_offer
 
 
-def notify(queue: Queue, at: dt.datetime | None = None) -> list[Any]:  # noqa: F811
+def notify(queue: Queue, at: dt.datetime | None = None) -> list[Any]:
     """What `openpeace follows run` and a worker do: fan out, dispatch, run the tasks."""
     while services.notices_fan_out(at=at):
         pass
@@ -54,7 +55,7 @@ def token_in(message: Any, name: str) -> str:
     return found.group(1)
 
 
-def follow(queue: Queue, contact: str, target: str, key: str,  # noqa: F811
+def follow(queue: Queue, contact: str, target: str, key: str,
            frequency: str = "immediate") -> Follow:
     """A confirmed follow, through the service and its confirmation mail."""
     mail.outbox.clear()
@@ -69,7 +70,7 @@ def follow(queue: Queue, contact: str, target: str, key: str,  # noqa: F811
 
 
 def test_opt_in_then_each_act_once_then_one_click_unsubscribe(
-    released: Offer, queue: Queue,  # noqa: F811
+    released: Offer, queue: Queue,
 ) -> None:
     client = Client()
     page = client.get(f"/follow/?offer={OFFER}").content.decode()
@@ -124,7 +125,7 @@ def test_opt_in_then_each_act_once_then_one_click_unsubscribe(
 
 
 def test_a_state_and_a_nationality_are_followed_through_their_acts(
-    released: Offer, queue: Queue,  # noqa: F811
+    released: Offer, queue: Queue,
 ) -> None:
     germany = follow(queue, "g@example.org", "state", "germany")
     finns = follow(queue, "f@example.org", "nationality", "finns")
@@ -165,7 +166,7 @@ def test_a_plebiscite_is_for_its_nationality_and_ballots_are_quiet(db: None) -> 
 
 
 def test_a_daily_digest_lists_the_days_acts_once_a_day(
-    released: Offer, queue: Queue,  # noqa: F811
+    released: Offer, queue: Queue,
 ) -> None:
     subscribed = follow(queue, "d@example.org", "offer", OFFER, "daily")
     day = timezone.now().date() + dt.timedelta(days=10)
@@ -195,7 +196,7 @@ def test_a_daily_digest_lists_the_days_acts_once_a_day(
 
 
 def test_a_crash_between_a_mail_and_its_record_resends_that_one_only(
-    released: Offer, queue: Queue, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    released: Offer, queue: Queue, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     subscribed = follow(queue, "c@example.org", "offer", OFFER)
     entries = acts(*[("offer.status_changed", f"offer:{OFFER}", {"n": n}) for n in range(5)])
@@ -228,7 +229,7 @@ def test_a_crash_between_a_mail_and_its_record_resends_that_one_only(
 
 
 def test_submitting_again_mails_what_happened_and_at_most_five_times(
-    released: Offer, queue: Queue,  # noqa: F811
+    released: Offer, queue: Queue,
 ) -> None:
     for _ in range(2):
         services.follow_submit(contact="r@example.org", target="offer", key=OFFER,
@@ -249,7 +250,7 @@ def test_submitting_again_mails_what_happened_and_at_most_five_times(
 
 
 def test_following_again_after_unsubscribing_starts_afresh(
-    released: Offer, queue: Queue,  # noqa: F811
+    released: Offer, queue: Queue,
 ) -> None:
     old = follow(queue, "a@example.org", "offer", OFFER)
     old_confirm = services.confirm_token(old.ref)
@@ -302,7 +303,7 @@ def test_bad_input_to_the_service_is_refused(
     assert not Follow.objects.exists()
 
 
-def test_bad_links_are_refused_and_change_nothing(released: Offer, queue: Queue) -> None:  # noqa: F811
+def test_bad_links_are_refused_and_change_nothing(released: Offer, queue: Queue) -> None:
     subscribed = follow(queue, "b@example.org", "offer", OFFER)
     client = Client()
     for path in ("/follow/confirm/0123/", f"/unsubscribe/{'0' * 64}/", "/unsubscribe/x/"):
@@ -313,7 +314,7 @@ def test_bad_links_are_refused_and_change_nothing(released: Offer, queue: Queue)
     assert subscribed.status == "active"
 
 
-def test_the_command_lists_and_unsubscribes(released: Offer, queue: Queue) -> None:  # noqa: F811
+def test_the_command_lists_and_unsubscribes(released: Offer, queue: Queue) -> None:
     follow(queue, "Jane.Doe@example.org", "offer", OFFER)
     follow(queue, "jane.doe@example.org", "state", "germany", "daily")
     out = StringIO()
@@ -342,7 +343,7 @@ def test_the_offer_state_and_nationality_pages_link_to_the_form(released: Offer)
 
 
 def test_officials_see_the_follows_and_the_public_does_not(
-    released: Offer, queue: Queue, django_user_model: Any,  # noqa: F811
+    released: Offer, queue: Queue, django_user_model: Any,
 ) -> None:
     follow(queue, "o@example.org", "offer", OFFER)
     anonymous = Client().get("/admin/publicity/follow/")

@@ -1,6 +1,7 @@
 """The endorsement pages from outside: the form and its errors, the same answer for a new, a
 duplicate and a suspect endorsement, the confirmation by button, the cached tally (HTML and
-JSON) and the never-cached write paths, and the published mail rules."""
+JSON), the cached form and "sent" page and the never-cached write paths, the refusal of
+writes from other sites, the address behind a proxy, and the published mail rules."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
-from openpeace.publicity import services, tasks
+from openpeace.publicity import services
 from openpeace.publicity.models import Endorsement
+from tests.publicity.conftest import Queue
 
 
 def post(client: Client, offer: Offer, **data: str) -> tuple[int, str]:
@@ -24,21 +26,75 @@ def post(client: Client, offer: Offer, **data: str) -> tuple[int, str]:
 
 def test_the_flow_answers_the_same_for_a_duplicate(client: Client, endorsable: Offer) -> None:
     page = client.get(f"/offers/{endorsable.key}/endorse/")
-    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
-    assert post(client, endorsable) == (302, f"/offers/{endorsable.key}/endorse/sent/")
-    assert post(client, endorsable, contact="JANE@example.org") == (
-        302, f"/offers/{endorsable.key}/endorse/sent/")
+    assert page.status_code == 200 and "public, max-age=60" in page.headers["Cache-Control"]
+    assert not page.cookies and b"csrfmiddlewaretoken" not in page.content  # the same for all
+    sent = f"/offers/{endorsable.key}/endorse/sent/"
+    for contact in ("jane@example.org", "JANE@example.org"):
+        response = client.post(f"/offers/{endorsable.key}/endorse/",
+                               {"contact": contact, "country": "germany"})
+        assert (response.status_code, response["Location"]) == (302, sent)
+        assert "no-store" in response["Cache-Control"]
     assert Endorsement.objects.count() == 1
+    assert "public, max-age=60" in client.get(sent).headers["Cache-Control"]
 
 
-def test_confirming_takes_a_button_and_twice_is_harmless(client: Client,
-                                                         endorsable: Offer) -> None:
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},
+    {"Origin": "https://campaign.example"},
+])
+def test_writes_from_another_site_are_refused(client: Client, endorsable: Offer,
+                                              headers: dict[str, str]) -> None:
+    """A page elsewhere cannot make its visitors' browsers endorse (or confirm) for it."""
+    endorse = client.post(f"/offers/{endorsable.key}/endorse/",
+                          {"contact": "jane@example.org", "country": "germany"}, headers=headers)
+    assert endorse.status_code == 403 and b"sent from another site" in endorse.content
+    assert not Endorsement.objects.exists()
+    services.endorsement_submit(offer=endorsable, contact="jane@example.org",
+                                country=endorsable.addressees.get(key="germany"))
+    ref = Endorsement.objects.get().ref
+    confirm = client.post(f"/endorsements/confirm/{services.confirmation_token(ref)}/",
+                          headers=headers)
+    assert confirm.status_code == 403 and Endorsement.objects.get().status == "pending"
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"},
+    {"Origin": "http://testserver"}, {},
+])
+def test_writes_from_this_site_or_no_browser_are_taken(client: Client, endorsable: Offer,
+                                                       headers: dict[str, str]) -> None:
+    response = client.post(f"/offers/{endorsable.key}/endorse/",
+                           {"contact": "jane@example.org", "country": "germany"}, headers=headers)
+    assert response.status_code == 302 and Endorsement.objects.count() == 1
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "seen"), [
+    ("127.0.0.1", "198.51.100.7", "198.51.100.7"),  # through the trusted proxy
+    ("127.0.0.1", "10.9.9.9, 198.51.100.7", "198.51.100.7"),  # the client's own part is ignored
+    ("127.0.0.1", "198.51.100.7, 127.0.0.1", "198.51.100.7"),  # proxies behind proxies
+    ("127.0.0.1", "", "127.0.0.1"),  # no proxy: the peer itself
+    ("127.0.0.1", "not-an-address", "127.0.0.1"),
+    ("203.0.113.5", "198.51.100.7", "203.0.113.5"),  # an untrusted peer names no one else
+])
+def test_the_address_behind_a_trusted_proxy(client: Client, endorsable: Offer, peer: str,
+                                            forwarded: str, seen: str) -> None:
+    client.post(f"/offers/{endorsable.key}/endorse/",
+                {"contact": "jane@example.org", "country": "germany"},
+                REMOTE_ADDR=peer, headers={"X-Forwarded-For": forwarded} if forwarded else {})
+    assert Endorsement.objects.get().address == seen
+
+
+def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsable: Offer,
+                                                         queue: Queue) -> None:
     post(client, endorsable)
     endorsement = Endorsement.objects.get()
-    tasks.endorsement_mail.call(str(endorsement.ref))
+    services.endorsement_mails_dispatch()
+    queue.run()
     path = mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split("\n")[0]
     shown = client.get(path)
     assert shown.status_code == 200 and b"<button" in shown.content
+    assert "no-store" in shown["Cache-Control"]  # the page holds the link
     endorsement.refresh_from_db()
     assert endorsement.status == "pending"  # a scanner following the link confirms nothing
     for _ in range(2):

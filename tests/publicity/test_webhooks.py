@@ -37,6 +37,7 @@ from openpeace.log.services import entry_append, log_integrate
 from openpeace.publicity import outbox
 from openpeace.publicity.webhooks import services, transport
 from openpeace.publicity.webhooks.models import WebhookDelivery, WebhookSubscription
+from tests.publicity.conftest import Queue
 
 # ------------------------------------------------------------------ the receiver, the queue
 
@@ -103,21 +104,6 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
     yield found
     found.close()
-
-
-class Queue:
-    """The dummy task backend's queue: `run()` is a worker's pass over it."""
-
-    def run(self) -> list[Any]:
-        results = list(default_task_backend.results)
-        default_task_backend.clear()
-        return [result.task.call(*result.args, **result.kwargs) for result in results]
-
-
-@pytest.fixture
-def queue(settings: Any) -> Queue:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return Queue()
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
 from openpeace.publicity.follows import models as follows  # noqa: F401  (Django finds them)
+from openpeace.publicity.outbox import Claimable
 from openpeace.publicity.webhooks import models as webhooks  # noqa: F401  (Django finds them)
 from openpeace.world.models import State, Territory
 
@@ -36,13 +37,18 @@ class EndorsementPeriod(models.Model):
         return f"endorsements of {self.offer.key} until {self.closes_at:%Y-%m-%d}"
 
 
-class Endorsement(models.Model):
+class Endorsement(Claimable):
     """One person's endorsement of one released offer.
 
     `canonical` is the contact under the mail rules of version `rules_version`; the database
     holds it unique per offer, so no race of two submissions can make one person count twice.
     The contact itself (`contact`, the address as typed) is used only to mail the person, and
     is pseudonymised, with the name and the network address, after the endorsement period.
+
+    The row is its own outbox: a submission owes the person a mail (`mails_due` above
+    `mails_sent`) and a check (`checked_at` empty), and the background work takes them in
+    batches (`services.endorsement_mails_dispatch`, `endorsements_check`), so a submission is
+    one insert and nothing else (bench/endorse.py).
     """
 
     class Status(models.TextChoices):
@@ -71,7 +77,11 @@ class Endorsement(models.Model):
     address = models.GenericIPAddressField(null=True, blank=True, unpack_ipv4=True)
     network = models.CharField(max_length=50, blank=True,
                                help_text="the address's /24 (IPv4) or /48 (IPv6) network")
+    mails_due = models.PositiveSmallIntegerField(
+        default=1, help_text="mails owed so far (a confirmation, then 'already endorsed' notes)")
     mails_sent = models.PositiveSmallIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="when the anomaly checks looked at it")
     pseudonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -83,6 +93,10 @@ class Endorsement(models.Model):
             models.Index(fields=["offer", "address", "submitted_at"]),
             models.Index(fields=["offer", "network", "submitted_at"]),
             models.Index(fields=["offer", "status", "confirmed_at"]),
+            models.Index(fields=["id"], condition=Q(checked_at__isnull=True),
+                         name="endorsement_unchecked"),
+            models.Index(fields=["id"], condition=Q(mails_due__gt=F("mails_sent")),
+                         name="endorsement_mail_due"),
         ]
 
     def __str__(self) -> str:

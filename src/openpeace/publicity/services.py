@@ -31,13 +31,16 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from openpeace.core.contact import ContactError, MailRules, canonical_contact, parse_rules
 from openpeace.diplomacy.models import Offer
 from openpeace.log.services import entry_append
+from openpeace.publicity import outbox
 from openpeace.publicity.models import (
     COUNTED,
     Endorsement,
@@ -123,8 +126,11 @@ class Submitted:
     duplicate: bool
 
 
-def _open_period(offer: Offer, at: dt.datetime) -> EndorsementPeriod:
-    period = EndorsementPeriod.objects.filter(offer=offer).first()
+def _open_period(offer_id: int, at: dt.datetime) -> EndorsementPeriod:
+    return _is_open(EndorsementPeriod.objects.filter(offer_id=offer_id).first(), at)
+
+
+def _is_open(period: EndorsementPeriod | None, at: dt.datetime) -> EndorsementPeriod:
     if period is None or not period.opens_at <= at < period.closes_at:
         raise EndorsementRefused("the endorsements of this offer are not open")
     return period
@@ -134,13 +140,12 @@ def endorsement_submit(
     *, offer: Offer, contact: str, country: State, region: Territory | None = None,
     name: str = "", address: str | None = None, at: dt.datetime | None = None,
 ) -> Submitted:
-    """Take an endorsement, pending its confirmation, and queue its e-mail and its checks.
+    """Take an endorsement, pending its confirmation: one insert, which owes the person a mail
+    and the checks a look (`endorsement_mails_dispatch`, `endorsements_check`).
 
     A person who has endorsed already gets the same answer, and an e-mail saying so."""
-    from openpeace.publicity import tasks
-
     at = at or timezone.now()
-    _open_period(offer, at)
+    _open_period(offer.pk, at)
     name = name.strip()
     if len(name) > MAX_NAME or "\x00" in name:
         raise EndorsementRefused(f"a name has at most {MAX_NAME} characters and no NUL")
@@ -161,13 +166,12 @@ def endorsement_submit(
     try:
         with transaction.atomic():
             endorsement.save()
-            tasks.endorsement_mail.enqueue(str(ref))
-            tasks.endorsement_check.enqueue(str(ref))
     except IntegrityError:
         existing = Endorsement.objects.filter(offer=offer, canonical=canonical).first()
         if existing is None:  # not a duplicate: an integrity error of another kind
             raise
-        tasks.endorsement_mail.enqueue(str(existing.ref))
+        (Endorsement.objects.filter(pk=existing.pk, mails_due__lt=MAX_MAILS)
+         .update(mails_due=F("mails_due") + 1))
         return Submitted(existing, duplicate=True)
     return Submitted(endorsement, duplicate=False)
 
@@ -177,14 +181,14 @@ def endorsement_confirm(*, token: str, at: dt.datetime | None = None) -> Endorse
     """Confirm the endorsement of this link's token. Opening the link again changes nothing."""
     at = at or timezone.now()
     endorsement = (Endorsement.objects.select_for_update(of=("self",))
-                   .select_related("country", "region")
-                   .filter(token_hash=token_hash(token)).first())
+                   .select_related("country", "region", "offer__endorsement_period")
+                   .defer("offer__terms").filter(token_hash=token_hash(token)).first())
     if endorsement is None or endorsement.pseudonymised_at is not None:
         raise EndorsementRefused("this confirmation link is not valid: copy the whole link "
                                  "from the e-mail, or endorse again")
     if endorsement.status != Endorsement.Status.PENDING:
         return endorsement
-    _open_period(endorsement.offer, at)
+    _is_open(getattr(endorsement.offer, "endorsement_period", None), at)
     endorsement.status = Endorsement.Status.CONFIRMED
     endorsement.confirmed_at = at
     endorsement.save(update_fields=["status", "confirmed_at"])
@@ -225,6 +229,92 @@ def endorsement_release(*, endorsement: Endorsement, official: Any,
     _log(endorsement.offer, "released", at, endorsement=str(endorsement.ref),
          official=official.get_username())
     return endorsement
+
+
+CHECK_BATCH = 500
+MAIL_BATCH = 100
+
+
+def endorsements_check(*, limit: int = CHECK_BATCH, at: dt.datetime | None = None) -> int:
+    """The anomaly checks of the next `limit` submissions not yet checked, in one short
+    transaction (the rows are locked with `SKIP LOCKED`, so parallel checkers share the work):
+    each one found anomalous is marked suspect (`endorsement_suspect`, logged), and all are
+    marked checked. Returns how many were checked: 0 once caught up."""
+    from openpeace.publicity import selectors
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        batch = list(Endorsement.objects.filter(checked_at__isnull=True)
+                     .select_for_update(skip_locked=True).order_by("pk")[:limit])
+        reasons = selectors.endorsement_anomalies(batch)
+        for endorsement in batch:
+            if endorsement.pk in reasons:
+                endorsement_suspect(endorsement=endorsement, reason=reasons[endorsement.pk],
+                                    at=at)
+        Endorsement.objects.filter(pk__in=[e.pk for e in batch]).update(checked_at=at)
+    return len(batch)
+
+
+def endorsement_mails_dispatch(*, at: dt.datetime | None = None,
+                               limit: int = 50 * MAIL_BATCH) -> int:
+    """Claim the endorsements that are owed a mail, `MAIL_BATCH` at a time, each batch with
+    its `endorsement_mails` task enqueued in the claim's transaction (`publicity.outbox`).
+    Returns how many were claimed."""
+    from openpeace.publicity.tasks import endorsement_mails
+
+    now = at or timezone.now()
+    due = (Endorsement.objects.filter(mails_due__gt=F("mails_sent"), contact__gt="")
+           .filter(outbox.unclaimed(now)))
+    claimed = 0
+    while claimed < limit:
+        pks = outbox.claim(due, now=now, limit=MAIL_BATCH,
+                           then=lambda token, pks: endorsement_mails.enqueue(pks, str(token)))
+        claimed += len(pks)
+        if len(pks) < MAIL_BATCH:
+            break
+    return claimed
+
+
+def _mail(endorsement: Endorsement) -> EmailMessage:
+    """The confirmation link while the endorsement is pending; after that, a note that the
+    person has already endorsed. Either way, the page they saw was the same."""
+    offer = endorsement.offer
+    if endorsement.status == Endorsement.Status.PENDING:
+        link = outbox.site_url(reverse("publicity:endorsement-confirm",
+                                       args=[confirmation_token(endorsement.ref)]))
+        subject = f"Confirm your endorsement: {offer.title}"
+        body = (f"You asked to endorse “{offer.title}”.\n\nTo confirm, open this link and "
+                f"press the button:\n{link}\n\nIf you did not ask, ignore this e-mail: "
+                "nothing is counted without the confirmation.\n")
+    else:
+        subject = f"You have already endorsed: {offer.title}"
+        body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
+                "You have already endorsed it, and you count once.\n")
+    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[endorsement.contact])
+
+
+def endorsement_mails_send(*, pks: list[int], claim: str, at: dt.datetime | None = None) -> int:
+    """Send the mails of a claimed batch over one connection, each reflecting the endorsement
+    as it is now; a mail owed twice before it went out is sent once. Returns how many were
+    sent. Rows another sender has claimed since are left to it; a mail that fails stays owed,
+    and its claim, left to expire, is the pause before it is tried again."""
+    now = at or timezone.now()
+    mine = Endorsement.objects.filter(pk__in=pks)
+    rows = outbox.take(mine.select_related("offer"), claim, now=now)
+    sent: dict[int, list[int]] = {}  # mails_due as read → the rows sent at it
+    with get_connection() as connection:
+        for endorsement in rows:
+            try:
+                connection.send_messages([_mail(endorsement)])
+            except OSError:
+                logger.exception("the mail of endorsement %s failed; it stays owed",
+                                 endorsement.ref)
+                continue
+            sent.setdefault(endorsement.mails_due, []).append(endorsement.pk)
+    for due, done in sent.items():
+        outbox.settle(mine.filter(pk__in=done), claim, mails_sent=due)
+    return sum(len(done) for done in sent.values())
 
 
 INVALIDATION_CRITERIA = ("network", "domain", "country", "region", "submitted_after",

@@ -10,14 +10,15 @@ cache for a deployment without one.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.views.decorators.cache import cache_page, never_cache
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_safe
 
 from openpeace.diplomacy import selectors as diplomacy
@@ -25,13 +26,16 @@ from openpeace.diplomacy.models import Offer
 from openpeace.publicity import selectors, services
 from openpeace.publicity.charts import over_time_svg
 from openpeace.publicity.forms import EndorsementForm
+from openpeace.publicity.maps import tally_map_svg
+from openpeace.web.cross_origin import same_origin_writes
 
 
 def _offer(key: str) -> Offer:
-    """The released offer alone: these pages need none of its texts or acts, and loading
-    them was most of an endorsement's cost (bench/endorse.py)."""
+    """The released offer alone, by its name: these pages need none of its terms, texts or
+    acts, and loading them was most of an endorsement's cost (bench/endorse.py)."""
     try:
-        return diplomacy.offer_list_public().get(key=key)
+        return (diplomacy.offer_list_public().select_related(None)
+                .only("key", "title", "released_at").get(key=key))
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
 
@@ -44,18 +48,40 @@ def _cached(response: HttpResponse) -> HttpResponse:
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    """The submitter's address as the WSGI server saw it (gunicorn puts a trusted proxy's
-    X-Forwarded-For there, per FORWARDED_ALLOW_IPS), for the per-address limits only."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The submitter's address, for the per-address limits only: the peer's, or, when the peer
+    is a trusted proxy (`OPENPEACE_TRUSTED_PROXIES`), the last address in `X-Forwarded-For`
+    that is not one (the proxy appends the address it saw, so only that part is not the
+    client's to write). Gunicorn leaves `REMOTE_ADDR` the proxy's."""
+    address = request.META.get("REMOTE_ADDR") or None
+    if address not in settings.OPENPEACE_TRUSTED_PROXIES:
+        return address
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed([a for a in forwarded if a]):
+        if hop not in settings.OPENPEACE_TRUSTED_PROXIES:
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return address  # not an address: the proxy did not write it
+    return address
 
 
-@never_cache
+def _no_store(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    return response
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@same_origin_writes
+@cache_page(settings.OPENPEACE_TALLY_INTERVAL)
 def endorse(request: HttpRequest, key: str) -> HttpResponse:
+    """The form is the same for everyone (it has no CSRF token: `same_origin_writes`), so it
+    is served from caches like the tally; what is posted is never cached."""
     offer = _offer(key)
-    period = selectors.period_of(offer)
-    form = EndorsementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _cached(render(request, "publicity/endorse.html", {
+            "offer": offer, "form": EndorsementForm(), "period": selectors.period_of(offer)}))
+    form = EndorsementForm(request.POST)
+    if form.is_valid():
         try:
             services.endorsement_submit(
                 offer=offer, contact=form.cleaned_data["contact"],
@@ -65,32 +91,32 @@ def endorse(request: HttpRequest, key: str) -> HttpResponse:
         except services.EndorsementRefused as refused:
             form.add_error(None, str(refused))
         else:
-            return redirect("publicity:endorsement-sent", key=offer.key)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "publicity/endorse.html",
-                  {"offer": offer, "form": form, "period": period}, status=status)
+            return _no_store(redirect("publicity:endorsement-sent", key=offer.key))
+    return _no_store(render(request, "publicity/endorse.html", {
+        "offer": offer, "form": form, "period": selectors.period_of(offer)}, status=400))
 
 
-@never_cache
 @require_safe
+@cache_page(settings.OPENPEACE_TALLY_INTERVAL)
 def endorsement_sent(request: HttpRequest, key: str) -> HttpResponse:
-    """The same page for a new endorsement, a duplicate and a suspect one."""
-    return render(request, "publicity/sent.html", {"offer": _offer(key)})
+    """The same page for a new endorsement, a duplicate and a suspect one: so it is cached."""
+    return _cached(render(request, "publicity/sent.html", {"offer": _offer(key)}))
 
 
-@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@same_origin_writes
 def endorsement_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the link shows a button; pressing it confirms (a mail scanner that follows
-    links confirms nothing). Pressing it twice is harmless."""
+    links confirms nothing). Pressing it twice is harmless. The link is the authority, so the
+    page needs no CSRF token (`same_origin_writes`); it is never cached, as it holds the link."""
     if request.method != "POST":
-        return render(request, "publicity/confirm.html", {"token": token})
+        return _no_store(render(request, "publicity/confirm.html", {"token": token}))
     try:
         endorsement = services.endorsement_confirm(token=token)
     except services.EndorsementRefused as refused:
-        return render(request, "publicity/confirm.html", {"token": token, "error": str(refused)},
-                      status=400)
-    return render(request, "publicity/confirmed.html", {"offer": endorsement.offer})
+        return _no_store(render(request, "publicity/confirm.html",
+                                {"token": token, "error": str(refused)}, status=400))
+    return _no_store(render(request, "publicity/confirmed.html", {"offer": endorsement.offer}))
 
 
 @require_safe
@@ -100,7 +126,7 @@ def tally(request: HttpRequest, key: str) -> HttpResponse:
     data = selectors.tally_json(offer)
     return _cached(render(request, "publicity/tally.html", {
         "offer": offer, "tally": data, "period": selectors.period_of(offer),
-        "chart": over_time_svg(data["over_time"]),
+        "chart": over_time_svg(data["over_time"]), "map": tally_map_svg(data["countries"]),
         "json_url": reverse("publicity:tally-json", args=[offer.key]),
     }))
 

@@ -1,7 +1,10 @@
-"""`openpeace endorsements open|tally|recount|invalidate|pseudonymise`: the officials' and the
-workers' side of the endorsements.
+"""`openpeace endorsements open|dispatch|tally|recount|invalidate|pseudonymise`: the officials'
+and the workers' side of the endorsements.
 
 - `open OFFER --until DATE`: open the endorsements of a released offer (logged).
+- `dispatch [--follow] [--interval S]`: what each new submission is owed, in batches: the
+  anomaly checks, then its mail, queued as `endorsement_mails` tasks (`openpeace serve` runs
+  it with --follow, every second).
 - `tally [--follow]`: publish each open offer's counts (the periodic job; `openpeace serve`
   runs it with --follow, every `OPENPEACE_TALLY_INTERVAL` seconds); with --follow it also
   recounts each offer once a day, and pseudonymises the endorsements of closed periods.
@@ -25,6 +28,7 @@ from django.utils import timezone
 from openpeace.diplomacy.models import Offer
 from openpeace.publicity import services
 from openpeace.publicity.models import EndorsementPeriod, TallySnapshot
+from openpeace.publicity.outbox import catch_up
 from openpeace.worker import repeat
 
 DAY = dt.timedelta(days=1)
@@ -46,6 +50,9 @@ class Command(BaseCommand):
         opening.add_argument("offer")
         opening.add_argument("--until", required=True, type=dt.date.fromisoformat,
                              help="the last day (YYYY-MM-DD) one may endorse")
+        dispatch = sub.add_parser("dispatch", help="check new submissions, queue their mails")
+        dispatch.add_argument("--follow", action="store_true")
+        dispatch.add_argument("--interval", type=float, default=1.0)
         tally = sub.add_parser("tally", help="publish the counts (the periodic job)")
         tally.add_argument("--follow", action="store_true")
         tally.add_argument("--interval", type=float, default=settings.OPENPEACE_TALLY_INTERVAL)
@@ -70,6 +77,16 @@ class Command(BaseCommand):
         closes = dt.datetime.combine(until + DAY, dt.time(), tzinfo=dt.UTC)
         services.endorsement_period_open(offer=_offer(offer), closes_at=closes)
         self.stdout.write(f"The endorsements of {offer} are open until {until} (UTC).")
+
+    def do_dispatch(self, *, follow: bool, interval: float, **_: Any) -> None:
+        def round_(stop: threading.Event) -> None:
+            checked = catch_up(lambda: services.endorsements_check(), stop)
+            queued = services.endorsement_mails_dispatch()
+            if checked or queued:
+                self.stdout.write(f"{checked} submissions checked, {queued} mails queued")
+                self.stdout.flush()
+
+        repeat(round_, interval=interval, follow=follow)
 
     def do_tally(self, *, follow: bool, interval: float, **_: Any) -> None:
         def round_(stop: threading.Event) -> None:

@@ -10,40 +10,42 @@ bench's own (created on the server of --database-url/DATABASE_URL, dropped at th
 replay-1917` (the 1917 offer, released through the services; it opens the endorsements, else
 `openpeace endorsements open` does); then `openpeace serve` itself: gunicorn's sync workers on
 the project's WSGI app with DEBUG off, beside every background job serve starts (the log's
-integrator, the deadline and tally jobs, the task worker `db_worker`, ...), exactly as deployed
-on one machine. The per-address and per-network limits are raised through their environment
-variables (OPENPEACE_ENDORSE_PER_ADDRESS/_PER_NETWORK): every virtual endorser comes from
-127.0.0.1, and the checks would otherwise, rightly, mark all but the first five suspect.
+integrator, the endorsements' dispatch and tally jobs, the task worker `db_worker`, ...),
+exactly as deployed on one machine, and nginx in front of it (Debian's package; `Front`), as
+gunicorn's sync workers are meant to be deployed: it keeps the clients' connections alive and
+serves what the server marks public from its cache (the form, the "sent" page, the tally).
 
 A separate load process (this file with --load; asyncio and raw HTTP/1.1 from the standard
-library, so nothing is added to the venv) runs virtual endorsers in a closed loop. Each one does
-what a browser does: GET the form (CSRF cookie and token), POST an endorsement with a new address
-and a country (and, half the time, a region), follow the redirect to the "sent" page, open the
-confirmation link (GET, a page with a button and a CSRF token), and POST it. Then:
+library, so nothing is added to the venv) runs virtual endorsers in a closed loop, each on one
+keep-alive connection to nginx and from an address of its own (X-Forwarded-For, which nginx
+extends and the server trusts from 127.0.0.1), so the checks run with their default limits
+and see traffic from many places. Each one does what a browser does: GET the form, POST an
+endorsement with a new e-mail address and a country (and, half the time, a region), follow
+the redirect to the "sent" page, open the confirmation link (GET, a page with a button), and
+POST it (the POSTs with `Sec-Fetch-Site: same-origin`, as a browser sends them). Then:
 
 1. mail path (--mail-concurrency endorsers): the link is the one the task worker mails (the file
    backend writes it to the data directory's outbox; the load process reads every new mail
    there). The honest path, end to end.
 2. web path (--concurrency endorsers): the link is made by the load process itself as the mail
    job makes it (`confirmation_token(ref)`, the ref looked up by the canonical contact in the
-   database), so the web path runs at its own pace; the worker still runs beside it and still
-   mails every link.
-3. the task worker alone: --backlog endorsements are submitted through the service (no HTTP),
-   two tasks each (the mail and the checks), and the one `db_worker` that serve runs drains
-   them with no web load: the mail path's own rate.
+   database), so the web path runs at its own pace; the dispatch and the worker still run
+   beside it and still mail every link.
+3. the background work alone: --backlog endorsements are submitted through the service (no
+   HTTP), each owed its checks and its mail, and serve's `endorsements dispatch` and its one
+   `db_worker` drain them with no web load: the mail path's own rate.
 
 Endorsements/s are the flows completed (submitted and then confirmed) per second over the steady
 window (the phase less its first --warmup seconds); latencies p50/p95/p99 are per request kind,
 over the requests begun in that window. CPU of every process in the window is read from /proc
-every second: the web workers, the task worker, PostgreSQL's backends of this database, the load
-process, and everything else on the machine (other people's work included).
+every second: the web workers, the task worker, PostgreSQL's backends of this database, nginx,
+the load process, and everything else on the machine (other people's work included).
 
 4. The tally JSON (`/offers/<key>/endorsements.json`), with wrk (Debian's package): straight
-   from gunicorn (rendered by Django on every request), then through nginx (Debian's package)
-   as a caching proxy that honours the server's `Cache-Control: public, max-age=60,
-   stale-while-revalidate=120` (proxy_cache with no validity of its own), for longer than
+   from gunicorn (each worker's own `cache_page`), then through nginx, which honours the
+   server's `Cache-Control: public, max-age=60, stale-while-revalidate=120`, for longer than
    max-age so that the cache goes back to Django, as the view is designed to be served. Skipped,
-   saying so, if wrk or nginx is missing.
+   saying so, if wrk is missing.
 5. The database must agree: as many endorsements as submissions, as many confirmed as the load
    process saw confirmed, none suspect; after `openpeace endorsements tally` (once the tally lag
    has passed) the published total equals the confirmed count, and `openpeace endorsements
@@ -96,11 +98,57 @@ KINDS = ["GET form", "POST endorse", "GET sent", "GET confirm", "POST confirm"]
 
 
 # ---------------------------------------------------------------------------------------------
-# The load process: virtual endorsers over raw HTTP/1.1 (gunicorn's sync workers close every
-# connection after its response, as a browser would see too).
+# The load process: virtual endorsers over raw HTTP/1.1, each on one keep-alive connection to
+# the front cache, as a browser keeps one to a site.
 
 class Failed(Exception):
     """A step of a flow answered what a browser would not accept."""
+
+
+class Connection:
+    """One endorser's connection: opened when needed, kept alive while the server allows."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def exchange(self, request: bytes) -> tuple[str, dict[str, str], bytes]:
+        if self.streams is None:
+            self.streams = await asyncio.wait_for(
+                asyncio.open_connection(self.host, self.port), 30)
+        reader, writer = self.streams
+        try:
+            writer.write(request)
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 60)
+            lines = head.decode("latin-1").split("\r\n")
+            headers: dict[str, str] = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                name = name.strip().lower()
+                if name:
+                    seen = headers[name] + "\n" if name in headers else ""
+                    headers[name] = seen + value.strip()
+            if "content-length" in headers:
+                body = await reader.readexactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding") == "chunked":
+                body = b""
+                while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+                    body += (await reader.readexactly(size + 2))[:-2]
+                await reader.readuntil(b"\r\n")
+            else:
+                body = await reader.read()
+                headers["connection"] = "close"
+        except BaseException:
+            self.close()
+            raise
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return lines[0], headers, body
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
 
 
 class Endorsers:
@@ -122,43 +170,33 @@ class Endorsers:
         self.waiting: dict[str, asyncio.Future[str]] = {}
         self.mailed: dict[str, str] = {}
 
-    async def http(self, kind: str, method: str, path: str, cookie: str = "",
-                   form: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    async def http(self, connection: Connection, kind: str, method: str, path: str,
+                   form: dict[str, str] | None = None, address: str = ""
+                   ) -> tuple[int, dict[str, str], str]:
+        """One request as a browser on this site sends it (`Sec-Fetch-Site: same-origin` on a
+        form's POST), from `address` as the front proxy would name it (X-Forwarded-For)."""
         body = urllib.parse.urlencode(form).encode() if form is not None else b""
         head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                "User-Agent: openpeace-bench\r\nAccept: text/html\r\nConnection: close\r\n")
-        if cookie:
-            head += f"Cookie: {cookie}\r\n"
+                "User-Agent: openpeace-bench\r\nAccept: text/html\r\n")
+        if address:
+            head += f"X-Forwarded-For: {address}\r\n"
         if form is not None:
             head += ("Content-Type: application/x-www-form-urlencoded\r\n"
-                     f"Content-Length: {len(body)}\r\n")
+                     f"Content-Length: {len(body)}\r\nSec-Fetch-Site: same-origin\r\n")
         started = time.monotonic()
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port), 30)
-            try:
-                writer.write(head.encode() + b"\r\n" + body)
-                data = await asyncio.wait_for(reader.read(), 60)
-            finally:
-                writer.close()
-        except (TimeoutError, OSError) as error:
+            status, headers, content = await connection.exchange(head.encode() + b"\r\n" + body)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             raise Failed(f"{kind}: {type(error).__name__}") from None
         self.samples[kind].append((started, time.monotonic() - started))
-        header, _, content = data.partition(b"\r\n\r\n")
-        lines = header.decode("latin-1").split("\r\n")
-        if not lines[0].startswith("HTTP/1."):
+        if not status.startswith("HTTP/1."):
             raise Failed(f"{kind}: no HTTP answer")
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            name = name.strip().lower()
-            headers[name] = (headers[name] + "\n" if name in headers else "") + value.strip()
-        return int(lines[0].split()[1]), headers, content.decode("utf-8", "replace")
+        return int(status.split()[1]), headers, content.decode("utf-8", "replace")
 
     def form_fields(self, page: str) -> None:
         """The countries and the regions of each, read once from the form."""
         def options(name: str) -> list[tuple[str, str]]:
-            select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+            select = re.search(rf'<select[^>]*\bname="{name}".*?</select>', page, re.S)
             assert select, f"no {name} select in the form"
             return [(v, html.unescape(label)) for v, label in
                     re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select.group())]
@@ -170,42 +208,38 @@ class Endorsers:
             if country:
                 self.regions.setdefault(country, []).append(key)
 
-    async def flow(self, lookup: Any) -> None:
+    async def flow(self, connection: Connection, lookup: Any) -> None:
         self.serial += 1
         contact = f"endorser-{self.run}-{self.serial}@example.org"
+        # Each endorser from an address of its own, in a network of its own: the checks and
+        # their default limits stay on, and see what real traffic from many places looks like.
+        address = ".".join(str(random.randint(1, 254)) for _ in range(4))
         started = time.monotonic()
         form_path = f"/offers/{OFFER}/endorse/"
-        status, headers, page = await self.http("GET form", "GET", form_path)
-        if status != 200:
+        status, _, page = await self.http(connection, "GET form", "GET", form_path)
+        if status != 200 or 'name="contact"' not in page:
             raise Failed(f"GET form: {status}")
-        cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if not cookie or not token:
-            raise Failed("GET form: no CSRF cookie or token")
-        jar = f"csrftoken={cookie.group(1)}"
         rng = random.random()
         country = self.countries[int(rng * len(self.countries))]
         regions = self.regions.get(country, [])
         region = regions[int(rng * 7919) % len(regions)] if regions and rng < 0.5 else ""
-        status, headers, _ = await self.http("POST endorse", "POST", form_path, jar, {
-            "csrfmiddlewaretoken": token.group(1), "contact": contact,
-            "name": f"Endorser {self.serial}", "country": country, "region": region})
+        status, headers, _ = await self.http(connection, "POST endorse", "POST", form_path, {
+            "contact": contact, "name": f"Endorser {self.serial}", "country": country,
+            "region": region}, address)
         if status != 302 or not headers.get("location", "").endswith("/endorse/sent/"):
             raise Failed(f"POST endorse: {status}")
         self.submitted += 1
         submitted = time.monotonic()
-        status, _, _ = await self.http("GET sent", "GET", headers["location"], jar)
+        status, _, _ = await self.http(connection, "GET sent", "GET", headers["location"])
         if status != 200:
             raise Failed(f"GET sent: {status}")
         link = await lookup(contact)
         if self.config["confirm_via"] == "mail":
             self.mail_waits.append((submitted, time.monotonic() - submitted))
-        status, _, page = await self.http("GET confirm", "GET", link, jar)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if status != 200 or not token:
+        status, _, page = await self.http(connection, "GET confirm", "GET", link)
+        if status != 200 or "<button" not in page:
             raise Failed(f"GET confirm: {status}")
-        status, _, page = await self.http("POST confirm", "POST", link, jar,
-                                          {"csrfmiddlewaretoken": token.group(1)})
+        status, _, page = await self.http(connection, "POST confirm", "POST", link, {}, address)
         if status != 200 or "is confirmed" not in page:
             raise Failed(f"POST confirm: {status}")
         self.confirmed += 1
@@ -250,7 +284,9 @@ class Endorsers:
         from openpeace.publicity.services import confirmation_token, mail_rules
 
         config = self.config
-        status, _, page = await self.http("setup", "GET", f"/offers/{OFFER}/endorse/")
+        setup = Connection(self.host, self.port)
+        status, _, page = await self.http(setup, "setup", "GET", f"/offers/{OFFER}/endorse/")
+        setup.close()
         assert status == 200, status
         self.form_fields(page)
         self.samples.clear()
@@ -288,12 +324,15 @@ class Endorsers:
         deadline = started + config["duration"]
 
         async def endorser() -> None:
+            connection = Connection(self.host, self.port)
             while time.monotonic() < deadline:
                 try:
-                    await self.flow(lookup)
+                    await self.flow(connection, lookup)
                 except Failed as failure:
                     self.errors[str(failure)] += 1
+                    connection.close()
                     await asyncio.sleep(0.05)
+            connection.close()
 
         await asyncio.gather(*(endorser() for _ in range(config["concurrency"])))
         ended = time.monotonic()
@@ -340,8 +379,8 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 def burst_main(count: int) -> None:
-    """Submit `count` endorsements through the service (no HTTP), to give the task worker a
-    backlog of mails and checks to drain."""
+    """Submit `count` endorsements through the service (no HTTP), to give the background work
+    a backlog of checks and mails to drain."""
     import django
 
     django.setup()
@@ -353,8 +392,9 @@ def burst_main(count: int) -> None:
     states = list(State.objects.order_by("key"))
     run = secrets.token_hex(3)
     for i in range(count):
+        address = ".".join(str(random.randint(1, 254)) for _ in range(4))
         endorsement_submit(offer=offer, contact=f"backlog-{run}-{i}@example.org",
-                           country=states[i % len(states)], address="127.0.0.1")
+                           country=states[i % len(states)], address=address)
 
 
 def load_main(config: dict[str, Any]) -> None:
@@ -411,8 +451,10 @@ class CpuMeter:
     so that processes that come and go in between are counted (PostgreSQL's backends do: Django
     closes a connection after CONN_MAX_AGE)."""
 
-    def __init__(self, serve_pid: int, load_pid: int | None, database: str) -> None:
+    def __init__(self, serve_pid: int, load_pid: int | None, database: str,
+                 front_pid: int | None = None) -> None:
         self.serve_pid, self.load_pid, self.database = serve_pid, load_pid, database
+        self.front_pid = front_pid
         self.hz = os.sysconf("SC_CLK_TCK")
         self.first: dict[int, int] = {}
         self.last: dict[int, int] = {}
@@ -432,6 +474,8 @@ class CpuMeter:
                 groups[pid] = "serve's other jobs"
         if self.load_pid:
             groups[self.load_pid] = "load generator"
+        if self.front_pid:
+            groups.update(dict.fromkeys(descendants(self.front_pid), "front cache (nginx)"))
         with psycopg.connect(self.database, autocommit=True) as db:
             name = self.database.rsplit("/", 1)[1]
             for (pid,) in db.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
@@ -493,6 +537,18 @@ def http_get(url: str) -> int:
         return 0
 
 
+def owed(database: str) -> tuple[int, int]:
+    """(submissions not yet checked, mails owed): the background work still to do."""
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as db:
+        row = db.execute("SELECT count(*) FILTER (WHERE checked_at IS NULL), "
+                         "count(*) FILTER (WHERE mails_due > mails_sent) "
+                         "FROM publicity_endorsement").fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
 def tasks_by_status(database: str) -> dict[str, int]:
     import psycopg
 
@@ -502,9 +558,9 @@ def tasks_by_status(database: str) -> dict[str, int]:
 
 
 def run_phase(args: argparse.Namespace, env: dict[str, str], serve: subprocess.Popen[bytes],
-              via: str, duration: float) -> dict[str, Any]:
+              front: Front, via: str, duration: float) -> dict[str, Any]:
     concurrency = args.mail_concurrency if via == "mail" else args.concurrency
-    config = {"port": args.port, "concurrency": concurrency, "duration": duration,
+    config = {"port": front.port, "concurrency": concurrency, "duration": duration,
               "warmup": min(args.warmup, duration / 3), "confirm_via": via,
               "database": env["DATABASE_URL"], "outbox": env["OPENPEACE_DATA_DIR"] + "/outbox",
               "mail_timeout": 60.0}
@@ -512,7 +568,7 @@ def run_phase(args: argparse.Namespace, env: dict[str, str], serve: subprocess.P
                              stdout=subprocess.PIPE, text=True)
     assert child.stdout
     json.loads(child.stdout.readline())  # the load has begun
-    meter = CpuMeter(serve.pid, child.pid, env["DATABASE_URL"])
+    meter = CpuMeter(serve.pid, child.pid, env["DATABASE_URL"], front.process.pid)
     time.sleep(config["warmup"])
     meter.start()
     tasks0 = tasks_by_status(env["DATABASE_URL"])
@@ -525,7 +581,7 @@ def run_phase(args: argparse.Namespace, env: dict[str, str], serve: subprocess.P
     finished = sum(tasks1.get(s, 0) - tasks0.get(s, 0) for s in ("SUCCESSFUL", "FAILED"))
     result["cpu"] = cpu
     result["tasks_per_s"] = finished / result["seconds"]
-    result["tasks_ready"] = tasks1.get("READY", 0)
+    result["owed"] = owed(env["DATABASE_URL"])
     result["load"] = os.getloadavg()
     result["concurrency"] = concurrency
     return result
@@ -551,8 +607,9 @@ def print_phase(title: str, r: dict[str, Any]) -> None:
         w = r["mail_wait"]
         print(f"    {'mail wait':<13} p50 {w['p50']:7.1f}  p95 {w['p95']:7.1f}  "
               f"p99 {w['p99']:7.1f}  (from the submission's answer to its mail in the outbox)")
-    print(f"  errors: {r['errors'] or 'none'}; task worker finished {r['tasks_per_s']:.1f} "
-          f"tasks/s, {r['tasks_ready']:,} waiting at the end")
+    print(f"  errors: {r['errors'] or 'none'}; the task worker finished "
+          f"{r['tasks_per_s']:.1f} tasks/s (a batch of mails each); at the end, "
+          f"{r['owed'][0]:,} submissions unchecked and {r['owed'][1]:,} mails owed")
     print(f"  {cpu_line(r['cpu'])}; load average {r['load'][0]:.2f}")
     print(f"  {per_endorsement(r['cpu'], r['rate'])}")
 
@@ -606,7 +663,7 @@ http {{
         location / {{
             proxy_pass http://127.0.0.1:{upstream};
             proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_cache openpeace;
             proxy_cache_lock on;
             proxy_cache_use_stale error timeout updating http_500 http_502 http_503;
@@ -625,98 +682,106 @@ def access_count(log: Path, needle: str) -> int:
 
 def worker_phase(args: argparse.Namespace, env: dict[str, str], serve: subprocess.Popen[bytes],
                  data: Path) -> int:
-    """The task worker alone (no web load) on a backlog: --backlog endorsements submitted
-    through the service, two tasks each (the mail, the checks). Returns the count submitted."""
+    """The background work alone (no web load) on a backlog: --backlog endorsements submitted
+    through the service, each owed its checks and its mail, which serve's `endorsements
+    dispatch` and its `db_worker` drain. Returns the count submitted."""
     database = env["DATABASE_URL"]
     subprocess.run([sys.executable, __file__, "--burst", str(args.backlog)], env=env,
                    check=True)
     meter = CpuMeter(serve.pid, None, database)
-    tasks0 = tasks_by_status(database)
+    before = owed(database)
     started = time.monotonic()
     meter.start()
-    tasks1 = tasks0
-    while time.monotonic() - started < args.drain and tasks1.get("READY", 0) > 0:
-        time.sleep(0.5)
-        tasks1 = tasks_by_status(database)
+    left = before
+    while time.monotonic() - started < args.drain and any(left):
+        time.sleep(0.2)
+        left = owed(database)
     seconds = time.monotonic() - started
     cpu = meter.stop()
-    done = sum(tasks1.get(s, 0) - tasks0.get(s, 0) for s in ("SUCCESSFUL", "FAILED"))
+    done = before[1] - left[1]
     rate = done / seconds
-    print(f"3. the task worker alone (one db_worker, as serve runs it), on a backlog of "
-          f"{tasks0.get('READY', 0):,} tasks ({args.backlog:,} endorsements submitted through "
-          f"the service): {done:,} tasks in {seconds:.1f} s = {rate:.1f} tasks/s = "
-          f"{rate / 2:.1f} endorsements/s mailed and checked = {rate / 2 / UK_PEAK:.2f}× the "
-          f"UK peak; {tasks1.get('READY', 0):,} left, {tasks1.get('FAILED', 0)} failed")
+    print(f"3. the background work alone (serve's `endorsements dispatch` and one db_worker), "
+          f"on a backlog of {args.backlog:,} endorsements submitted through the service: "
+          f"{done:,} mailed and {before[0] - left[0]:,} checked in {seconds:.1f} s = "
+          f"{rate:.1f} endorsements/s = {rate / UK_PEAK:.2f}× the UK peak; {left[1]:,} mails "
+          "still owed")
     print(f"  {cpu_line(cpu)}; load average {os.getloadavg()[0]:.2f}")
-    print(f"  {per_endorsement(cpu, rate / 2)}")
+    print(f"  {per_endorsement(cpu, rate)}")
     return args.backlog
 
 
-def tally_phase(args: argparse.Namespace, data: Path, serve_log: Path) -> dict[str, Any]:
+class Front:
+    """nginx (Debian's package) in front of gunicorn, as gunicorn's documentation says sync
+    workers are to be deployed: it buffers slow clients, keeps their connections alive, and
+    caches what the server says is public (proxy_cache, no validity of its own), so the
+    endorsement form, the "sent" page and the tally come from it; it appends the client's
+    address to X-Forwarded-For, which the server trusts from 127.0.0.1 (FORWARDED_ALLOW_IPS)."""
+
+    def __init__(self, data: Path, port: int, upstream: int) -> None:
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                          else None)
+        if not nginx:
+            raise SystemExit("the bench needs nginx in front: apt-get install -y nginx-light")
+        self.port = port
+        directory = data / "nginx"
+        directory.mkdir()
+        conf = directory / "nginx.conf"
+        # As root, nginx's workers would otherwise run as nobody, who cannot write the bench's
+        # private directory.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf.write_text(NGINX.format(user=user, dir=directory, port=port, upstream=upstream))
+        self.process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(directory)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if http_get(f"http://127.0.0.1:{port}/offers/{OFFER}/endorse/") == 200:
+                return
+            time.sleep(0.1)
+        raise SystemExit(f"nginx did not answer: see {directory}/nginx-error.log")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGQUIT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def tally_phase(args: argparse.Namespace, front: Front, serve_log: Path) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if not shutil.which("wrk"):
         print("4. tally JSON: skipped, wrk is not installed (apt-get install -y wrk)")
         return results
     path = f"/offers/{OFFER}/endorsements.json"
-    before = access_count(serve_log, path)
     direct = wrk(f"http://127.0.0.1:{args.port}{path}", args.tally_duration,
                  2 * args.workers, 1)
     direct["load"] = os.getloadavg()[0]
     results["direct"] = direct
     print(f"4. tally JSON {path}, wrk on the same machine:")
-    print(f"  from gunicorn, rendered by Django each time ({2 * args.workers} connections, "
+    print(f"  from gunicorn (each worker's own cache_page; {2 * args.workers} connections, "
           f"{args.tally_duration:.0f} s): "
           f"{direct['rps']:,.0f} requests/s, p50 {direct['p50']:.1f} ms, p99 "
           f"{direct['p99']:.1f} ms, non-2xx {direct['non2xx']}, socket errors "
           f"{direct['socket_errors']}; load average {direct['load']:.2f}")
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
-                                      else None)
-    if not nginx:
-        print("  through a cache: skipped, nginx is not installed (apt-get install -y "
-              "nginx-light)")
-        return results
-    cache_dir = data / "nginx"
-    cache_dir.mkdir()
-    conf = cache_dir / "nginx.conf"
-    # As root, nginx's workers would otherwise run as nobody, who cannot write the bench's
-    # private directory.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    conf.write_text(NGINX.format(user=user, dir=cache_dir, port=args.port + 1,
-                                 upstream=args.port))
-    proxy = subprocess.Popen([nginx, "-c", str(conf), "-p", str(cache_dir)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{args.port + 1}{path}"
-        for _ in range(100):
-            if http_get(url) == 200:
-                break
-            time.sleep(0.1)
-        with urllib.request.urlopen(url) as answer:
-            assert answer.headers["X-Cache-Status"] in {"HIT", "MISS", "EXPIRED", "UPDATING",
-                                                        "STALE", "REVALIDATED"}
-            cache_control = answer.headers["Cache-Control"]
-        upstream0 = access_count(serve_log, path)
-        cached = wrk(url, args.cache_duration, 64, 2)
-        upstream = access_count(serve_log, path) - upstream0
-        cached["load"] = os.getloadavg()[0]
-        cached["upstream"] = upstream
-        results["cached"] = cached
-        print(f"  through nginx's proxy_cache honouring '{cache_control}' (64 keep-alive "
-              f"connections, {args.cache_duration:.0f} s): {cached['rps']:,.0f} requests/s, "
-              f"p50 {cached['p50']:.2f} ms, p99 "
-              f"{cached['p99']:.2f} ms, non-2xx {cached['non2xx']}, socket errors "
-              f"{cached['socket_errors']}; {upstream} of {cached['requests']:,} reached Django;"
-              f" load average {cached['load']:.2f}")
-        print(f"  target {TARGET_TALLY_RPS:,.0f}/s: from Django "
-              f"{'met' if direct['rps'] >= TARGET_TALLY_RPS else 'NOT MET'}, through the cache "
-              f"{'met' if cached['rps'] >= TARGET_TALLY_RPS else 'NOT MET'}")
-    finally:
-        proxy.send_signal(signal.SIGQUIT)
-        try:
-            proxy.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proxy.kill()
-    results["django_requests_before"] = before
+    url = f"http://127.0.0.1:{front.port}{path}"
+    with urllib.request.urlopen(url) as answer:
+        assert answer.headers["X-Cache-Status"] in {"HIT", "MISS", "EXPIRED", "UPDATING",
+                                                    "STALE", "REVALIDATED"}
+        cache_control = answer.headers["Cache-Control"]
+    upstream0 = access_count(serve_log, path)
+    cached = wrk(url, args.cache_duration, 64, 2)
+    upstream = access_count(serve_log, path) - upstream0
+    cached["load"] = os.getloadavg()[0]
+    cached["upstream"] = upstream
+    results["cached"] = cached
+    print(f"  through nginx's proxy_cache honouring '{cache_control}' (64 keep-alive "
+          f"connections, {args.cache_duration:.0f} s): {cached['rps']:,.0f} requests/s, "
+          f"p50 {cached['p50']:.2f} ms, p99 "
+          f"{cached['p99']:.2f} ms, non-2xx {cached['non2xx']}, socket errors "
+          f"{cached['socket_errors']}; {upstream} of {cached['requests']:,} reached Django;"
+          f" load average {cached['load']:.2f}")
+    print(f"  target {TARGET_TALLY_RPS:,.0f}/s: from Django "
+          f"{'met' if direct['rps'] >= TARGET_TALLY_RPS else 'NOT MET'}, through the cache "
+          f"{'met' if cached['rps'] >= TARGET_TALLY_RPS else 'NOT MET'}")
     return results
 
 
@@ -814,10 +879,10 @@ def main() -> None:
         "DATABASE_URL": database, "OPENPEACE_DATA_DIR": str(data),
         "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "openpeace.settings", "PYTHONUNBUFFERED": "1",
-        "OPENPEACE_ENDORSE_PER_ADDRESS": str(10**9), "OPENPEACE_ENDORSE_PER_NETWORK": str(10**9),
         "OPENPEACE_SITE_URL": f"http://127.0.0.1:{args.port}", "PYTHONPATH": str(ROOT),
     })
     serve = None
+    front = None
     serve_log = data / "serve.log"
     try:
         started = time.perf_counter()
@@ -845,19 +910,22 @@ def main() -> None:
         jobs = sorted({" ".join(itertools.takewhile(lambda word: not word.startswith("-"),
                                                     c.split("openpeace.cli ", 1)[1].split()))
                        for c in descendants(serve.pid).values() if "openpeace.cli " in c})
+        front = Front(data, args.port + 1, args.port)
         print(f"server: `openpeace serve --workers {args.workers}` (gunicorn sync workers, "
-              f"DEBUG off), beside {', '.join(jobs)}; virtual endorsers in a separate process,"
-              " each GET form → POST → GET sent → GET confirm link → POST confirm")
+              f"DEBUG off), beside {', '.join(jobs)}; nginx in front (a caching proxy, 2 "
+              "workers); virtual endorsers in a separate process, each on a keep-alive "
+              "connection to nginx from an address of its own: GET form → POST → GET sent → "
+              "GET confirm link → POST confirm")
         phases = []
         if args.mail_duration > 0:
-            mail = run_phase(args, env, serve, "mail", args.mail_duration)
+            mail = run_phase(args, env, serve, front, "mail", args.mail_duration)
             print_phase("1. mail path (links read from the worker's e-mails)", mail)
             phases.append(mail)
             for _ in range(int(120 / 0.5)):  # let the worker catch up before the web phase
-                if tasks_by_status(database).get("READY", 0) == 0:
+                if not any(owed(database)):
                     break
                 time.sleep(0.5)
-        web = run_phase(args, env, serve, "direct", args.duration)
+        web = run_phase(args, env, serve, front, "direct", args.duration)
         print_phase("2. web path (links made by the load process, as the mail job makes them)",
                     web)
         phases.append(web)
@@ -865,7 +933,9 @@ def main() -> None:
         burst = 0
         if args.backlog > 0:
             burst = worker_phase(args, env, serve, data)
-        tally_phase(args, data, serve_log)
+        tally_phase(args, front, serve_log)
+        front.stop()
+        front = None
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=60)
         serve = None
@@ -880,6 +950,8 @@ def main() -> None:
         if not ok:
             raise SystemExit(1)
     finally:
+        if front is not None:
+            front.stop()
         if serve is not None and serve.poll() is None:
             os.killpg(serve.pid, signal.SIGTERM)
             try:

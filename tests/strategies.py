@@ -19,6 +19,11 @@ texts = st.text(
 optional_texts = st.none() | texts
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=AS_OF)
 urls = st.none() | st.from_regex(r"https://example\.org/[a-z0-9]{1,12}", fullmatch=True)
+points = st.builds(
+    lambda lon, lat: {"type": "Point", "coordinates": [lon, lat]},
+    st.integers(-1800, 1800).map(lambda n: n / 10), st.integers(-900, 900).map(lambda n: n / 10),
+)
+geometries = st.none() | points
 
 
 def unique_keys(min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
@@ -64,12 +69,13 @@ def situations(draw: st.DrawFn) -> core.Situation:
                                            draw(optional_texts)),
                 peoples=tuple(core.People(p, draw(texts), spoken()) for p in mine),
                 sources=cited(),
+                geometry=draw(geometries),
             )
         )
     territory_keys = draw(unique_keys(1, 6))
     territories = tuple(
         core.Territory(k, draw(texts), draw(st.sampled_from(state_keys)), cited(),
-                       draw(st.none() | st.just({"type": "Point", "coordinates": [30.0, 50.0]})))
+                       draw(geometries))
         for k in territory_keys
     )
     nationalities = []

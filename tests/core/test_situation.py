@@ -139,6 +139,40 @@ BAD: list[tuple[str, Callable[[Doc], None], str]] = [
         _set(["territories", 1, "key"], "Erzurum Vilayet"),
         "territories[1].key: \"Erzurum Vilayet\" does not match",
     ),
+    (
+        "a point off the Earth's longitudes",
+        _set(["states", 0, "geometry"], {"type": "Point", "coordinates": [200.0, 59.9]}),
+        "states[0].geometry.coordinates[0]: 200.0 is greater than the maximum of 180",
+    ),
+    (
+        "a point off the Earth's latitudes",
+        _set(["territories", 1, "geometry"], {"type": "Point", "coordinates": [41.3, -91]}),
+        "territories[1].geometry.coordinates[1]: -91 is less than the minimum of -90",
+    ),
+    (
+        "latitude and longitude swapped beyond the pole",
+        _set(["territories", 0, "geometry"], {"type": "Point", "coordinates": [60.2, 124.9]}),
+        "territories[0].geometry.coordinates[1]: 124.9 is greater than the maximum of 90",
+    ),
+    (
+        "a geometry a map cannot place",
+        _set(["territories", 0, "geometry"],
+             {"type": "LineString", "coordinates": [[24.9, 60.2], [30.3, 59.9]]}),
+        "territories[0].geometry.type: \"LineString\" is not one of \"Point\", \"Polygon\" or "
+        "\"MultiPolygon\"",
+    ),
+    (
+        "a polygon's corner off the Earth",
+        _set(["states", 2, "geometry"], {"type": "MultiPolygon", "coordinates": [
+            [[[6.0, 47.0], [15.0, 47.0], [15.0, 55.0], [6.0, 95.0], [6.0, 47.0]]]]}),
+        "states[2].geometry.coordinates[0][0][3][1]: 95.0 is greater than the maximum of 90",
+    ),
+    (
+        "an open ring",
+        _set(["states", 2, "geometry"], {"type": "Polygon", "coordinates": [
+            [[6.0, 47.0], [15.0, 47.0], [15.0, 55.0], [6.0, 55.0]]]}),
+        "states[2].geometry.coordinates[0]: a ring must end where it begins",
+    ),
 ]
 
 

@@ -71,6 +71,7 @@ def test_endorse_confirm_and_be_counted(live_server: Any, page: Any, offer: Offe
     page.get_by_role("link", name="The endorsements so far").click()
     table = page.get_by_role("table", name="Endorsements per country and region")
     assert "Germany (1)" in table.inner_text() and "Alsace-Lorraine" in table.inner_text()
+    assert page.get_by_role("img", name="Endorsements on the map").is_visible()  # axe sees it
     accessible(page)
     assert page.locator("script").count() == 0
 

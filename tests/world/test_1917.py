@@ -93,6 +93,30 @@ def test_every_fact_cites_a_source(world: Situation) -> None:
         assert all(fact.sources for fact in facts)
 
 
+def test_every_state_and_territory_has_a_point_on_the_map(world: Situation) -> None:
+    """The tally's map places each at its capital or chief town, from the gazetteer cited."""
+    for place in (*world.states, *world.territories):
+        geometry = place.geometry
+        assert geometry is not None and geometry["type"] == "Point", place.key
+        lon, lat = geometry["coordinates"]
+        assert -180 <= lon <= 180 and -60 <= lat <= 75, place.key  # inhabited latitudes
+        assert (round(lon, 1), round(lat, 1)) == (lon, lat), place.key  # 0.1°, as the file says
+        assert "geonames" in place.sources, place.key
+
+
+@pytest.mark.parametrize(
+    ("key", "lon", "lat"),
+    [("russia", 30.3, 59.9), ("united-states", -77.0, 38.9), ("brazil", -43.2, -22.9),
+     ("new-zealand", 174.8, -41.3), ("german-samoa", -171.8, -13.8), ("ukraine", 30.5, 50.5)],
+)
+def test_the_points_are_in_the_right_hemispheres(world: Situation, key: str, lon: float,
+                                                 lat: float) -> None:
+    """Longitude first (GeoJSON): a swapped or unsigned pair would put Petrograd in the Arctic
+    Ocean, Washington in Asia and Rio de Janeiro in the northern hemisphere."""
+    places = {p.key: p.geometry for p in (*world.states, *world.territories)}
+    assert places[key] == {"type": "Point", "coordinates": [lon, lat]}
+
+
 def test_ottoman_turkish_is_written_right_to_left(world: Situation) -> None:
     assert {x.tag: x.direction for x in world.languages}["ota"] == "rtl"
 
@@ -108,3 +132,5 @@ def test_the_default_loads_and_serves_its_pages(
     ottoman = client.get("/states/ottoman-empire/").content.decode()
     assert 'lang="ota" dir="rtl"' in ottoman
     assert client.get("/api/nationalities?standing=colonial").json()["count"] >= 20
+    assert client.get("/api/states/germany").json()["geometry"] == {
+        "type": "Point", "coordinates": [13.4, 52.5]}

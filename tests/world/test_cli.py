@@ -48,6 +48,18 @@ def test_check_names_the_file_the_path_and_the_problem(
     )
 
 
+def test_check_refuses_a_place_off_the_earth_and_names_it(
+    tmp_path: Path, mini_document: dict[str, Any]
+) -> None:
+    mini_document["territories"][3]["geometry"] = {"type": "Point", "coordinates": [48.6, 187.7]}
+    bad = write(tmp_path, mini_document)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("situation", "check", str(bad), stderr=err)
+    assert (f"{bad}: territories[3].geometry.coordinates[1]: 187.7 is greater than the maximum "
+            "of 90") in err.getvalue()
+
+
 def test_check_reports_an_unreadable_file(tmp_path: Path) -> None:
     err = StringIO()
     with pytest.raises(CommandError):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.geometry import open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
 
 FORMAT = "openpeace-situation/1"
@@ -81,6 +82,7 @@ class State:
     endonym_language: str | None = None
     side: str | None = None
     entered_war: dt.date | None = None
+    geometry: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,7 @@ def _build(doc: Mapping[str, Any], date: _DateReader) -> Situation:
                 peoples=tuple(
                     People(p["key"], p["name"], tuple(p["languages"])) for p in s["peoples"]
                 ),
+                geometry=opt(s, "geometry"),
                 sources=tuple(s["sources"]),
             )
             for i, s in enumerate(doc["states"])
@@ -308,10 +311,12 @@ def _rule_problems(s: Situation) -> Iterator[Problem]:
         for j, people in enumerate(st.peoples):
             for k, tag in enumerate(people.languages):
                 yield from ref(f"{at}.peoples[{j}].languages[{k}]", tag, languages, "language")
+        yield from _ring_problems(at, st.geometry)
         yield from cite(at, st.sources)
 
     for i, t in enumerate(s.territories):
         yield from ref(f"territories[{i}].held_by", t.held_by, states, "state")
+        yield from _ring_problems(f"territories[{i}]", t.geometry)
         yield from cite(f"territories[{i}]", t.sources)
 
     for i, n in enumerate(s.nationalities):
@@ -387,6 +392,13 @@ def _rule_problems(s: Situation) -> Iterator[Problem]:
         yield from cite(at, o.sources)
 
 
+def _ring_problems(at: str, geometry: Mapping[str, Any] | None) -> Iterator[Problem]:
+    """A polygon's rings must be closed (RFC 7946 §3.1.6), which the schema cannot say."""
+    for path in open_rings(geometry) if geometry else ():
+        yield Problem(f"{at}.geometry.{path}",
+                      "a ring must end where it begins (its last position repeats its first)")
+
+
 def _unique(
     collection: str,
     keys: Sequence[str],
@@ -443,6 +455,7 @@ def situation_to_document(s: Situation) -> dict[str, Any]:
                         {"key": p.key, "name": p.name, "languages": list(p.languages)}
                         for p in x.peoples
                     ],
+                    "geometry": dict(x.geometry) if x.geometry else None,
                     "sources": list(x.sources),
                 }
             )

@@ -59,7 +59,8 @@ class Side(models.Model):
 
 
 class State(Sourced):
-    """A state: the addressee of a note (through its government) and a proclamation (its people)."""
+    """A state: the addressee of a note (through its government) and a proclamation (its people),
+    and optionally where it lies (GeoJSON, usually the point of its capital) for the maps."""
 
     key = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=300)
@@ -71,6 +72,7 @@ class State(Sourced):
         Side, null=True, blank=True, on_delete=models.PROTECT, related_name="states"
     )
     entered_war = models.DateField(null=True, blank=True)
+    geometry = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

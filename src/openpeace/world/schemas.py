@@ -77,6 +77,7 @@ class StateOut(SourcedOut):
     entered_war: dt.date | None
     government: GovernmentOut
     peoples: list[PeopleOut]
+    geometry: dict[str, Any] | None
 
     @staticmethod
     def resolve_endonym_language(obj: m.State) -> str | None:

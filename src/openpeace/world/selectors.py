@@ -115,6 +115,7 @@ def situation_export() -> core.Situation:
                     core.People(p.key, p.name, tags(p.languages)) for p in x.peoples.all()
                 ),
                 sources=keys(x.sources),
+                geometry=x.geometry,
             )
             for x in states
         ),

@@ -84,6 +84,7 @@ def situation_load(situation: core.Situation, *, progress: Progress = _quiet) ->
                     endonym_language=language.get(x.endonym_language or ""),
                     side=side.get(x.side or ""),
                     entered_war=x.entered_war,
+                    geometry=dict(x.geometry) if x.geometry else None,
                 )
                 for x in s.states
             ],

@@ -165,6 +165,20 @@ def claim(rows: QuerySet[Row], *, now: dt.datetime, limit: int,
     return pks
 
 
+def claim_batches(rows: QuerySet[Row], *, now: dt.datetime, batch: int, limit: int,
+                  enqueue: Callable[[uuid.UUID, list[int]], object]) -> int:
+    """Claim `rows` `batch` at a time, each batch with `enqueue(token, pks)` in its claim's
+    transaction (the task that sends it), until fewer than a batch are left or `limit` are
+    claimed. Returns how many were claimed."""
+    claimed = 0
+    while claimed < limit:
+        pks = claim(rows, now=now, limit=batch, then=enqueue)
+        claimed += len(pks)
+        if len(pks) < batch:
+            break
+    return claimed
+
+
 def take(rows: QuerySet[Row], token: str, *, now: dt.datetime, **fields: Any) -> list[Row]:
     """The rows of `rows` still claimed under `token`, their lease renewed for one send (and
     `fields` updated with it); empty if another sender has claimed them since, and then this one

@@ -265,14 +265,9 @@ def endorsement_mails_dispatch(*, at: dt.datetime | None = None,
     now = at or timezone.now()
     due = (Endorsement.objects.filter(mails_due__gt=F("mails_sent"), contact__gt="")
            .filter(outbox.unclaimed(now)))
-    claimed = 0
-    while claimed < limit:
-        pks = outbox.claim(due, now=now, limit=MAIL_BATCH,
-                           then=lambda token, pks: endorsement_mails.enqueue(pks, str(token)))
-        claimed += len(pks)
-        if len(pks) < MAIL_BATCH:
-            break
-    return claimed
+    return outbox.claim_batches(
+        due, now=now, batch=MAIL_BATCH, limit=limit,
+        enqueue=lambda token, pks: endorsement_mails.enqueue(pks, str(token)))
 
 
 def _mail(endorsement: Endorsement) -> EmailMessage:

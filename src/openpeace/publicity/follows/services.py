@@ -221,13 +221,9 @@ def notices_dispatch(*, at: dt.datetime | None = None, limit: int = 20 * SEND_BA
     unsent = (FollowNotice.objects.filter(sent_at__isnull=True, follow__status=Follow.Status.ACTIVE)
               .filter(outbox.unclaimed(now)))
     immediate = unsent.filter(follow__frequency=Follow.Frequency.IMMEDIATE)
-    claimed = 0
-    while claimed < limit:
-        pks = outbox.claim(immediate, now=now, limit=SEND_BATCH,
-                           then=lambda token, pks: follows_send.enqueue(pks, str(token)))
-        claimed += len(pks)
-        if len(pks) < SEND_BATCH:
-            break
+    claimed = outbox.claim_batches(
+        immediate, now=now, batch=SEND_BATCH, limit=limit,
+        enqueue=lambda token, pks: follows_send.enqueue(pks, str(token)))
     day = digest_day(now)
     daily = unsent.filter(follow__frequency=Follow.Frequency.DAILY, created_at__lt=_day_end(day))
     for follow in list(daily.values_list("follow_id", flat=True).distinct().order_by()[:limit]):

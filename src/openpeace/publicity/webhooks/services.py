@@ -192,14 +192,9 @@ def deliveries_dispatch(*, at: dt.datetime | None = None, limit: int = 50 * SEND
            .filter(status__in=OPEN, next_attempt_at__lte=now,
                    subscription__disabled_at__isnull=True)
            .filter(outbox.unclaimed(now)))
-    claimed = 0
-    while claimed < limit:
-        pks = outbox.claim(due, now=now, limit=SEND_BATCH,
-                           then=lambda token, pks: webhooks_deliver.enqueue(pks, str(token)))
-        claimed += len(pks)
-        if len(pks) < SEND_BATCH:
-            break
-    return claimed
+    return outbox.claim_batches(
+        due, now=now, batch=SEND_BATCH, limit=limit,
+        enqueue=lambda token, pks: webhooks_deliver.enqueue(pks, str(token)))
 
 
 def payload(entry: Entry) -> str:

@@ -9,6 +9,8 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
 - `OPENPEACE_TASKS_BACKEND` for background work (`rq` and `REDIS_URL` at scale);
   `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` for e-mail (default: files
   in `DATA_DIR/outbox`);
+- `OPENPEACE_SITE_URL` (e.g. `https://peace.example`): the site's public address, for what
+  leaves it (mails, webhooks, feed ids, open-data links);
 - `FORWARDED_ALLOW_IPS` (comma-separated; default 127.0.0.1 and ::1): the reverse proxies
   trusted to name the client in `X-Forwarded-For` (gunicorn's setting, read here too);
 - `OPENPEACE_HTTPS=1` behind TLS: secure cookies, HSTS and the HTTPS redirect, so that
@@ -188,7 +190,8 @@ OPENPEACE_ENDORSE_PER_NETWORK = int(os.environ.get("OPENPEACE_ENDORSE_PER_NETWOR
 # (an intranet, the tests); by default only to public ones.
 OPENPEACE_OUTBOX_LEASE = float(os.environ.get("OPENPEACE_OUTBOX_LEASE", "300"))
 OPENPEACE_WEBHOOKS_ALLOW_PRIVATE = _flag("OPENPEACE_WEBHOOKS_ALLOW_PRIVATE")
-# The public address of the site, for the links in e-mails.
+# The public address of the site: the links in e-mails and webhooks, and the permanent ids and
+# links of the feeds and the open data, whatever host a request used.
 OPENPEACE_SITE_URL = os.environ.get("OPENPEACE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The transparency log: its origin (default: the first allowed host, then "/log") and its

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import rnc2rng
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -45,6 +46,7 @@ from tests.treaties.conftest import MINI_TREATIES
 ATOM = "http://www.w3.org/2005/Atom"
 FH = "http://purl.org/syndication/history/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SITE = settings.OPENPEACE_SITE_URL
 SCHEMATRON = "{http://www.ascc.net/xml/schematron}"
 NS = {"atom": ATOM, "fh": FH}
 RFC4287_RNC = Path(__file__).with_name("rfc4287.rnc")
@@ -202,7 +204,17 @@ def test_every_feed_listed_is_valid_atom(process: Offer, client: Client) -> None
     for url in urls:
         document = feed(client, url)
         assert document.xpath("atom:link[@rel='self']/@href", namespaces=NS) == [
-            f"http://testserver{url}"]
+            f"{SITE}{url}"]
+
+
+def test_the_ids_are_the_sites_whatever_host_was_asked(process: Offer, client: Client,
+                                                       settings: Any) -> None:
+    """An entry's id is permanent (RFC 4287 §4.2.6): a site reached under another name, or
+    behind a proxy that rewrites the host, gives every act the same id."""
+    settings.ALLOWED_HOSTS = ["testserver", "peace.example"]
+    ids = [feed(Client(HTTP_HOST=host), "/feeds/languages/en.atom").xpath(
+        "atom:entry/atom:id/text()", namespaces=NS) for host in ("testserver", "peace.example")]
+    assert ids[0] == ids[1] and all(i.startswith(f"{SITE}/log/entries/") for i in ids[0])
 
 
 def test_each_entry_links_its_log_entry_and_a_proof_that_verifies(
@@ -214,7 +226,7 @@ def test_each_entry_links_its_log_entry_and_a_proof_that_verifies(
     assert len(items) == Entry.objects.count()  # every act: the situation, the release, ...
     for item in items:
         entry_id = item.findtext(f"{{{ATOM}}}id")
-        index = int(re.fullmatch(r"http://testserver/log/entries/(\d+)", entry_id)[1])
+        index = int(re.fullmatch(rf"{re.escape(SITE)}/log/entries/(\d+)", entry_id)[1])
         logged = Entry.objects.get(index=index)
         links = {(link.get("rel"), link.get("type")): link.get("href")
                  for link in item.iterfind(f"{{{ATOM}}}link")}
@@ -346,7 +358,7 @@ def test_only_integrated_acts_are_listed(process: Offer, client: Client) -> None
     noted = after["state.noted state:germany"]  # a subject naming a state concerns it
     # An act the feeds know nothing of yet still reads, and links the state's page.
     assert noted.findtext(f"{{{ATOM}}}title") == "State noted (state:germany)"
-    assert "http://testserver/states/germany/" in noted.xpath("atom:link/@href", namespaces=NS)
+    assert f"{SITE}/states/germany/" in noted.xpath("atom:link/@href", namespaces=NS)
 
 
 def test_the_ballots_of_a_plebiscite_are_left_out(process: Offer, client: Client) -> None:
@@ -397,14 +409,14 @@ def test_archive_pages_rfc_5005(process: Offer, client: Client,
     assert not current.xpath("fh:archive", namespaces=NS)
     seen = set(current.xpath("atom:entry/atom:id/text()", namespaces=NS))
     previous = current.xpath("atom:link[@rel='prev-archive']/@href", namespaces=NS)
-    assert previous == [f"http://testserver/feeds/languages/en/{total // 2}.atom"]
+    assert previous == [f"{SITE}/feeds/languages/en/{total // 2}.atom"]
     pages = 0
     while previous:
         archive = feed(client, urlsplit(previous[0]).path)
         pages += 1
         assert archive.xpath("fh:archive", namespaces=NS)
         assert archive.xpath("atom:link[@rel='current']/@href", namespaces=NS) == [
-            "http://testserver/feeds/languages/en.atom"]
+            f"{SITE}/feeds/languages/en.atom"]
         assert archive.findtext(f"{{{ATOM}}}id") == current.findtext(f"{{{ATOM}}}id")
         ids = archive.xpath("atom:entry/atom:id/text()", namespaces=NS)
         assert len(ids) == 2
@@ -413,7 +425,7 @@ def test_archive_pages_rfc_5005(process: Offer, client: Client,
     assert pages == total // 2 and len(seen) == total
     first = feed(client, "/feeds/languages/en/1.atom")
     assert first.xpath("atom:link[@rel='next-archive']/@href", namespaces=NS) == [
-        "http://testserver/feeds/languages/en/2.atom"]
+        f"{SITE}/feeds/languages/en/2.atom"]
     assert [e.rsplit("/", 1)[1] for e in first.xpath("atom:entry/atom:id/text()",
                                                       namespaces=NS)] == ["1", "0"]
     state = feed(client, "/feeds/states/germany.atom")
@@ -471,10 +483,10 @@ def test_the_index_page_lists_every_feed(process: Offer, client: Client) -> None
     page = client.get("/feeds/").content.decode()
     assert '<html lang="en" dir="ltr">' in page
     assert ('<link rel="alternate" type="application/atom+xml" '
-            'href="http://testserver/feeds/languages/en.atom"') in page
+            f'href="{SITE}/feeds/languages/en.atom"') in page
     assert '<bdi lang="ota" dir="rtl">لسان عثمانى</bdi>' in page
     assert '<a href="/states/germany/"><bdi>Germany</bdi></a>' in page
-    assert "<code dir=\"ltr\">http://testserver/feeds/states/germany.atom</code>" in page
+    assert f"<code dir=\"ltr\">{SITE}/feeds/states/germany.atom</code>" in page
     assert "<script" not in page
 
 

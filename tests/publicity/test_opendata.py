@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import jsonschema_rs
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -48,6 +49,8 @@ from openpeace.world.models import Language, Nationality, People, State, Territo
 from tests.diplomacy.conftest import write_texts
 from tests.plebiscites.conftest import start
 from tests.treaties.conftest import MINI_TREATIES
+
+SITE = settings.OPENPEACE_SITE_URL
 
 DOCS = Path(__file__).parents[2] / "docs" / "open-data.md"
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
@@ -163,12 +166,12 @@ def test_every_dataset_is_valid_json_and_csv_and_agrees_with_the_page(
     for dataset in DATASETS:
         name = dataset.name
         served_schema = _api(client, f"/data/{name}.schema.json")
-        assert served_schema == json_schema(dataset, f"http://testserver/data/{name}.schema.json")
+        assert served_schema == json_schema(dataset, f"{SITE}/data/{name}.schema.json")
         document = _json(client, name)
         jsonschema_rs.Draft202012Validator(served_schema, validate_formats=True).validate(
             document)
         assert document["dataset"] == name and document["format"] == FORMAT
-        assert document["schema"] == f"http://testserver/data/{name}.schema.json"
+        assert document["schema"] == f"{SITE}/data/{name}.schema.json"
         table = _csv(client, name)
         assert table[0] == dataset.column_names, name
         assert len(table) - 1 == len(document["rows"]), name
@@ -288,12 +291,12 @@ def test_every_fact_links_to_its_log_entry_and_its_page(world: dict[str, Any],
                 if row["log_index"] is None:
                     assert row["log_entry_url"] is None
                     continue
-                assert row["log_entry_url"] == f"http://testserver/log/entries/{row['log_index']}"
+                assert row["log_entry_url"] == f"{SITE}/log/entries/{row['log_index']}"
             for column in ["log_entry_url", "page_url", "entry_url", "body_url", "proof_url",
                            "demarcation_geojson_url"]:
                 if row.get(column):
                     parts = urlsplit(row[column])
-                    assert parts.netloc == "testserver"
+                    assert parts.netloc == urlsplit(SITE).netloc
                     _get(client, parts.path)
                     seen += 1
     assert seen > 50

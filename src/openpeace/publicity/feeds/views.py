@@ -5,6 +5,10 @@ state (every act that concerns it, `concerns.states_concerned`). Feeds are the s
 reader and change at most when the log grows, so shared caches may keep them for a minute and
 serve a stale copy while they fetch the next one, or when the site fails. Query parameters are
 ignored: a feed has no options, and its archives are pages of their own.
+
+Every address in a feed is made from the site's canonical URL (`OPENPEACE_SITE_URL`), never
+from the host a request happened to use: an entry's id must be permanent (RFC 4287 §4.2.6),
+and a site reached under two names must not give one act two ids.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from openpeace.publicity.feeds import selectors
 from openpeace.publicity.feeds.acts import Act, Said, describe, site_language
 from openpeace.publicity.feeds.atom import ATOM, HTML, ActsAtomFeed, Item, Link
 from openpeace.publicity.feeds.register import Register
+from openpeace.publicity.outbox import site_url
 from openpeace.world.models import State
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
@@ -53,42 +58,36 @@ def site_language_name() -> str:
     return next((str(name) for tag, name in settings.LANGUAGES if tag == site), site)
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
-
-
-def _item(request: HttpRequest, act: Act) -> Item:
+def _item(act: Act) -> Item:
     return Item(
         act=act,
-        id=_absolute(request, reverse("log:entry", args=[act.index])),
-        proof=_absolute(request, reverse("log:entry-proof", args=[act.index])),
-        body=_absolute(request, reverse("log:entry-body", args=[act.index])),
+        id=site_url(reverse("log:entry", args=[act.index])),
+        proof=site_url(reverse("log:entry-proof", args=[act.index])),
+        body=site_url(reverse("log:entry-body", args=[act.index])),
         pages=tuple(
-            Link("related", _absolute(request, page.path), HTML, page.title,
+            Link("related", site_url(page.path), HTML, page.title,
                  hreflang=page.language, language=site_language())
             for page in act.pages
         ),
-        scheme=_absolute(request, reverse("log:browser")),
+        scheme=site_url(reverse("log:browser")),
     )
 
 
-def _archive_links(request: HttpRequest, window: selectors.Window, name: str,
-                   *args: object) -> list[Link]:
+def _archive_links(window: selectors.Window, name: str, *args: object) -> list[Link]:
     """RFC 5005 §4: the subscription document points to the latest archive; each archive to
     the subscription document and its neighbours (the newest points to none: the subscription
     document follows it)."""
 
     def page(number: int) -> str:
-        return _absolute(request, reverse(f"publicity:feeds:{name}-archive",
-                                          args=[*args, number]))
+        return site_url(reverse(f"publicity:feeds:{name}-archive", args=[*args, number]))
 
     links = []
     if window.page is None:
         if window.archives:
             links.append(Link("prev-archive", page(window.archives), ATOM))
         return links
-    links.append(Link("current", _absolute(request, reverse(f"publicity:feeds:{name}",
-                                                            args=list(args))), ATOM))
+    links.append(Link("current", site_url(reverse(f"publicity:feeds:{name}",
+                                                  args=list(args))), ATOM))
     if window.page > 1:
         links.append(Link("prev-archive", page(window.page - 1), ATOM))
     if window.page < window.archives:
@@ -182,18 +181,18 @@ class ActsFeed(Feed):
         return item.act.author
 
 
-def _document(request: HttpRequest, *, language: str, title: Said, subtitle: Said, html: str,
+def _document(*, language: str, title: Said, subtitle: Said, html: str,
               name: str, args: list[object], window: selectors.Window, acts: list[Act],
               register: Register) -> Document:
-    current = _absolute(request, reverse(f"publicity:feeds:{name}", args=args))
-    here = current if window.page is None else _absolute(
-        request, reverse(f"publicity:feeds:{name}-archive", args=[*args, window.page]))
-    links = [Link("self", here, ATOM), Link("alternate", _absolute(request, html), HTML),
-             *_archive_links(request, window, name, *args)]
+    current = site_url(reverse(f"publicity:feeds:{name}", args=args))
+    here = current if window.page is None else site_url(
+        reverse(f"publicity:feeds:{name}-archive", args=[*args, window.page]))
+    links = [Link("self", here, ATOM), Link("alternate", site_url(html), HTML),
+             *_archive_links(window, name, *args)]
     return Document(
-        language=language, title=title, subtitle=subtitle, html=_absolute(request, html),
-        links=links, id=current, items=[_item(request, act) for act in acts],
-        publisher=register.publisher, home=_absolute(request, reverse("home")),
+        language=language, title=title, subtitle=subtitle, html=site_url(html),
+        links=links, id=current, items=[_item(act) for act in acts],
+        publisher=register.publisher, home=site_url(reverse("home")),
         archive=window.page is not None,
     )
 
@@ -212,7 +211,7 @@ class LanguageFeed(ActsFeed):
         acts = [describe(entry, register, language=language.tag) for entry in window.entries]
         site = site_language()
         return _document(
-            request, language=language.tag,
+            language=language.tag,
             title=Said(_("Every public act, in %(language)s") % {"language": language.name},
                        site),
             subtitle=Said(_("Each act links its entry in the transparency log and its proof "
@@ -237,7 +236,7 @@ class StateFeed(ActsFeed):
         acts = [describe(entry, register, state=key) for entry in window.entries]
         site = site_language()
         return _document(
-            request, language=site,
+            language=site,
             title=Said(_("Every public act concerning %(state)s") % {"state": state.name}, site),
             subtitle=Said(_("Its offer's notes and replies, the armistices and sessions it is "
                             "party to, the treaties it signed, the occupations of its land and "
@@ -254,16 +253,15 @@ def index(request: HttpRequest) -> HttpResponse:
     """Every feed, with its address."""
     languages = [
         {"language": language,
-         "url": _absolute(request, reverse("publicity:feeds:language", args=[language.tag]))}
+         "url": site_url(reverse("publicity:feeds:language", args=[language.tag]))}
         for language in selectors.feed_languages()
     ]
     states = [
         {"state": state,
-         "url": _absolute(request, reverse("publicity:feeds:state", args=[state.key]))}
+         "url": site_url(reverse("publicity:feeds:state", args=[state.key]))}
         for state in State.objects.order_by("name")
     ]
     return render(request, "publicity/feeds/index.html", {
         "languages": languages, "states": states, "page_size": selectors.PAGE_SIZE,
-        "site_feed": _absolute(request, reverse("publicity:feeds:language",
-                                                args=[site_language()])),
+        "site_feed": site_url(reverse("publicity:feeds:language", args=[site_language()])),
     })

@@ -1,7 +1,9 @@
 """`/data/`: every public dataset with its schema, as JSON and CSV; thin views over `rows`.
 
 The files are cacheable for a minute (and served stale while one is being remade, or when the
-server fails), like every public page: they hold nothing the pages do not show.
+server fails), like every public page: they hold nothing the pages do not show. Their links and
+schema ids are made from the site's canonical URL (`OPENPEACE_SITE_URL`), not from the host a
+request used, so that a file is the same whoever fetched it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_safe
 from openpeace.publicity.opendata import render as write
 from openpeace.publicity.opendata.rows import SOURCES, Links, generated_at
 from openpeace.publicity.opendata.schema import BY_NAME, DATASETS, FORMATS, Dataset, json_schema
+from openpeace.publicity.outbox import site_url
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
 MEDIA_TYPES = {
@@ -35,10 +38,6 @@ def _dataset_or_404(name: str) -> Dataset:
     return dataset
 
 
-def _links(request: HttpRequest) -> Links:
-    return Links(request.build_absolute_uri("/"))
-
-
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     datasets = [{"dataset": d, "count": SOURCES[d.name].count(), "unit": SOURCES[d.name].unit}
@@ -52,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def schema(request: HttpRequest, name: str) -> JsonResponse:
     dataset = _dataset_or_404(name)
     response = JsonResponse(
-        json_schema(dataset, request.build_absolute_uri(request.path)),
+        json_schema(dataset, site_url(request.path)),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
         content_type="application/schema+json",
     )
@@ -68,14 +67,13 @@ def download(request: HttpRequest, name: str, format: str) -> StreamingHttpRespo
         raise Http404(f"There is no format {shown!r}: a dataset is at /data/{dataset.name}.json "
                       f"and /data/{dataset.name}.csv, its schema at "
                       f"/data/{dataset.name}.schema.json.")
-    links = _links(request)
+    links = Links(site_url("/"))
     # A HEAD request (a cache revalidating) gets the headers without reading a row.
     rows = SOURCES[dataset.name].rows(links) if request.method != "HEAD" else iter(())
     if format == "csv":
         chunks = write.csv_chunks(dataset, rows)
     else:
-        schema_url = request.build_absolute_uri(reverse("publicity:opendata:schema",
-                                                        args=[dataset.name]))
+        schema_url = site_url(reverse("publicity:opendata:schema", args=[dataset.name]))
         chunks = write.json_chunks(dataset, rows, schema_url=schema_url,
                                    generated_at=generated_at())
     response = StreamingHttpResponse(chunks, content_type=MEDIA_TYPES[format])

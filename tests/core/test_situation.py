@@ -11,6 +11,7 @@ from hypothesis import given
 from openpeace.core.documents import Problem
 from openpeace.core.situation import (
     SituationError,
+    geometry_problems,
     situation_from_document,
     situation_to_document,
 )
@@ -223,3 +224,25 @@ def test_text_that_is_not_yaml_is_reported_not_raised(text: str) -> None:
 @given(situations())
 def test_every_valid_situation_round_trips_through_its_document(situation: Any) -> None:
     assert situation_from_document(situation_to_document(situation)) == situation
+
+
+@pytest.mark.parametrize(("geometry", "problem"), [
+    ({"type": "Point"}, "geometry: \"coordinates\" is a required property"),
+    ({"type": "Point", "coordinates": [30.3, 95]},
+     "geometry.coordinates[1]: 95 is greater than the maximum of 90"),
+    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]},
+     "geometry.coordinates[0]: a ring must end where it begins"),
+    ("Berlin", 'geometry: "Berlin" is not of types "null", "object"'),
+])
+def test_a_geometry_edited_alone_is_held_to_the_same_rules(geometry: object,
+                                                           problem: str) -> None:
+    problems = [str(p) for p in geometry_problems(geometry)]
+    assert any(p.startswith(problem) for p in problems), problems
+
+
+@pytest.mark.parametrize("geometry", [
+    None, {"type": "Point", "coordinates": [13.4, 52.5]},
+    {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+])
+def test_a_sound_geometry_has_no_problem(geometry: object) -> None:
+    assert geometry_problems(geometry) == []

@@ -43,3 +43,28 @@ def test_a_user_without_staff_rights_cannot_enter(client: Client, loaded: Situat
     User.objects.create_user("reader", password="a long enough password 1917")
     client.login(username="reader", password="a long enough password 1917")
     assert client.get("/admin/world/state/").status_code == 302
+
+
+@pytest.mark.parametrize(("geometry", "said"), [
+    ('{"type": "Point"}', "geometry: &quot;coordinates&quot; is a required property"),
+    ('{"type": "Point", "coordinates": [20.5, 144.8]}',
+     "geometry.coordinates[1]: 144.8 is greater than the maximum of 90"),
+])
+def test_a_bad_geometry_is_refused_on_the_form_and_changes_nothing(
+    admin_client: Client, loaded: Situation, geometry: str, said: str
+) -> None:
+    """Saved, it would break every map that draws the place (the public tally page)."""
+    territory = m.Territory.objects.exclude(geometry=None).first()
+    assert territory is not None
+    before = territory.geometry
+    data = {"key": territory.key, "name": territory.name, "held_by": territory.held_by_id,
+            "geometry": geometry, "sources": [s.pk for s in territory.sources.all()]}
+    page = admin_client.post(f"/admin/world/territory/{territory.pk}/change/", data)
+    assert page.status_code == 200 and said in page.content.decode()
+    territory.refresh_from_db()
+    assert territory.geometry == before
+    data["geometry"] = '{"type": "Point", "coordinates": [20.5, 44.8]}'
+    assert admin_client.post(f"/admin/world/territory/{territory.pk}/change/",
+                             data).status_code == 302
+    territory.refresh_from_db()
+    assert territory.geometry == {"type": "Point", "coordinates": [20.5, 44.8]}

@@ -64,3 +64,19 @@ def schema_problems(document: object, package: str, name: str) -> Iterator[Probl
     """Every place where `document` breaks the schema `name` of `package`."""
     for error in _validator(package, name).iter_errors(document):
         yield Problem(format_path(error.instance_path), error.message)
+
+
+@cache
+def _definition_validator(package: str, name: str,
+                          definition: str) -> jsonschema_rs.Draft202012Validator:
+    whole = schema(package, name)
+    return jsonschema_rs.Draft202012Validator(
+        {"$defs": whole["$defs"], "$ref": f"#/$defs/{definition}"})
+
+
+def definition_problems(document: object, package: str, name: str, definition: str,
+                        at: str) -> Iterator[Problem]:
+    """Every place where `document`, one part edited alone (a form field), breaks the
+    definition `$defs/<definition>` of the schema `name`; paths start at `at`."""
+    for error in _definition_validator(package, name, definition).iter_errors(document):
+        yield Problem(format_path([at, *error.instance_path]), error.message)

@@ -21,7 +21,12 @@ from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.documents import (
+    DocumentError,
+    Problem,
+    definition_problems,
+    schema_problems,
+)
 from openpeace.core.geometry import open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
 
@@ -311,12 +316,12 @@ def _rule_problems(s: Situation) -> Iterator[Problem]:
         for j, people in enumerate(st.peoples):
             for k, tag in enumerate(people.languages):
                 yield from ref(f"{at}.peoples[{j}].languages[{k}]", tag, languages, "language")
-        yield from _ring_problems(at, st.geometry)
+        yield from _ring_problems(f"{at}.geometry", st.geometry)
         yield from cite(at, st.sources)
 
     for i, t in enumerate(s.territories):
         yield from ref(f"territories[{i}].held_by", t.held_by, states, "state")
-        yield from _ring_problems(f"territories[{i}]", t.geometry)
+        yield from _ring_problems(f"territories[{i}].geometry", t.geometry)
         yield from cite(f"territories[{i}]", t.sources)
 
     for i, n in enumerate(s.nationalities):
@@ -392,10 +397,23 @@ def _rule_problems(s: Situation) -> Iterator[Problem]:
         yield from cite(at, o.sources)
 
 
+def geometry_problems(geometry: object) -> list[Problem]:
+    """Every reason a geometry edited alone (an official's form) cannot place a state or a
+    territory: the situation format's own rules for it, so that the register never holds one
+    that a map cannot draw."""
+    if geometry is None:
+        return []
+    problems = list(definition_problems(geometry, "openpeace.situations", "situation.schema.json",
+                                        "geometry", at="geometry"))
+    if problems or not isinstance(geometry, Mapping):
+        return problems
+    return list(_ring_problems("geometry", geometry))
+
+
 def _ring_problems(at: str, geometry: Mapping[str, Any] | None) -> Iterator[Problem]:
     """A polygon's rings must be closed (RFC 7946 §3.1.6), which the schema cannot say."""
     for path in open_rings(geometry) if geometry else ():
-        yield Problem(f"{at}.geometry.{path}",
+        yield Problem(f"{at}.{path}",
                       "a ring must end where it begins (its last position repeats its first)")
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from openpeace.core.situation import geometry_problems
 from openpeace.web.admin import RecordedThroughServices
 from openpeace.world import evacuation
 from openpeace.world import models as m
@@ -43,8 +44,20 @@ class PeopleInline(admin.TabularInline):
     filter_horizontal = ["languages"]
 
 
+class PlacedForm(forms.ModelForm):
+    """A state's or a territory's form: its geometry is held to the situation format's rules
+    (`core.situation.geometry_problems`), or the maps that draw it would fail."""
+
+    def clean_geometry(self) -> Any:
+        geometry = self.cleaned_data.get("geometry")
+        if problems := geometry_problems(geometry):
+            raise forms.ValidationError([str(problem) for problem in problems])
+        return geometry
+
+
 @admin.register(m.State)
 class StateAdmin(admin.ModelAdmin):
+    form = PlacedForm
     list_display = ["name", "key", "side", "entered_war"]
     list_filter = ["side"]
     search_fields = ["name", "key", "endonym"]
@@ -54,6 +67,7 @@ class StateAdmin(admin.ModelAdmin):
 
 @admin.register(m.Territory)
 class TerritoryAdmin(admin.ModelAdmin):
+    form = PlacedForm
     list_display = ["name", "key", "held_by"]
     list_filter = ["held_by"]
     search_fields = ["name", "key"]

@@ -453,6 +453,9 @@ def test_an_official_registers_in_the_admin_and_sees_the_secret_once(
         "action": "enable", "_selected_action": [subscription.pk]})
     subscription.refresh_from_db()
     assert subscription.active
+    official.post(ADMIN + "webhooksubscription/", {
+        "action": "retry", "_selected_action": [subscription.pk]})
+    assert WebhookDelivery.objects.get().status == "pending"  # given up no more
 
 
 # ------------------------------------------------------------------ the command
@@ -484,6 +487,29 @@ def test_the_command_registers_lists_disables_and_runs(
     assert "enabled" in command("enable", str(subscription.pk))
 
 
+def test_an_official_retries_the_given_up_deliveries(hooks: Queue, receiver: Receiver,
+                                                     loaded: Any) -> None:
+    """A receiver answered 410 (so its subscription was disabled and its open deliveries given
+    up); once it works again, an official enables it and retries: every act arrives, each under
+    the id it was first sent with."""
+    registered = register(receiver.url)
+    receiver.answers = [(410, {})]
+    acts(("offer.released", "state:germany", {}), ("offer.noted", "state:germany", {}))
+    deliver(hooks)
+    subscription = WebhookSubscription.objects.get()
+    n = WebhookDelivery.objects.count()
+    assert not subscription.active and n >= 2
+    assert WebhookDelivery.objects.filter(status="gave_up").count() == n
+    with pytest.raises(services.WebhookRefused, match="enable it first"):
+        services.deliveries_retry(subscription=subscription)
+    assert "enabled" in command("enable", str(subscription.pk))
+    assert f"{n} given-up deliveries" in command("retry", str(subscription.pk))
+    deliver(hooks)
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+    ids = [msg_id for msg_id, _ in receiver.verified(registered.secret)]
+    assert ids[0] in ids[1:] and len(set(ids)) == n  # the 410'd act again, under its own id
+
+
 @pytest.mark.parametrize(("args", "problem"), [
     (["add", "ftp://x.example/", "--events", "*"], "starts with https://"),
     (["add", "http://127.0.0.1/", "--events", "*"], "loopback, private or reserved"),
@@ -494,6 +520,7 @@ def test_the_command_registers_lists_disables_and_runs(
     (["disable", "99", "--reason", "x"], "no webhook subscription 99"),
     (["disable", "{pk}", "--reason", " "], "say why"),
     (["enable", "99"], "no webhook subscription 99"),
+    (["retry", "99"], "no webhook subscription 99"),
     (["deliveries", "99"], "no webhook subscription 99"),
     (["deliveries", "--limit", "0"], "at least 1"),
 ])

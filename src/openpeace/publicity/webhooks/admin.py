@@ -77,7 +77,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     "registered_at"]
     list_filter = [ActiveFilter]
     search_fields = ["url", "description"]
-    actions = ["disable", "enable"]
+    actions = ["disable", "enable", "retry"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookSubscription]:
         return super().get_queryset(request).annotate(
@@ -164,6 +164,14 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for subscription in queryset.exclude(disabled_at__isnull=True):
             services.subscription_enable(subscription=subscription)
         self.message_user(request, "Enabled.", messages.SUCCESS)
+
+    @admin.action(description="Attempt the given-up deliveries again", permissions=["manage"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        retried = sum(services.deliveries_retry(subscription=subscription)
+                      for subscription in queryset.filter(disabled_at__isnull=True))
+        self.message_user(request, f"{retried} given-up deliveries will be attempted again "
+                          "(disabled subscriptions are left: enable them first).",
+                          messages.SUCCESS)
 
 
 @admin.register(WebhookDelivery)

@@ -163,6 +163,19 @@ def subscription_enable(*, subscription: WebhookSubscription) -> None:
                                                                   disabled_reason="")
 
 
+def deliveries_retry(*, subscription: WebhookSubscription, at: dt.datetime | None = None) -> int:
+    """An official gives a subscription's given-up deliveries another full round of attempts
+    (once its receiver works again): each keeps its `webhook-id`, so a receiver that did get
+    one before recognises it. Refused for a disabled subscription: enable it first. Returns
+    how many deliveries were put back."""
+    if not subscription.active:
+        raise WebhookRefused(f"webhook {subscription.pk} is disabled: enable it first")
+    return (WebhookDelivery.objects
+            .filter(subscription=subscription, status=WebhookDelivery.Status.GAVE_UP)
+            .update(status=WebhookDelivery.Status.PENDING, attempts=0,
+                    next_attempt_at=at or timezone.now(), claim=None, claimed_until=None))
+
+
 def deliveries_fan_out(*, batch: int = FAN_OUT_BATCH, at: dt.datetime | None = None) -> int:
     """Create the deliveries of the next `batch` integrated entries and advance the cursor, in
     one transaction (`outbox.fan_out`). Returns how many entries were read."""

@@ -49,6 +49,8 @@ class Command(BaseCommand):
         disable.add_argument("--reason", required=True)
         enable = sub.add_parser("enable", help="resume a disabled subscription")
         enable.add_argument("subscription", type=int, metavar="ID")
+        retry = sub.add_parser("retry", help="attempt a subscription's given-up deliveries again")
+        retry.add_argument("subscription", type=int, metavar="ID")
         deliveries = sub.add_parser("deliveries", help="the latest deliveries and their state")
         deliveries.add_argument("subscription", type=int, nargs="?", metavar="ID")
         deliveries.add_argument("--status", choices=WebhookDelivery.Status.values, default="")
@@ -96,6 +98,11 @@ class Command(BaseCommand):
     def do_enable(self, *, subscription: int, **_: Any) -> None:
         services.subscription_enable(subscription=_subscription(subscription))
         self.stdout.write(f"Webhook {subscription} enabled: it receives the acts from now on.")
+
+    def do_retry(self, *, subscription: int, **_: Any) -> None:
+        count = services.deliveries_retry(subscription=_subscription(subscription))
+        self.stdout.write(f"Webhook {subscription}: {count} given-up deliveries will be attempted "
+                          "again.")
 
     def do_deliveries(self, *, subscription: int | None, status: str, limit: int,
                       **_: Any) -> None:

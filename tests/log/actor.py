@@ -1,6 +1,7 @@
 """A separate process that acts on a database, for tests that kill it mid-act.
 
     python -m tests.log.actor append N      N acts, each its own transaction with its entry
+                                            (says "appending" once the first is in)
     python -m tests.log.actor seed N        N waiting entries at once (for the integrator)
     python -m tests.log.actor state         the log and register state, as JSON
     python -m tests.log.actor rewrite       a dishonest operator: the log wiped, key kept
@@ -31,6 +32,8 @@ def main(command: str, count: int = 0) -> None:
         for i in range(count):
             with transaction.atomic():
                 entry_append(kind="test.act", subject=f"act:{os.getpid()}:{i}", content={"n": i})
+            if i == 0:  # the killer times its kill from here, not from the slow start
+                print("appending", flush=True)
     elif command == "seed":
         now = timezone.now()
         Entry.objects.bulk_create(

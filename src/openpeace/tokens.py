@@ -1,5 +1,5 @@
-"""The bearer tokens of the roles that act from outside (envoys, commissions): made and hashed
-in one place.
+"""The bearer tokens of the roles that act from outside (envoys, commissions, trustees): made,
+hashed and held in one place.
 
 A token is 256 random bits, shown once to the official who issues it; only its SHA-256 is kept.
 A fast hash is enough for a secret this long (it cannot be brute-forced), and it keeps the
@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -19,6 +20,17 @@ Holder = TypeVar("Holder", bound=Model)
 
 PREFIX = "op_"
 """Every token starts so, which makes one easy to recognise (and to scan for in leaked text)."""
+
+
+class TokenHolder(models.Model):
+    """Whoever acts by a token: only its hash is kept, with when it was issued and revoked."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 def token_new() -> str:

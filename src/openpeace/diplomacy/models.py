@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from openpeace.log.models import Entry
+from openpeace.tokens import TokenHolder
 from openpeace.world.models import Language, People, State
 
 
@@ -90,7 +91,7 @@ class Proclamation(models.Model):
         return f"proclamation to {self.people} ({self.language.tag})"
 
 
-class Envoy(models.Model):
+class Envoy(TokenHolder):
     """A belligerent government's envoy: replies for that government alone, by token.
 
     Only a hash of the token is kept; the token itself is shown once, when an official issues
@@ -100,12 +101,9 @@ class Envoy(models.Model):
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="envoys")
     label = models.CharField(max_length=200, help_text="who holds the token")
     email = models.EmailField(blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"envoy of {self.state}: {self.label}"

@@ -15,6 +15,7 @@ from django.db import models
 
 from openpeace.log.models import Entry
 from openpeace.selfdetermination.models import Commission, Decision
+from openpeace.tokens import TokenHolder
 from openpeace.world.models import Nationality
 
 
@@ -72,7 +73,7 @@ class Plebiscite(models.Model):
         return f"plebiscite {self.pk} of the {self.nationality}"
 
 
-class Trustee(models.Model):
+class Trustee(TokenHolder):
     """One of a plebiscite's n trustees, appointed by a commission of its nationality. It acts by
     token, for its own index only: it posts its dealing, complains of a bad share or answers a
     complaint, and decrypts the tally (spec §6, §12).
@@ -87,9 +88,6 @@ class Trustee(models.Model):
     index = models.PositiveSmallIntegerField(
         help_text="its number, 1..n, in order of appointment: the x-coordinate of its share")
     name = models.CharField(max_length=200)
-    token_hash = models.CharField(max_length=64, unique=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+",
                                  help_text="the log entry of its appointment")
 

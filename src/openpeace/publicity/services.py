@@ -50,6 +50,7 @@ from openpeace.publicity.models import (
     TallyCount,
     TallySnapshot,
 )
+from openpeace.tokens import token_hash
 from openpeace.world.models import State, Territory
 
 logger = logging.getLogger(__name__)
@@ -75,10 +76,6 @@ def confirmation_token(ref: uuid.UUID) -> str:
     site's key, so it is never stored: only its hash is, and the mail job derives it again."""
     key = hashlib.sha256(b"openpeace endorsement confirmation\0" + settings.SECRET_KEY.encode())
     return hmac.new(key.digest(), ref.bytes, hashlib.sha256).hexdigest()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
 def network_of(address: str | None) -> str:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from openpeace.log.models import Entry
+from openpeace.tokens import TokenHolder
 from openpeace.world.models import Nationality, Occupation, State
 
 
@@ -71,7 +72,7 @@ class Decision(models.Model):
         return self.joins.key if self.joins else self.Choice.SEPARATE_STATE
 
 
-class Commission(models.Model):
+class Commission(TokenHolder):
     """A nationality's representative body: files its demands, for that nationality alone, by
     token.
 
@@ -83,13 +84,10 @@ class Commission(models.Model):
                                     related_name="commissions")
     label = models.CharField(max_length=200, help_text="the body, e.g. the Ukrainian Central Rada")
     email = models.EmailField(blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"commission of the {self.nationality}: {self.label}"

@@ -179,17 +179,26 @@ class Register:
         if self.occupation_during(decision) is not None:
             self._unfree[decision.nationality].append(decision)
             return
+        if why := self.contradiction(decision):
+            raise ValueError(why)
+        self._free[decision.nationality] = decision
+
+    def contradiction(self, decision: Decision) -> str:
+        """Why a free `decision` cannot stand beside the register's ('' if it can): two free
+        decisions of one nationality on one day must agree, or the register must say which
+        stands (it does not choose)."""
         latest = self._free.get(decision.nationality)
         if (
             latest is not None
             and latest.taken_on == decision.taken_on
             and latest.choice != decision.choice
         ):
-            raise ValueError(
-                f"decisions of {decision.nationality!r} on {decision.taken_on} contradict each "
-                f"other ({latest.choice} and {decision.choice}): the register must say which stands"
+            return (
+                f"the {decision.nationality} already decided otherwise on {decision.taken_on}: "
+                f"decisions on one day contradict each other ({latest.choice} and "
+                f"{decision.choice}); record which decision stands, not both"
             )
-        self._free[decision.nationality] = decision
+        return ""
 
     def _occupier(self, territory: str, day: dt.date) -> OccupationPeriod | None:
         return next((o for o in self._occupations.get(territory, ()) if o.covers(day)), None)

@@ -70,10 +70,8 @@ def decision_record(
     core_decision = terms.Decision(nationality.key, choice, via, taken_on, source)  # type: ignore[arg-type]
     register = terms_register()
     occupation = register.occupation_during(core_decision)
-    try:
-        _contradiction(register, core_decision, occupation is None)
-    except ValueError as error:
-        raise DecisionRefused(str(error)) from None
+    if occupation is None and (why := register.contradiction(core_decision)):
+        raise DecisionRefused(why)
     under = None
     if occupation is not None:
         under = Occupation.objects.get(territory__key=occupation.territory,
@@ -108,21 +106,6 @@ def decision_record(
     )
     decision_recorded.send(Decision, decision=decision)
     return decision
-
-
-def _contradiction(register: terms.Register, decision: terms.Decision, free: bool) -> None:
-    """Two free decisions of one nationality on one day must agree: the register must say
-    which stands (`terms.Register` refuses to choose)."""
-    if not free:
-        return
-    latest = register.free_decision(decision.nationality)
-    if latest is not None and latest.taken_on == decision.taken_on and (
-        latest.choice != decision.choice
-    ):
-        raise ValueError(
-            f"the {decision.nationality} already decided otherwise on {decision.taken_on} "
-            f"({latest.choice}): record which decision stands, not both"
-        )
 
 
 # Commissions ---------------------------------------------------------------------------------

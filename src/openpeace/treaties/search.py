@@ -17,7 +17,7 @@ from django.db import connection
 
 from openpeace.core import search_query as q
 from openpeace.treaties.models import TreatyText
-from openpeace.treaties.selectors import TreatyFilters
+from openpeace.treaties.selectors import TreatyFilters, treaty_list_public
 
 START, STOP = q.MARK_START, q.MARK_STOP
 
@@ -68,30 +68,12 @@ class Hit:
 
 
 def _filters(filters: TreatyFilters) -> tuple[str, list[Any]]:
-    sql = ["t.status IN ('published', 'repudiated')"]
-    params: list[Any] = []
-    if filters.status:
-        sql.append("t.status = %s")
-        params.append(filters.status)
-    if filters.party:
-        sql.append(
-            "t.id IN (SELECT p.treaty_id FROM treaties_treaty_parties p "
-            "JOIN world_state s ON s.id = p.state_id WHERE s.key = %s)"
-        )
-        params.append(filters.party)
-    if filters.signed_from:
-        sql.append("t.signed_on >= %s")
-        params.append(filters.signed_from)
-    if filters.signed_to:
-        sql.append("t.signed_on <= %s")
-        params.append(filters.signed_to)
-    if filters.clause_type:
-        sql.append("t.id IN (SELECT treaty_id FROM treaties_clause WHERE type = %s)")
-        params.append(filters.clause_type)
-    if filters.flagged is not None:
-        flagged = "IN" if filters.flagged else "NOT IN"
-        sql.append(f"t.id {flagged} (SELECT treaty_id FROM treaties_clause WHERE flagged)")
-    return " AND ".join(sql), params
+    """The treaties a search may find: the register's public list under the same filters
+    (`selectors.treaty_list_public`), as a subquery, so that the search and the list can never
+    disagree on what a filter means or on what is public."""
+    ids = treaty_list_public(filters).order_by().values("pk")
+    sql, params = ids.query.sql_with_params()
+    return f"t.id IN ({sql})", list(params)
 
 
 _SELECT = """t.key, t.short_name, t.status, d.language, d.title, c.code"""

@@ -23,9 +23,7 @@ from openpeace.core.plebiscite.encoding import (
     json_integer,
     json_list,
     json_object,
-    json_pair,
     json_string,
-    scalar_hex,
     u32,
     unhex32,
 )
@@ -38,7 +36,6 @@ from openpeace.core.plebiscite.hashing import (
     Transcript,
     digest32,
 )
-from openpeace.core.plebiscite.proofs import KnowledgeProof
 from openpeace.core.plebiscite.trustees import (
     MAX_TRUSTEES,
     Dealing,
@@ -99,12 +96,7 @@ class ElectionParameters:
             "options": [{"id": o.id, "label": o.label} for o in self.options],
             "threshold": self.threshold,
             "trustees": [
-                {
-                    "index": t.index,
-                    "name": t.name,
-                    "commitments": [hex32(c) for c in t.dealing.commitments],
-                    "proofs": [[scalar_hex(p.c), scalar_hex(p.z)] for p in t.dealing.proofs],
-                }
+                {"index": t.index, "name": t.name, **t.dealing.parts_to_json()}
                 for t in self.trustees
             ],
             "public_key": hex32(self.public_key),
@@ -133,16 +125,8 @@ class ElectionParameters:
         trustees = []
         for n, item in enumerate(json_list(obj["trustees"], "trustees")):
             entry = json_object(item, f"trustee {n}", {"index", "name", "commitments", "proofs"})
-            proofs = []
-            for pair in json_list(entry["proofs"], f"trustee {n} proofs"):
-                c, z = json_pair(pair, f"trustee {n} proof")
-                proofs.append(KnowledgeProof(c, z))
-            dealing = Dealing(
-                json_integer(entry["index"], f"trustee {n} index"),
-                tuple(unhex32(c, f"trustee {n} commitment")
-                      for c in json_list(entry["commitments"], f"trustee {n} commitments")),
-                tuple(proofs),
-            )
+            dealing = Dealing.from_parts(json_integer(entry["index"], f"trustee {n} index"),
+                                         entry, f"trustee {n}")
             trustees.append(Trustee(json_string(entry["name"], f"trustee {n} name"), dealing))
         context = json_object(obj["context"], "context", None)
         return cls(

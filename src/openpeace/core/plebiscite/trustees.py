@@ -72,8 +72,11 @@ class Dealing:
 
     def to_json(self) -> dict[str, Any]:
         """`{"trustee", "commitments", "proofs"}`, hex as in the parameters (spec §5.1)."""
+        return {"trustee": self.dealer, **self.parts_to_json()}
+
+    def parts_to_json(self) -> dict[str, Any]:
+        """`{"commitments", "proofs"}`: what a dealing and a trustee of the parameters share."""
         return {
-            "trustee": self.dealer,
             "commitments": [hex32(c) for c in self.commitments],
             "proofs": [[scalar_hex(p.c), scalar_hex(p.z)] for p in self.proofs],
         }
@@ -81,8 +84,13 @@ class Dealing:
     @classmethod
     def from_json(cls, value: object, what: str) -> Dealing:
         obj = json_object(value, what, {"trustee", "commitments", "proofs"})
+        return cls.from_parts(json_integer(obj["trustee"], f"{what} trustee"), obj, what)
+
+    @classmethod
+    def from_parts(cls, dealer: int, obj: dict[str, Any], what: str) -> Dealing:
+        """The dealing of `dealer` from `obj`'s commitments and proofs (`parts_to_json`)."""
         return cls(
-            json_integer(obj["trustee"], f"{what} trustee"),
+            dealer,
             tuple(unhex32(c, f"{what} commitment")
                   for c in json_list(obj["commitments"], f"{what} commitments")),
             tuple(KnowledgeProof(*json_pair(p, f"{what} proof"))

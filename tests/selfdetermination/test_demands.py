@@ -92,7 +92,7 @@ def test_every_step_is_a_log_entry_about_the_nationality(loaded: Situation) -> N
     assert filing["content"] | {"demand": 0} == {
         "demand": 0, "nationality": "finns", "kind": "secession", "status": "filed",
         "commission": "commission of the finns", "text": "We demand it.",
-        "acts_asked": "The act.", "sources": []}
+        "acts_asked": "The act.", "language": "en", "sources": []}
     assert filing["time"] == "1917-11-20T12:00:00.000000+00:00"
     [satisfied] = logged("demand.satisfied")
     by = satisfied["content"]["satisfied_by"]["decision"]
@@ -272,6 +272,20 @@ def test_a_filing_through_the_api_is_logged_and_listed(loaded: Situation, client
     assert client.get("/api/demands/999").status_code == 404
 
 
+def test_a_demand_in_its_own_language_is_marked_with_it(loaded: Situation,
+                                                         client: Client) -> None:
+    """A commission may file in its own language; the page then says which, and in which
+    direction it is written (Ottoman Turkish: right to left)."""
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"),
+                             label="Senate").token
+    body = post(client, token, {**GOOD, "text": "لسان عثمانى", "language": "ota"}).json()
+    assert (body["language"], body["direction"]) == ("ota", "rtl")
+    page = client.get("/nationalities/finns/demands/").content.decode()
+    assert '<div lang="ota" dir="rtl"><p>لسان عثمانى</p></div>' in page
+    assert '<div lang="en" dir="ltr"><p>A decree.</p></div>' not in page  # it is all in ota
+    assert '<div lang="ota" dir="rtl"><p>A decree.</p></div>' in page
+
+
 def test_the_list_filters(loaded: Situation, client: Client) -> None:
     finnish = in_progress()
     filed("armenians", "autonomy")
@@ -304,6 +318,8 @@ def test_bad_filters_are_422(loaded: Situation, client: Client, query: str,
     ({**GOOD, "text": "a\x00b"}, "body.payload.text", "NUL"),
     ({**GOOD, "text": "x" * 50_001}, "body.payload.text", "at most 50000 characters"),
     ({**GOOD, "text": 7}, "body.payload.text", "valid string"),
+    ({**GOOD, "language": "Finnish"}, "body.payload.language", "is not a BCP 47 tag"),
+    ({**GOOD, "language": "x" * 36}, "body.payload.language", "at most 35 characters"),
 ])
 def test_bad_bodies_are_422_with_what_is_wrong_and_change_nothing(
     loaded: Situation, client: Client, body: dict[str, Any], location: str, message: str,
@@ -427,6 +443,7 @@ def test_a_commission_files_on_the_page(loaded: Situation, client: Client) -> No
     ({"kind": "crown"}, "Select a valid choice."),
     ({"text": "a\x00b"}, "Null characters are not allowed."),
     ({"text": "x" * 50_001}, "Ensure this value has at most 50000 characters"),
+    ({"language": "Finnish"}, "&#x27;Finnish&#x27; is not a BCP 47 tag"),
 ])
 def test_bad_filings_are_shown_on_the_form_and_change_nothing(
     loaded: Situation, client: Client, changes: dict[str, str], message: str,

@@ -109,6 +109,8 @@ def test_the_1917_file_is_valid_and_cites_its_sources(db: None) -> None:
     (lambda d: d["demands"][0].update(nationality="atlantans"), "demands[0].nationality",
      "unknown nationality 'atlantans'"),
     (lambda d: d["demands"][0].update(kind="crown"), "demands[0].kind", "is not one of"),
+    (lambda d: d["demands"][0].update(language="Ukrainian"), "demands[0].language",
+     "'Ukrainian' is not a BCP 47 tag"),
     (lambda d: d["demands"][0].update(filed_at="1917-02-30T12:00:00+03:00"),
      "demands[0].filed_at", "is not a real date and time"),
     (lambda d: d["demands"][0].update(filed_at="1917-11-20"), "demands[0].filed_at",

@@ -14,6 +14,7 @@ from pydantic import field_validator
 
 from openpeace.api_types import Text
 from openpeace.core import coverage as cov
+from openpeace.core.languages import is_valid_tag
 from openpeace.pagination import Page
 from openpeace.selfdetermination import selectors, services
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
@@ -198,6 +199,8 @@ class DemandOut(Schema):
     kind: DemandKind
     text: str
     acts_asked: str
+    language: str = Field(description="BCP 47 tag of the text and the acts asked")
+    direction: Literal["ltr", "rtl"] = Field(description="how they are written")
     status: DemandStatus
     filed_at: dt.datetime
     sources: list[SourceOut]
@@ -270,6 +273,9 @@ class DemandIn(Schema):
     text: str = Field(min_length=1, max_length=50_000, description="the demand, as filed")
     acts_asked: str = Field(min_length=1, max_length=50_000,
                             description="the acts it asks for")
+    language: str = Field("en", min_length=1, max_length=35,
+                          description="the BCP 47 tag of the language of the text and the acts "
+                                      "asked (default en)")
 
     @field_validator("text", "acts_asked")
     @classmethod
@@ -278,6 +284,13 @@ class DemandIn(Schema):
             raise ValueError("it is blank: say what is demanded")
         if "\x00" in value:
             raise ValueError("it cannot contain a NUL character")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def a_language_tag(cls, value: str) -> str:
+        if not is_valid_tag(value):
+            raise ValueError(f"{value[:40]!r} is not a BCP 47 tag: write e.g. uk or fi")
         return value
 
 
@@ -296,7 +309,7 @@ def demand_create(request: HttpRequest, key: Text, payload: DemandIn) -> Status:
     try:
         demand = services.demand_file(
             commission=commission, nationality=commission.nationality, kind=payload.kind,
-            text=payload.text, acts_asked=payload.acts_asked,
+            text=payload.text, acts_asked=payload.acts_asked, language=payload.language,
         )
     except services.DemandRefused as refused:
         problems = [{"location": "body.payload", "message": str(refused)}]

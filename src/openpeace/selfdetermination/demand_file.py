@@ -16,6 +16,7 @@ from typing import Any
 
 from openpeace.core import demand as core
 from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.languages import is_valid_tag
 from openpeace.core.situation_file import parse_text
 from openpeace.world.models import Nationality
 
@@ -53,6 +54,8 @@ def _play(demand: core.Demand, step: dict[str, Any], at: dt.datetime) -> core.De
 def _demand_problems(at: str, item: dict[str, Any], nationalities: set[str]) -> Iterator[Problem]:
     if item["nationality"] not in nationalities:
         yield Problem(f"{at}.nationality", f"unknown nationality {item['nationality']!r}")
+    if "language" in item and not is_valid_tag(item["language"]):
+        yield Problem(f"{at}.language", f"{item['language']!r} is not a BCP 47 tag")
     filed_at = when(item["filed_at"])
     if filed_at is None:
         yield Problem(f"{at}.filed_at", f"{item['filed_at']!r} is not a real date and time")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from openpeace.core.languages import is_valid_tag
 from openpeace.selfdetermination.models import Commission, Demand
 from openpeace.selfdetermination.services import commission_authenticate
 from openpeace.world.models import Nationality
@@ -46,6 +47,11 @@ class DemandFileForm(forms.Form):
     text = forms.CharField(label="The demand", widget=forms.Textarea, max_length=TEXT_LIMIT)
     acts_asked = forms.CharField(label="The acts it asks for", widget=forms.Textarea,
                                  max_length=TEXT_LIMIT)
+    language = forms.CharField(
+        label="Their language", initial="en", max_length=35, required=False,
+        help_text="The BCP 47 tag of the language the demand and the acts are written in: "
+                  "en, uk, fi, ota…",
+    )
 
     def clean_token(self) -> Commission:
         commission = commission_authenticate(self.cleaned_data["token"])
@@ -58,3 +64,9 @@ class DemandFileForm(forms.Form):
 
     def clean_acts_asked(self) -> str:
         return _said(self.cleaned_data["acts_asked"])
+
+    def clean_language(self) -> str:
+        tag: str = self.cleaned_data["language"].strip() or "en"
+        if not is_valid_tag(tag):
+            raise forms.ValidationError(f"{tag!r} is not a BCP 47 tag: write e.g. uk or fi.")
+        return tag

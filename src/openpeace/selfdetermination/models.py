@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from openpeace.core.languages import direction_of
 from openpeace.log.models import Entry
 from openpeace.tokens import TokenHolder
 from openpeace.world.models import Nationality, Occupation, State
@@ -123,6 +124,9 @@ class Demand(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     text = models.TextField(help_text="the demand, as filed")
     acts_asked = models.TextField(help_text="the acts it asks for")
+    language = models.CharField(
+        max_length=35, default="en",
+        help_text="the BCP 47 tag of the language its text and its acts asked are in")
     sources = models.JSONField(default=list, blank=True,
                                help_text="for a historical record: [{title, url}]")
     status = models.CharField(max_length=16, choices=Status.choices, default="filed")
@@ -159,6 +163,11 @@ class Demand(models.Model):
 
     def __str__(self) -> str:
         return f"demand {self.pk}: {self.kind} ({self.status})"
+
+    @property
+    def direction(self) -> str:
+        """How its texts are written: `rtl` for a right-to-left script (`core.languages`)."""
+        return direction_of(self.language)
 
     @property
     def is_open(self) -> bool:

@@ -122,7 +122,8 @@ def _file(item: dict[str, Any], at: dt.datetime,
     commission = commissions[key]
     demand = services.demand_file(
         commission=commission, nationality=nationality, kind=item["kind"], text=item["text"],
-        acts_asked=item["acts_asked"], sources=item["sources"], at=at,
+        acts_asked=item["acts_asked"], language=item.get("language", "en"),
+        sources=item["sources"], at=at,
     )
     say(f"{commission.label} files demand {demand.pk} ({demand.kind}) on {at:%d %B %Y}")
     return demand

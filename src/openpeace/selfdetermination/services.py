@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from openpeace.core import demand as core_demand
 from openpeace.core import terms
+from openpeace.core.languages import is_valid_tag
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
@@ -183,9 +184,11 @@ def _text(value: str, what: str) -> str:
 @transaction.atomic
 def demand_file(
     *, commission: Commission, nationality: Nationality, kind: str, text: str, acts_asked: str,
-    sources: list[dict[str, str]] | None = None, at: dt.datetime | None = None,
+    language: str = "en", sources: list[dict[str, str]] | None = None,
+    at: dt.datetime | None = None,
 ) -> Demand:
-    """A commission files a demand for its own nationality; the filing is a log entry."""
+    """A commission files a demand for its own nationality, in the language it chooses (its
+    pages then mark the text with it); the filing is a log entry."""
     if commission.revoked_at is not None:
         raise DemandRefused(f"the commission {commission.label!r} has been revoked")
     if commission.nationality_id != nationality.pk:
@@ -195,17 +198,21 @@ def demand_file(
         )
     if kind not in Demand.Kind.values:
         raise DemandRefused(f"kind must be one of {', '.join(Demand.Kind.values)}, not {kind!r}")
+    if not is_valid_tag(language):
+        raise DemandRefused(f"language must be a BCP 47 tag such as 'uk' or 'fi', not "
+                            f"{language[:40]!r}")
     text, acts_asked = _text(text, "the text of a demand"), _text(acts_asked, "the acts asked")
     sources = _sources(sources)
     at = at or timezone.now()
     demand = Demand.objects.create(
         nationality=nationality, commission=commission, kind=kind, text=text,
-        acts_asked=acts_asked, sources=sources, status=Demand.Status.FILED, filed_at=at,
+        acts_asked=acts_asked, language=language, sources=sources, status=Demand.Status.FILED,
+        filed_at=at,
     )
     entry = entry_append(
         kind="demand.filed", subject=f"nationality:{nationality.key}", at=at,
         content=_content(demand, commission=commission.label, text=text, acts_asked=acts_asked,
-                         status=str(Demand.Status.FILED), sources=sources),
+                         language=language, status=str(Demand.Status.FILED), sources=sources),
     )
     DemandStep.objects.create(demand=demand, status=Demand.Status.FILED, at=at, entry=entry)
     return demand

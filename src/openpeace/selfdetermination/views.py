@@ -95,6 +95,7 @@ def demand_file_page(request: HttpRequest, key: str) -> HttpResponse:
                     commission=commission, nationality=nationality,
                     kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
                     acts_asked=form.cleaned_data["acts_asked"],
+                    language=form.cleaned_data["language"],
                 )
             except DemandRefused as refused:
                 form.add_error(None, str(refused))

@@ -237,7 +237,8 @@ def demand_rows(links: Links) -> Iterator[Row]:
             satisfied = _index(d.satisfied_by_entry)
         yield {
             "id": d.pk, "nationality": d.nationality.key, "commission": d.commission.label,
-            "kind": d.kind, "text": d.text, "acts_asked": d.acts_asked, "status": d.status,
+            "kind": d.kind, "text": d.text, "acts_asked": d.acts_asked,
+            "language": d.language, "status": d.status,
             "filed_at": d.filed_at, "refusal_reasons": d.refusal_reasons or None,
             "satisfied_by_log_index": satisfied,
             "status_log_index": _index(steps[-1].entry) if steps else None,

@@ -333,6 +333,7 @@ DATASETS: tuple[Dataset, ...] = (
             Column("kind", "text", "what it demands", enum=DEMAND_KINDS),
             Column("text", "text", "the demand, as filed"),
             Column("acts_asked", "text", "the acts it asks for"),
+            Column("language", "language", "the language of the text and the acts asked"),
             Column("status", "text", "where it stands", enum=DEMAND_STATUSES),
             Column("filed_at", "datetime", "when it was filed"),
             Column("refusal_reasons", "text", "the reasons published with a refusal",

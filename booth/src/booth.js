@@ -95,7 +95,7 @@ class Booth {
   }
 
   async cast() {
-    const { ballot } = this.pending;
+    const { credential, ballot } = this.pending;
     const answer = await post(this.urls.ballots, { ballot: toBase64(ballot.bytes) });
     if (answer.tracker !== ballot.tracker.hex) {
       throw new Error('the server answered with another tracker than this ballot\'s');
@@ -105,8 +105,9 @@ class Booth {
     this.form.hidden = true;
     part('encrypted').hidden = true;
     part('cast-tracker').textContent = ballot.tracker.text;
-    const page = Math.floor(answer.position / Number(this.urls.boardPage)) + 1;
-    part('board-link').href = `${this.urls.board}?page=${page}#t-${ballot.tracker.hex}`;
+    // The board's ballots under this credential (spec §15): every one should be the voter's.
+    const mine = `credential=${toHex(credential.public)}`;
+    part('board-link').href = `${this.urls.board}?${mine}#t-${ballot.tracker.hex}`;
     say('');
     showSection(part('done'));
   }

@@ -107,6 +107,12 @@ def test_ballots_from_the_python_client_are_accepted_and_tracked(open_now: Runni
     assert response.json()["position"] == 0
     board = client.get(f"/api/plebiscites/{pk}/board").json()["items"]
     assert [b["tracker"] for b in board] == [made.prepared.tracker.hex()]
+    mine = client.get(f"/api/plebiscites/{pk}/board?credential={board[0]['credential']}")
+    assert [b["tracker"] for b in mine.json()["items"]] == [made.prepared.tracker.hex()]
+    assert client.get(f"/api/plebiscites/{pk}/board?credential={'0' * 64}").json()["count"] == 0
+    refused = client.get(f"/api/plebiscites/{pk}/board?credential=XYZ")
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["location"] == "query.credential"
     detail = client.get(f"/api/plebiscites/{pk}").json()
     assert detail["ballots_cast"] == 1 and "counts" not in json.dumps(detail)
 

@@ -97,6 +97,8 @@ def test_the_browser_and_the_python_client_vote_in_one_election(booth: Booth, pa
     expect(page.locator("#booth-cast-tracker")).to_have_text(cast)
     page.get_by_role("link", name="Find your tracker on the board").click()
     expect(page.locator("tbody tr").filter(has_text=cast)).to_have_count(1)
+    assert "?credential=" in page.url  # the board's ballots under this credential (spec §15)
+    expect(page.get_by_role("status")).to_contain_text("someone else cast in your name")
 
     # The server received the audit's reveal and the cast ballot (no choice in it), and never
     # the private credential.

@@ -27,6 +27,31 @@ def test_the_board_shows_every_tracker(finns: Running, client: Client) -> None:
     assert core.tracker_text(core.tracker(data)) in page
 
 
+def test_a_voter_sees_every_ballot_under_their_credential(finns: Running,
+                                                          client: Client) -> None:
+    """Spec §15: a tracker the voter does not know, under their credential, is a ballot
+    someone else cast in their name; the booth sends them to this view after casting."""
+    from openpeace.plebiscites.models import CastBallot
+
+    mine = [finns.ballot(0, 0), finns.ballot(0, 1)]
+    theirs = finns.ballot(1, 1)
+    from openpeace.plebiscites import services
+
+    for data in (mine[0], theirs, mine[1]):
+        services.ballot_cast(plebiscite=finns.plebiscite, data=data, at=finns.during)
+    credential = CastBallot.objects.get(position=0).credential
+    board = f"/plebiscites/{finns.plebiscite.pk}/board/"
+    page = client.get(f"{board}?credential={credential}").content.decode()
+    assert all(core.tracker_text(core.tracker(data)) in page for data in mine)
+    assert core.tracker_text(core.tracker(theirs)) not in page
+    assert f"2 ballots cast under the credential {credential}" in page
+    assert "someone else cast in your name" in page
+    for bad in ("XYZ", credential.upper(), credential[:-1]):
+        refused = client.get(f"{board}?credential={bad}")
+        assert refused.status_code == 400
+        assert b"64 hexadecimal digits" in refused.content and b"<table" not in refused.content
+
+
 def test_the_result_page_says_how_to_verify(armenians: Running, client: Client) -> None:
     armenians.cast(0, 2)
     plebiscite = armenians.finish()

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
@@ -129,13 +129,20 @@ class BoardEntryOut(Schema):
         return obj.entry.index
 
 
+class BoardFilterIn(Schema):
+    credential: str | None = Field(
+        None, pattern="^[0-9a-f]{64}$",
+        description="only the ballots cast under this public credential (hex): a voter's own")
+
+
 @router.get("/plebiscites/{plebiscite_id}/board",
             response={**listed(BoardEntryOut), 404: ErrorOut})
 @paginate(Page)
-def plebiscite_board(request: HttpRequest, plebiscite_id: int) -> QuerySet[CastBallot]:
+def plebiscite_board(request: HttpRequest, plebiscite_id: int,
+                     filters: Query[BoardFilterIn]) -> QuerySet[CastBallot]:
     """The public board: every cast ballot's tracker and credential, in board order."""
     plebiscite = found(Plebiscite.objects.all(), "plebiscite", id=plebiscite_id)
-    return selectors.ballots_on_board(plebiscite)
+    return selectors.ballots_on_board(plebiscite, filters.credential)
 
 
 # Commission's writes -------------------------------------------------------------------------

@@ -63,8 +63,13 @@ def tally_of(plebiscite: Plebiscite) -> core.Tally | None:
     return None if plebiscite.tally is None else core.Tally.from_json(plebiscite.tally)
 
 
-def ballots_on_board(plebiscite: Plebiscite) -> QuerySet[CastBallot]:
-    return CastBallot.objects.filter(plebiscite=plebiscite).select_related("entry")
+def ballots_on_board(plebiscite: Plebiscite, credential: str | None = None
+                     ) -> QuerySet[CastBallot]:
+    """The board in its order; with `credential` (a public credential, hex), only the ballots
+    cast under it, so a voter sees every ballot in their name and that their last one is last
+    (spec §15: an unknown tracker there is a ballot someone else cast with their credential)."""
+    ballots = CastBallot.objects.filter(plebiscite=plebiscite).select_related("entry")
+    return ballots if credential is None else ballots.filter(credential=credential)
 
 
 def audits_on_board(plebiscite: Plebiscite) -> QuerySet[AuditedBallot]:

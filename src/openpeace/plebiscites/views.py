@@ -3,6 +3,8 @@ were cast, never how anyone voted; the counts appear only with the result and it
 
 from __future__ import annotations
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from openpeace.plebiscites import selectors
 from openpeace.plebiscites.models import Plebiscite
 
 BOARD_PAGE = 200
+CREDENTIAL = re.compile("[0-9a-f]{64}")
 
 
 def _voting_open(plebiscite: Plebiscite) -> bool:
@@ -60,13 +63,21 @@ def _acts(plebiscite: Plebiscite) -> list[object]:
 
 @require_safe
 def plebiscite_board(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public board: each cast ballot's tracker, in board order, with its log entry."""
+    """The public board: each cast ballot's tracker, in board order, with its log entry; with
+    `?credential=<hex>`, only the ballots cast under that credential (where the booth sends a
+    voter after casting)."""
     plebiscite = _plebiscite_or_404(pk)
-    page = Paginator(selectors.ballots_on_board(plebiscite), BOARD_PAGE).get_page(
+    credential = request.GET.get("credential") or None
+    if credential is not None and not CREDENTIAL.fullmatch(credential):
+        return render(request, "plebiscites/plebiscite_board.html", {
+            "plebiscite": plebiscite, "rows": [],
+            "error": "A public credential is 64 hexadecimal digits (0-9, a-f).",
+        }, status=400)
+    page = Paginator(selectors.ballots_on_board(plebiscite, credential), BOARD_PAGE).get_page(
         request.GET.get("page"))
     rows = [(b, tracker_text(bytes.fromhex(b.tracker))) for b in page]
-    return render(request, "plebiscites/plebiscite_board.html",
-                  {"plebiscite": plebiscite, "page": page, "rows": rows})
+    return render(request, "plebiscites/plebiscite_board.html", {
+        "plebiscite": plebiscite, "page": page, "rows": rows, "credential": credential})
 
 
 @require_safe
@@ -78,5 +89,4 @@ def plebiscite_booth(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plebiscites/plebiscite_booth.html", {
         "plebiscite": plebiscite,
         "voting_open": _voting_open(plebiscite),
-        "board_page": BOARD_PAGE,
     })

@@ -1,4 +1,6 @@
-"""The loop of a background worker (`openpeace integrate --follow`, `apply-deadlines --follow`).
+"""The loop of a background worker (`openpeace integrate --follow`, `apply-deadlines --follow`,
+`endorsements dispatch|tally --follow`, `webhooks run --follow`, `follows run --follow`), and the
+options and the talkativeness they share.
 
 A worker runs its job, waits, and runs it again until it is told to stop (SIGTERM, as
 `openpeace serve` and service managers send it): the stop ends the wait at once, but never
@@ -7,6 +9,7 @@ interrupts a job halfway, so every round ends with its transaction.
 
 from __future__ import annotations
 
+import argparse
 import signal
 import threading
 from collections.abc import Callable
@@ -28,3 +31,16 @@ def repeat(job: Job, *, interval: float, follow: bool) -> None:
         close_old_connections()
         if stop.wait(interval):
             return
+
+
+def worker_arguments(parser: argparse.ArgumentParser, *, interval: float) -> None:
+    """`--follow` and `--interval`, as every worker command takes them."""
+    parser.add_argument("--follow", action="store_true", help="keep running until stopped")
+    parser.add_argument("--interval", type=float, default=interval,
+                        help="seconds between rounds with --follow")
+
+
+def verbose(verbosity: int, follow: bool) -> bool:
+    """Whether a worker says what each round did: a single run does, unless -v 0; a worker
+    that follows only with -v 2, so that it does not fill its log with nothing."""
+    return verbosity > 1 or (verbosity > 0 and not follow)

@@ -40,7 +40,7 @@ from django.utils import timezone
 from openpeace.core.contact import ContactError, MailRules, canonical_contact, parse_rules
 from openpeace.diplomacy.models import Offer
 from openpeace.log.services import entry_append
-from openpeace.publicity import outbox
+from openpeace.publicity import outbox, selectors
 from openpeace.publicity.models import (
     COUNTED,
     Endorsement,
@@ -237,8 +237,6 @@ def endorsements_check(*, limit: int = CHECK_BATCH, at: dt.datetime | None = Non
     transaction (the rows are locked with `SKIP LOCKED`, so parallel checkers share the work):
     each one found anomalous is marked suspect (`endorsement_suspect`, logged), and all are
     marked checked. Returns how many were checked: 0 once caught up."""
-    from openpeace.publicity import selectors
-
     at = at or timezone.now()
     with transaction.atomic():
         batch = list(Endorsement.objects.filter(checked_at__isnull=True)

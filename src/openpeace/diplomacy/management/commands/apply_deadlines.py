@@ -14,15 +14,14 @@ from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
 from openpeace.diplomacy.process import offer_apply_deadline
-from openpeace.worker import repeat
+from openpeace.worker import repeat, worker_arguments
 
 
 class Command(BaseCommand):
     help = "Apply reply deadlines: silent belligerents, and the overall status (defence)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--follow", action="store_true", help="keep applying until stopped")
-        parser.add_argument("--interval", type=float, default=30.0, help="seconds between runs")
+        worker_arguments(parser, interval=30.0)
 
     def handle(self, *args: Any, follow: bool, interval: float, **options: Any) -> None:
         def apply(stop: threading.Event) -> None:

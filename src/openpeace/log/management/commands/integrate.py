@@ -15,36 +15,28 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from openpeace.log.publish import log_publish
 from openpeace.log.services import INTEGRATION_BATCH, log_integrate
-from openpeace.worker import repeat
+from openpeace.worker import repeat, verbose, worker_arguments
 
 
 class Command(BaseCommand):
     help = "Integrate the log's waiting entries into the tree and sign a checkpoint."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--follow", action="store_true", help="keep integrating until stopped (a worker)"
-        )
+        worker_arguments(parser, interval=settings.OPENPEACE_LOG_INTERVAL)
         parser.add_argument(
             "--batch", type=int, default=INTEGRATION_BATCH, help="entries per checkpoint, at most"
-        )
-        parser.add_argument(
-            "--interval",
-            type=float,
-            default=settings.OPENPEACE_LOG_INTERVAL,
-            help="seconds between integrations with --follow",
         )
 
     def handle(
         self, *args: Any, follow: bool, interval: float, batch: int, **options: Any
     ) -> None:
         directory = settings.OPENPEACE_LOG_DIRECTORY
-        verbose = options["verbosity"] > 1 or (options["verbosity"] and not follow)
+        talk = verbose(options["verbosity"], follow)
 
         def integrate(stop: threading.Event) -> None:
             checkpoint = log_integrate(batch=batch)
             while checkpoint is not None:  # drain a backlog at once
-                if verbose:
+                if talk:
                     self.stdout.write(f"signed checkpoint at size {checkpoint.size}")
                     self.stdout.flush()
                 if stop.is_set():

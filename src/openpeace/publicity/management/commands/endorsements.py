@@ -29,7 +29,7 @@ from openpeace.diplomacy.models import Offer
 from openpeace.publicity import services
 from openpeace.publicity.models import EndorsementPeriod, TallySnapshot
 from openpeace.publicity.outbox import catch_up
-from openpeace.worker import repeat
+from openpeace.worker import repeat, worker_arguments
 
 DAY = dt.timedelta(days=1)
 
@@ -51,11 +51,9 @@ class Command(BaseCommand):
         opening.add_argument("--until", required=True, type=dt.date.fromisoformat,
                              help="the last day (YYYY-MM-DD) one may endorse")
         dispatch = sub.add_parser("dispatch", help="check new submissions, queue their mails")
-        dispatch.add_argument("--follow", action="store_true")
-        dispatch.add_argument("--interval", type=float, default=1.0)
+        worker_arguments(dispatch, interval=1.0)
         tally = sub.add_parser("tally", help="publish the counts (the periodic job)")
-        tally.add_argument("--follow", action="store_true")
-        tally.add_argument("--interval", type=float, default=settings.OPENPEACE_TALLY_INTERVAL)
+        worker_arguments(tally, interval=settings.OPENPEACE_TALLY_INTERVAL)
         recount = sub.add_parser("recount", help="recount now, and compare")
         recount.add_argument("offer", nargs="?")
         invalidate = sub.add_parser("invalidate", help="an audited bulk invalidation")

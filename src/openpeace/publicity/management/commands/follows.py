@@ -18,7 +18,7 @@ from django.db.models import Count
 from openpeace.publicity.follows import services
 from openpeace.publicity.follows.models import Follow
 from openpeace.publicity.outbox import sender_round
-from openpeace.worker import repeat
+from openpeace.worker import repeat, verbose, worker_arguments
 
 
 class Command(BaseCommand):
@@ -30,9 +30,7 @@ class Command(BaseCommand):
         unsubscribe = sub.add_parser("unsubscribe", help="stop every follow of one address")
         unsubscribe.add_argument("address")
         run = sub.add_parser("run", help="fan out new acts and queue the due mails")
-        run.add_argument("--follow", action="store_true", help="keep running until stopped")
-        run.add_argument("--interval", type=float, default=1.0,
-                         help="seconds between rounds with --follow")
+        worker_arguments(run, interval=1.0)
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -51,8 +49,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} follows unsubscribed.")
 
     def do_run(self, *, follow: bool, interval: float, **options: Any) -> None:
-        verbose = options["verbosity"] > 1 or (options["verbosity"] and not follow)
-
         job = sender_round(services.notices_fan_out, services.notices_dispatch, "notices",
-                           self.stdout if verbose else None)
+                           self.stdout if verbose(options["verbosity"], follow) else None)
         repeat(job, interval=interval, follow=follow)

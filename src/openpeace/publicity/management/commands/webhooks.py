@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from openpeace.publicity.outbox import sender_round
 from openpeace.publicity.webhooks import selectors, services
 from openpeace.publicity.webhooks.models import WebhookDelivery, WebhookSubscription
-from openpeace.worker import repeat
+from openpeace.worker import repeat, verbose, worker_arguments
 
 
 def _subscription(pk: int) -> WebhookSubscription:
@@ -56,9 +56,7 @@ class Command(BaseCommand):
         deliveries.add_argument("--status", choices=WebhookDelivery.Status.values, default="")
         deliveries.add_argument("--limit", type=int, default=50)
         run = sub.add_parser("run", help="fan out new acts and queue the due deliveries")
-        run.add_argument("--follow", action="store_true", help="keep running until stopped")
-        run.add_argument("--interval", type=float, default=1.0,
-                         help="seconds between rounds with --follow")
+        worker_arguments(run, interval=1.0)
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -115,8 +113,6 @@ class Command(BaseCommand):
                 f"attempts={d.attempts}\tlast={d.last_status or '-'}\t{d.last_error or '-'}")
 
     def do_run(self, *, follow: bool, interval: float, **options: Any) -> None:
-        verbose = options["verbosity"] > 1 or (options["verbosity"] and not follow)
-
         job = sender_round(services.deliveries_fan_out, services.deliveries_dispatch, "deliveries",
-                           self.stdout if verbose else None)
+                           self.stdout if verbose(options["verbosity"], follow) else None)
         repeat(job, interval=interval, follow=follow)

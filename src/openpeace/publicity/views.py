@@ -31,11 +31,14 @@ from openpeace.web.cross_origin import same_origin_writes
 
 
 def _offer(key: str) -> Offer:
-    """The released offer alone, by its name: these pages need none of its terms, texts or
-    acts, and loading them was most of an endorsement's cost (bench/endorse.py)."""
+    """The released offer alone, by its name, with its endorsement period: these pages need
+    none of its terms, texts or acts, and loading them was most of an endorsement's cost
+    (bench/endorse.py)."""
     try:
         return (diplomacy.offer_list_public().select_related(None)
-                .only("key", "title", "released_at").get(key=key))
+                .select_related("endorsement_period")
+                .only("key", "title", "released_at", "endorsement_period__opens_at",
+                      "endorsement_period__closes_at").get(key=key))
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
 

@@ -187,3 +187,29 @@ class Invalidation(models.Model):
 
     def __str__(self) -> str:
         return f"invalidation of {self.count} endorsements of {self.offer.key}"
+
+
+class FeedConcern(models.Model):
+    """One state that one act in the feeds concerns: the index the per-state feeds read.
+
+    Derived data, filled by `feeds.selectors.concerns_index` from the log and the register
+    (`feeds.concerns.states_concerned`): each entry is examined once, when the first feed
+    request after its checkpoint finds it past the index's cursor, and never again. `index`
+    repeats the entry's log index (fixed once integrated) because a feed is in log order, which
+    is not the order of the entries' primary keys; so a state's page is one range of one index.
+    """
+
+    # Not indexed on its own: the unique constraint's index starts with it.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="feed_concerns",
+                              db_index=False)
+    index = models.BigIntegerField(help_text="the entry's index in the log")
+    state = models.CharField(max_length=64, help_text="the state's key")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "state"], name="feed_concern_once"),
+        ]
+        indexes = [models.Index(fields=["state", "index"], name="feed_concern_by_state")]
+
+    def __str__(self) -> str:
+        return f"entry {self.index} concerns {self.state}"

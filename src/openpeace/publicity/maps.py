@@ -17,6 +17,7 @@ one scale), fitted to the points with room for the largest circle at every edge:
 the far north, but every reader can check a point against it, and its code and tests stay
 small. Under the circles, for orientation only, the land: Natural Earth's 1:110m outline
 (public domain; `land-110m.geojson` says where it comes from), clipped to the view.
+`scripts/make-land-outline` makes that file from its source.
 """
 
 from __future__ import annotations

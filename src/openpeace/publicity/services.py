@@ -315,18 +315,26 @@ INVALIDATION_CRITERIA = ("network", "domain", "country", "region", "submitted_af
                          "submitted_before")
 
 
-def _matching(offer: Offer, criteria: dict[str, str]) -> Q:
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+INVALIDATE_CHUNK = 500
+"""An invalidation reads, locks and updates the endorsements it matches this many at a time,
+so that no statement carries more parameters than SQLite takes (999 before 3.32) and no list
+of a whole offer's endorsements is held in memory."""
+
+
+def _matching(offer: Offer, criteria: dict[str, str]) -> tuple[Q, IPNetwork | None]:
+    """What an invalidation matches: the criteria SQL can say, and the network, if any, which
+    Python tests address by address (`ip in network`, the same on every database)."""
     unknown = set(criteria) - set(INVALIDATION_CRITERIA)
     if unknown or not criteria:
         raise EndorsementRefused("an invalidation matches by one or more of: "
                                  + ", ".join(INVALIDATION_CRITERIA))
     match = Q(offer=offer)
+    network: IPNetwork | None = None
     try:
         if "network" in criteria:
             network = ipaddress.ip_network(criteria["network"], strict=False)
-            addresses = Endorsement.objects.filter(offer=offer, address__isnull=False)
-            match &= Q(pk__in=[pk for pk, ip in addresses.values_list("pk", "address")
-                               if ipaddress.ip_address(ip) in network])
+            match &= Q(address__isnull=False)
         if "submitted_after" in criteria:
             match &= Q(submitted_at__gte=dt.datetime.fromisoformat(criteria["submitted_after"]))
         if "submitted_before" in criteria:
@@ -339,22 +347,36 @@ def _matching(offer: Offer, criteria: dict[str, str]) -> Q:
         match &= Q(country__key=criteria["country"])
     if "region" in criteria:
         match &= Q(region__key=criteria["region"])
-    return match
+    return match, network
 
 
 @transaction.atomic
 def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: str,
                             official: Any, at: dt.datetime | None = None) -> Invalidation:
     """Invalidate every endorsement of `offer` matching all the criteria, in one audited,
-    logged act; the counted ones stop counting."""
+    logged act; the counted ones stop counting.
+
+    The candidates are read in chunks of `INVALIDATE_CHUNK` by primary key; a chunk's matches
+    are locked until the act commits (only they: a network's neighbours are not held up) and
+    invalidated at once, and what they took from the counts is summed per country and region
+    into one `TallyChange` each at the end."""
     at = at or timezone.now()
     if not reason.strip():
         raise EndorsementRefused("an invalidation says why")
-    locked = list(Endorsement.objects.select_for_update().filter(_matching(offer, criteria))
-                  .exclude(status=Endorsement.Status.INVALIDATED).values_list("pk", flat=True))
-    matched = Endorsement.objects.filter(pk__in=locked)
-    counted = Counter(matched.filter(COUNTED).values_list("country__key", "region__key"))
-    count = matched.update(status=Endorsement.Status.INVALIDATED)
+    match, network = _matching(offer, criteria)
+    candidates = Endorsement.objects.filter(match).exclude(status=Endorsement.Status.INVALIDATED)
+    count, last = 0, 0
+    counted: Counter[tuple[str, str | None]] = Counter()
+    while chunk := list(candidates.filter(pk__gt=last).order_by("pk")
+                        .values_list("pk", "address")[:INVALIDATE_CHUNK]):
+        last = chunk[-1][0]
+        hits = [pk for pk, ip in chunk
+                if network is None or ipaddress.ip_address(ip) in network]
+        locked = (candidates.select_for_update(of=("self",)).filter(pk__in=hits)
+                  .values_list("pk", flat=True))
+        matched = Endorsement.objects.filter(pk__in=list(locked))
+        counted.update(matched.filter(COUNTED).values_list("country__key", "region__key"))
+        count += matched.update(status=Endorsement.Status.INVALIDATED)
     TallyChange.objects.bulk_create(
         TallyChange(offer=offer, country=country, region=region or "", delta=-n, at=at)
         for (country, region), n in counted.items()

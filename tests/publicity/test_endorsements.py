@@ -168,6 +168,17 @@ def test_suspects_are_never_counted_and_the_submitter_sees_no_difference(
     assert suspected.count() == 2 and b"198.51.100.7" not in suspected.first().body  # type: ignore[union-attr]
 
 
+def test_an_ipv4_client_through_a_dual_stack_socket_is_in_its_ipv4_network(
+    endorsable: Offer, settings: Any,
+) -> None:
+    settings.OPENPEACE_ENDORSE_PER_NETWORK = 1
+    mapped = [endorse(endorsable, f"m{n}@example.org", address=f"::ffff:198.51.{n}.7")
+              for n in range(3)]
+    assert [(e.address, e.network) for e in mapped] == [
+        (f"198.51.{n}.7", f"198.51.{n}.0/24") for n in range(3)]
+    assert set(check().values()) == {""}  # three networks, not one '::/48'
+
+
 def test_a_network_limit_and_a_release(endorsable: Offer, settings: Any) -> None:
     settings.OPENPEACE_ENDORSE_PER_NETWORK = 1
     endorse(endorsable, "a@example.org", address="203.0.113.1")

@@ -79,10 +79,15 @@ def confirmation_token(ref: uuid.UUID) -> str:
 
 
 def network_of(address: str | None) -> str:
-    """The /24 (IPv4) or /48 (IPv6) network of an address: the unit of the network limits."""
+    """The /24 (IPv4) or /48 (IPv6) network of an address: the unit of the network limits.
+    An IPv4 client seen through a dual-stack socket (`::ffff:1.2.3.4`) is in its IPv4 network,
+    as the address column stores it (`unpack_ipv4`), not in `::/48` with every other such
+    client."""
     if not address:
         return ""
     ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
     return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
 
 

@@ -39,3 +39,11 @@ def test_each_language_has_its_own_frame(fresh_frame) -> None:
         frame.frame("web/_footer.html")
         frame.frame("web/_footer.html")
     assert fresh_frame.cache_info().misses == 2 and fresh_frame.cache_info().hits == 1
+
+
+@pytest.mark.django_db
+def test_with_debug_on_the_frame_is_rendered_every_time(client: Client, fresh_frame,
+                                                        settings) -> None:
+    settings.DEBUG = True
+    client.get("/endorsements/confirm/abc/")
+    assert fresh_frame.cache_info().currsize == 0

@@ -303,6 +303,24 @@ def test_pseudonymisation_keeps_the_counts_and_one_person_once(endorsable: Offer
     assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 0
 
 
+def test_pseudonymisation_works_through_chunks_and_misses_none(
+    endorsable: Offer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "CHUNK", 4)
+    contacts = [f"p{n}@example.org" for n in range(11)]
+    for contact in contacts:
+        submit(endorsable, contact, address="192.0.2.7")
+    expected = {services._pseudonym(c) for c in contacts}
+    after = timezone.now() + dt.timedelta(days=31)
+    assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 11
+    rows = Endorsement.objects.values_list("canonical", "contact", "address", "pseudonymised_at")
+    assert {row[0] for row in rows} == expected
+    assert all(row[1:] == ("", None, after) for row in rows)
+    assert Entry.objects.filter(kind="endorsement.pseudonymised").count() == 1
+    # nothing is left for a second run
+    assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 0
+
+
 def test_the_dispatch_command_checks_and_queues_the_mails(endorsable: Offer, queue: Queue,
                                                          settings: Any) -> None:
     settings.OPENPEACE_ENDORSE_PER_ADDRESS = 1

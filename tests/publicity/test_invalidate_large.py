@@ -66,7 +66,7 @@ def test_an_invalidation_across_chunk_boundaries(endorsable: Offer,
                        for pk, e in before.items() if pk in hit and e.counted)
     assert 10 < len(hit) < 25 and len(expected) >= 3 and sum(expected.values()) < len(hit)
 
-    monkeypatch.setattr(services, "INVALIDATE_CHUNK", 7)
+    monkeypatch.setattr(services, "CHUNK", 7)
     at = timezone.now()
     done = services.endorsements_invalidate(offer=endorsable, criteria={"network": str(network)},
                                             reason="a botnet", official=official, at=at)

@@ -321,10 +321,11 @@ INVALIDATION_CRITERIA = ("network", "domain", "country", "region", "submitted_af
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-INVALIDATE_CHUNK = 500
-"""An invalidation reads, locks and updates the endorsements it matches this many at a time,
-so that no statement carries more parameters than SQLite takes (999 before 3.32) and no list
-of a whole offer's endorsements is held in memory."""
+CHUNK = 500
+"""The bulk acts on endorsements (an invalidation, a pseudonymisation) read, lock and update
+them this many at a time, within the act's one transaction: no statement carries more
+parameters than SQLite takes (999 before 3.32), and a national-scale period's millions of
+endorsements are never in memory at once."""
 
 
 def _matching(offer: Offer, criteria: dict[str, str]) -> tuple[Q, IPNetwork | None]:
@@ -361,7 +362,7 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
     """Invalidate every endorsement of `offer` matching all the criteria, in one audited,
     logged act; the counted ones stop counting.
 
-    The candidates are read in chunks of `INVALIDATE_CHUNK` by primary key; a chunk's matches
+    The candidates are read in chunks of `CHUNK` by primary key; a chunk's matches
     are locked until the act commits (only they: a network's neighbours are not held up) and
     invalidated at once, and what they took from the counts is summed per country and region
     into one `TallyChange` each at the end."""
@@ -373,7 +374,7 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
     count, last = 0, 0
     counted: Counter[tuple[str, str | None]] = Counter()
     while chunk := list(candidates.filter(pk__gt=last).order_by("pk")
-                        .values_list("pk", "address")[:INVALIDATE_CHUNK]):
+                        .values_list("pk", "address")[:CHUNK]):
         last = chunk[-1][0]
         hits = [pk for pk, ip in chunk
                 if network is None or ipaddress.ip_address(ip) in network]
@@ -497,19 +498,23 @@ def _pseudonym(canonical: str) -> str:
 def endorsements_pseudonymise(*, offer: Offer, at: dt.datetime | None = None) -> int:
     """After the endorsement period: drop the contacts, names and network addresses, keep the
     country and region (so the counts survive) and a keyed pseudonym of the contact (so the
-    uniqueness does). Logged with the count; returns it."""
+    uniqueness does). Logged with the count; returns it. One act in one transaction, worked
+    `CHUNK` endorsements at a time, two statements each."""
     at = at or timezone.now()
     period = EndorsementPeriod.objects.filter(offer=offer).first()
     if period is None or at < period.closes_at:
         raise EndorsementRefused("the endorsements are pseudonymised after their period closes")
-    todo = Endorsement.objects.select_for_update().filter(offer=offer,
-                                                          pseudonymised_at__isnull=True)
-    done = 0
-    for endorsement in todo.only("pk", "canonical"):
-        Endorsement.objects.filter(pk=endorsement.pk).update(
-            canonical=_pseudonym(endorsement.canonical), contact="", name="", address=None,
-            network="", pseudonymised_at=at)
-        done += 1
+    todo = Endorsement.objects.filter(offer=offer, pseudonymised_at__isnull=True)
+    done, last = 0, 0
+    while chunk := list(todo.select_for_update().filter(pk__gt=last).order_by("pk")
+                        .only("pk", "canonical")[:CHUNK]):
+        last = chunk[-1].pk
+        for endorsement in chunk:
+            endorsement.canonical = _pseudonym(endorsement.canonical)
+        Endorsement.objects.bulk_update(chunk, ["canonical"])
+        Endorsement.objects.filter(pk__in=[e.pk for e in chunk]).update(
+            contact="", name="", address=None, network="", pseudonymised_at=at)
+        done += len(chunk)
     if done:
         _log(offer, "pseudonymised", at, count=done)
     return done

@@ -40,6 +40,9 @@ class EndorsementAdmin(ReadOnly):
     search_fields = ["ref", "canonical", "network"]
     exclude = ["token_hash"]
     actions = ["release"]
+    # A national-scale period has millions of rows: a filtered page counts its matches, and
+    # need not count the whole table a second time for "of N total".
+    show_full_result_count = False
 
     @admin.action(description="Release the selected suspect endorsements (logged)")
     def release(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:

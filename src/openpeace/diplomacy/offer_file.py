@@ -75,10 +75,12 @@ def offer_import(path: Path) -> tuple[Offer, dt.datetime | None]:
     problems = _problems(document)
     if problems:
         raise OfferFileError(problems, str(path))
+    deadline = _moment(document["reply_deadline"])
+    assert deadline is not None  # the schema requires a date and time (`_problems`)
     offer = Offer.objects.create(
         key=document["key"], title=document["title"],
         proposing_state=State.objects.get(key=document["proposing_state"]),
-        reply_deadline=_moment(document["reply_deadline"]), terms=document["terms"],
+        reply_deadline=deadline, terms=document["terms"],
     )
     offer.addressees.set(State.objects.filter(key__in=document["addressees"]))
     languages = {lang.tag: lang for lang in Language.objects.all()}

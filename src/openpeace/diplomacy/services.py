@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,9 @@ from openpeace.log.services import canonical_json, entry_append
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import People, State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class ReleaseRefused(Exception):
@@ -143,7 +147,7 @@ class IssuedEnvoy:
 
 @transaction.atomic
 def envoy_issue(
-    *, state: State, label: str, email: str = "", issued_by: object = None
+    *, state: State, label: str, email: str = "", issued_by: User | None = None
 ) -> IssuedEnvoy:
     token = token_new()
     envoy = Envoy.objects.create(

@@ -51,7 +51,8 @@ def key_ceremony(commission: Commission, plebiscite: Plebiscite, names: list[str
     """The commission appoints the trustees; each deals and posts its dealing, and hands every
     other trustee its share (here: in memory); the commission records the ceremony; each
     trustee sums the shares it received from the qualified dealers into its key share."""
-    appointed, shares = {}, []
+    appointed: dict[int, services.IssuedTrustee] = {}
+    shares: list[core.Share] = []
     for name in names:
         issued = services.trustee_appoint(commission=commission, plebiscite=plebiscite,
                                           name=name, at=at)

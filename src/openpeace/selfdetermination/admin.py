@@ -3,6 +3,7 @@ issue the commissions' tokens, and move the demands along, step by step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -61,7 +62,8 @@ class CommissionAdmin(IssuesTokens):
 
     def issue(self, obj: Commission, request: HttpRequest) -> tuple[Commission, str]:
         issued = services.commission_issue(
-            nationality=obj.nationality, label=obj.label, email=obj.email, issued_by=request.user
+            nationality=obj.nationality, label=obj.label, email=obj.email,
+            issued_by=request.user if request.user.is_authenticated else None,  # always, here
         )
         return issued.commission, issued.token
 
@@ -90,7 +92,7 @@ class StepForm(forms.Form):
                 help_text="for any other act (a decree, an amnesty): its log entry's index")
 
 
-STEPS = {
+STEPS: dict[str, tuple[str, Callable[..., Demand]]] = {
     "acknowledge": ("Acknowledge", services.demand_acknowledge),
     "begin": ("Mark in progress", services.demand_begin),
     "refuse": ("Refuse, with the reasons", services.demand_refuse),

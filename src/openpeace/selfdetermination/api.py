@@ -2,6 +2,7 @@
 demands, which a nationality's commission files with its token."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -124,8 +125,8 @@ class CoverageOut(Schema):
     nationalities: list[CoverageRowOut]
 
 
-def _totals(totals: dict[tuple[str, str], int]) -> list[dict[str, object]]:
-    return [{"standing": s, "given": g, "count": n} for (s, g), n in totals.items()]
+def _totals(totals: Iterable[tuple[tuple[str, str], int]]) -> list[dict[str, object]]:
+    return [{"standing": s, "given": g, "count": n} for (s, g), n in totals]
 
 
 @router.get("/coverage", response=CoverageOut)
@@ -134,10 +135,10 @@ def coverage(request: HttpRequest) -> dict[str, object]:
     whether it has been given its choice; grouped and totalled per ruling state and standing."""
     report = selectors.coverage_report()
     return {
-        "totals": _totals(dict(report.totals)),
+        "totals": _totals(report.totals.items()),
         "groups": [
             {"state": g.state, "nationalities": [r.nationality.key for r in g.rows],
-             "totals": _totals(dict(g.totals))}
+             "totals": _totals(g.totals.items())}
             for g in report.groups
         ],
         "nationalities": [_row(r) for r in report.rows],

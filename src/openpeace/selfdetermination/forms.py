@@ -25,7 +25,9 @@ class DemandFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         having = Nationality.objects.filter(demands__isnull=False).distinct().order_by("name")
-        self.fields["nationality"].choices = [("", "any"), *having.values_list("key", "name")]
+        nationality = self.fields["nationality"]
+        assert isinstance(nationality, forms.ChoiceField)
+        nationality.choices = [("", "any"), *having.values_list("key", "name")]
 
     def filters(self) -> dict[str, str]:
         lookups = {"nationality": "nationality__key", "status": "status", "kind": "kind"}

@@ -140,8 +140,10 @@ def _step(demand: Demand, step: dict[str, Any], say: Say) -> bool:
     elif status == "refused":
         services.demand_refuse(reasons=step["note"], **common)
     else:
-        decision = Decision.objects.filter(
-            nationality=demand.nationality, taken_on=taken_on(step)).order_by("-pk").first()
+        day = taken_on(step)
+        decision = None if day is None else (
+            Decision.objects.filter(nationality=demand.nationality, taken_on=day)
+            .order_by("-pk").first())
         if decision is None:
             return False
         services.demand_satisfy(decision=decision, note=step["note"], **common)

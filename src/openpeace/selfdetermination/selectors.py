@@ -4,6 +4,7 @@ coverage report."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from django.db.models import QuerySet
 
@@ -40,8 +41,8 @@ def terms_register() -> terms.Register:
             )
         ],
         decisions=[
-            terms.Decision(
-                nationality, joins or terms.SEPARATE_STATE, via, taken_on, source
+            terms.Decision(  # the column's choices are the core's `Via`
+                nationality, joins or terms.SEPARATE_STATE, cast(terms.Via, via), taken_on, source
             )
             for nationality, joins, via, taken_on, source in Decision.objects.values_list(
                 "nationality__key", "joins__key", "via", "taken_on", "source"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import django.dispatch
 from django.db import transaction
@@ -29,6 +30,9 @@ from openpeace.selfdetermination.models import Commission, Decision, Demand, Dem
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import Nationality, Occupation, State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 decision_recorded = django.dispatch.Signal()
 """Sent with `decision=` inside the recording transaction, after the decision is written."""
@@ -121,7 +125,7 @@ class IssuedCommission:
 
 @transaction.atomic
 def commission_issue(
-    *, nationality: Nationality, label: str, email: str = "", issued_by: object = None
+    *, nationality: Nationality, label: str, email: str = "", issued_by: User | None = None
 ) -> IssuedCommission:
     """Issue a commission's token: it files demands for `nationality` alone."""
     if not label.strip():

@@ -33,7 +33,9 @@ class TreatyFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         parties = State.objects.filter(treaties__in=treaties_public()).distinct().order_by("name")
-        self.fields["party"].choices = [("", "any"), *parties.values_list("key", "name")]
+        party = self.fields["party"]
+        assert isinstance(party, forms.ChoiceField)
+        party.choices = [("", "any"), *parties.values_list("key", "name")]
 
     def filters(self) -> TreatyFilters:
         data = self.cleaned_data

@@ -195,12 +195,13 @@ def clause_judge(clause: Clause, register: Any) -> None:
     """Run a territorial clause through the terms validator and keep its findings: a clause
     handing a territory to a state without its nationality's free decision promises an
     annexation, whatever the treaty calls it."""
-    if clause.territory_id is None:
+    territory = clause.territory
+    if territory is None:
         clause.findings, clause.flagged = [], False
         return
     coded = TerritorialClause(
         id=clause.code,
-        territory=clause.territory.key,
+        territory=territory.key,
         to=SEPARATE_STATE if clause.to == SEPARATE else clause.to,
         kind="sphere_of_influence" if clause.type == Clause.Types.SPHERE_OF_INFLUENCE
         else (clause.kind or "transfer"),  # type: ignore[arg-type]

@@ -57,7 +57,8 @@ def _treaty_problems(at: str, treaty: dict[str, Any], known: _Register) -> Itera
     for i, date in enumerate(dates):
         if date is None:
             yield Problem(f"{at}.signed[{i}]", f"{treaty['signed'][i]!r} is not a date")
-    if None not in dates and dates != sorted(dates):
+    real = [date for date in dates if date is not None]
+    if len(real) == len(dates) and real != sorted(real):
         yield Problem(f"{at}.signed", "the dates must be in order, oldest first")
     for i, party in enumerate(treaty["parties"]):
         if party not in known.states:

@@ -29,6 +29,13 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    """A territory, labelled with the state that holds it."""
+
+    def label_from_instance(self, obj: Territory) -> str:
+        return f"{obj.held_by.name}: {obj.name}"
+
+
 class EndorsementForm(forms.Form):
     contact = forms.EmailField(
         label="Your e-mail address", max_length=254,
@@ -42,18 +49,12 @@ class EndorsementForm(forms.Form):
         label="The country you live in", queryset=State.objects.order_by("name"),
         to_field_name="key", empty_label="(choose)", widget=PlainSelect,
     )
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label="Your region (optional)", required=False, to_field_name="key",
         queryset=Territory.objects.select_related("held_by").order_by("held_by__name", "name"),
         empty_label="(not given)", widget=PlainSelect,
         help_text="A region of the country you chose.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        region = self.fields["region"]
-        assert isinstance(region, forms.ModelChoiceField)
-        region.label_from_instance = lambda t: f"{t.held_by.name}: {t.name}"  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -28,7 +28,7 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any, TextIO, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -125,8 +125,16 @@ def catch_up(fan_out: Callable[[], int], stop: threading.Event) -> int:
     return total
 
 
+class Output(Protocol):
+    """Where a sender worker says what it did: a text stream, or a command's `self.stdout`."""
+
+    def write(self, text: str, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
 def sender_round(fan_out: Callable[[], int], dispatch: Callable[[], int], what: str,
-                 out: TextIO | None) -> Callable[[threading.Event], None]:
+                 out: Output | None) -> Callable[[threading.Event], None]:
     """One round of a sender worker (`openpeace webhooks run`, `follows run`): catch up with
     the log, then queue what is due; says what it did on `out`, if given."""
 
@@ -159,7 +167,8 @@ def claim(rows: QuerySet[Row], *, now: dt.datetime, limit: int,
                    .order_by("pk").values_list("pk", flat=True)[:limit])
         if pks:
             token = uuid.uuid4()
-            rows.model.objects.filter(pk__in=pks).update(claim=token, claimed_until=now + lease())
+            rows.model._default_manager.filter(pk__in=pks).update(
+                claim=token, claimed_until=now + lease())
             if then is not None:
                 then(token, pks)
     return pks

@@ -60,7 +60,7 @@ def _submission_times(batch: list[Endorsement], field: str, window: dt.timedelta
 def period_of(offer: Offer) -> EndorsementPeriod | None:
     """The offer's endorsement period, if it has one: the one loaded with it
     (`select_related("endorsement_period")`) when it was, so a submission reads it once."""
-    if Offer.endorsement_period.is_cached(offer):  # type: ignore[attr-defined]
+    if Offer.endorsement_period.is_cached(offer):
         return getattr(offer, "endorsement_period", None)
     return EndorsementPeriod.objects.filter(offer=offer).first()
 

@@ -376,8 +376,9 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
     while chunk := list(candidates.filter(pk__gt=last).order_by("pk")
                         .values_list("pk", "address")[:CHUNK]):
         last = chunk[-1][0]
+        # With a network, `_matching` keeps only the endorsements that have an address.
         hits = [pk for pk, ip in chunk
-                if network is None or ipaddress.ip_address(ip) in network]
+                if network is None or (ip is not None and ipaddress.ip_address(ip) in network)]
         locked = (candidates.select_for_update(of=("self",)).filter(pk__in=hits)
                   .values_list("pk", flat=True))
         matched = Endorsement.objects.filter(pk__in=list(locked))

@@ -117,6 +117,12 @@ def concerns_index(register: Register) -> int:
     return examined
 
 
+def _integrated_index(entry: Entry) -> int:
+    """The index of an entry read through `_entries_below`, which reads only integrated ones."""
+    assert entry.index is not None
+    return entry.index
+
+
 def _concerns_batch(register: Register, size: int) -> int | None:
     """Examine the next `CONCERNS_BATCH` entries in feeds below `size` after the cursor, write
     their concerns and advance the cursor, in one transaction; None once it has reached `size`.
@@ -134,7 +140,7 @@ def _concerns_batch(register: Register, size: int) -> int | None:
         entries = list(_entries_below(size).filter(index__gte=cursor.position)
                        .only("pk", "index", "kind", "subject", "body")[:CONCERNS_BATCH])
         FeedConcern.objects.bulk_create(
-            [FeedConcern(entry_id=entry.pk, index=entry.index, state=state)
+            [FeedConcern(entry_id=entry.pk, index=_integrated_index(entry), state=state)
              for entry in entries
              for state in sorted(states_concerned(entry.kind, entry.subject,
                                                   content_of(entry), register))],
@@ -142,7 +148,7 @@ def _concerns_batch(register: Register, size: int) -> int | None:
         )
         # A short batch reached the end: the ballots that may follow its last entry are
         # passed too.
-        cursor.position = ((entries[-1].index or 0) + 1 if len(entries) == CONCERNS_BATCH
+        cursor.position = (_integrated_index(entries[-1]) + 1 if len(entries) == CONCERNS_BATCH
                            else size)
         cursor.save(update_fields=["position"])
         return len(entries)

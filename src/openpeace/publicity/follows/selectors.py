@@ -15,7 +15,9 @@ log, its browser and the tally page.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
@@ -78,6 +80,7 @@ def followable() -> dict[str, list[tuple[str, str]]]:
 
 def target_name(target: str, key: str) -> str | None:
     """The name of what (target, key) names, if it can be followed; None otherwise."""
+    found: QuerySet[Any, tuple[str]]
     if target == Follow.Target.OFFER:
         found = Offer.objects.filter(key=key, released_at__isnull=False).values_list("title")
     elif target == Follow.Target.STATE:

@@ -40,7 +40,8 @@ from openpeace.publicity import outbox
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import mail, selectors
 from openpeace.publicity.follows.models import Follow, FollowNotice
-from openpeace.publicity.services import mail_rules, token_hash
+from openpeace.publicity.services import mail_rules
+from openpeace.tokens import token_hash
 
 CURSOR = "follows"
 MAX_MAILS = 5
@@ -227,11 +228,12 @@ def notices_dispatch(*, at: dt.datetime | None = None, limit: int = 20 * SEND_BA
     day = digest_day(now)
     daily = unsent.filter(follow__frequency=Follow.Frequency.DAILY, created_at__lt=_day_end(day))
     for follow in list(daily.values_list("follow_id", flat=True).distinct().order_by()[:limit]):
-        claimed += len(outbox.claim(
-            daily.filter(follow_id=follow), now=now, limit=DIGEST_MAX,
-            then=lambda token, pks, follow=follow: follows_send_digest.enqueue(
-                follow, str(token), day.isoformat()),
-        ))
+
+        def enqueue_digest(token: uuid.UUID, pks: list[int], follow: int = follow) -> object:
+            return follows_send_digest.enqueue(follow, str(token), day.isoformat())
+
+        claimed += len(outbox.claim(daily.filter(follow_id=follow), now=now, limit=DIGEST_MAX,
+                                    then=enqueue_digest))
     return claimed
 
 

@@ -256,7 +256,9 @@ def _results() -> list[Plebiscite]:
 
 def plebiscite_result_rows(links: Links) -> Iterator[Row]:
     for p in _results():
-        counts = list(p.result["counts"])
+        result = p.result
+        assert result is not None  # `_results` keeps only the plebiscites with a result
+        counts = list(result["counts"])
         decision = p.decision
         winner = counts.index(max(counts)) if decision is not None and counts else None
         result_entry = log.entry_for("plebiscite.result", f"plebiscite:{p.election_id}")
@@ -265,7 +267,7 @@ def plebiscite_result_rows(links: Links) -> Iterator[Row]:
                 "plebiscite": p.pk, "election_id": p.election_id,
                 "nationality": p.nationality.key, "question": p.question,
                 "option": option["id"], "label": option["label"], "joins": p.joins[i],
-                "votes": count, "ballots": p.result["ballots"], "decided": i == winner,
+                "votes": count, "ballots": result["ballots"], "decided": i == winner,
                 "decision_free": decision.free if decision is not None else None,
                 "decision_log_index": _index(decision.entry) if decision is not None else None,
                 **_logged(links, result_entry),
@@ -321,6 +323,7 @@ def _tally_snapshot_count() -> int:
 def log_rows(links: Links) -> Iterator[Row]:
     entries = log.entries_integrated().values_list("index", "kind", "subject", "recorded_at")
     for index, kind, subject, recorded_at in entries.iterator(chunk_size=5000):
+        assert index is not None  # `entries_integrated` reads only the integrated entries
         yield {
             "index": index, "kind": kind, "subject": subject, "recorded_at": recorded_at,
             "entry_url": links.entry(index), "body_url": links.body(index),

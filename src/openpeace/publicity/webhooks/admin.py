@@ -21,7 +21,7 @@ from openpeace.web.admin import ReadOnly
 from openpeace.world.models import State
 
 
-class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
+class SubscriptionForm(forms.ModelForm):
     """The registration form; the service checks it (`services.subscription_check`)."""
 
     url = forms.URLField(label="URL", max_length=2000, assume_scheme="https",
@@ -67,12 +67,12 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
-DETAILS = ["url", "event_types", "states", "description", "registered_at", "registered_by",
-           "starts_at_index", "disabled_at", "disabled_reason", "deliveries"]
+DETAILS = ("url", "event_types", "states", "description", "registered_at", "registered_by",
+           "starts_at_index", "disabled_at", "disabled_reason", "deliveries")
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_display = ["pk", "url", "event_types", "states", "is_active", "to_deliver", "gave_up",
                     "registered_at"]
     list_filter = [ActiveFilter]
@@ -118,13 +118,13 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "<th>next attempt / delivered</th></tr></thead><tbody>{}</tbody></table>",
             summary, rows)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
-            return ["url", "event_types_text", "states_choice", "description"]
+            return ("url", "event_types_text", "states_choice", "description")
         return DETAILS
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if obj is None else DETAILS
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return () if obj is None else DETAILS
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
                  **kwargs: Any) -> Any:

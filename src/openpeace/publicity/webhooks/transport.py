@@ -95,8 +95,8 @@ def _addresses(host: str, port: int) -> list[tuple[int, str]]:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise OSError(f"cannot resolve {host}: {error.strerror}") from None
-    addresses = list(dict.fromkeys((family, str(sockaddr[0])) for family, _, _, _, sockaddr
-                                   in found))
+    addresses: list[tuple[int, str]] = list(dict.fromkeys(
+        (family, str(sockaddr[0])) for family, _, _, _, sockaddr in found))
     if not _allow_private():
         private = [address for _, address in addresses if not _public(address)]
         if private:

@@ -26,7 +26,8 @@ from django_tasks.base import TASK_MAX_PRIORITY, Task, TaskResult, TaskResultSta
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
-from rq.job import Callback, JobStatus
+from rq import Callback
+from rq.job import JobStatus
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ class _TriedOnly(Exception):
     """Rolls back an act that was only tried, to validate a form."""
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnly(admin.ModelAdmin):
     """Rows that only the services write (acts, their outcomes, deliveries): officials read
     them here, and never add, edit or delete them."""
 
@@ -55,6 +55,7 @@ class RecordedThroughServices(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change, **kwargs)
         record, refusals = self.record, self.refusals
 
+        # ignore: a subclass of the form class `get_form` built at run time (a dynamic base).
         class TriedForm(form_class):  # type: ignore[misc, valid-type]
             def clean(self) -> dict[str, Any]:
                 data: dict[str, Any] = super().clean()

@@ -15,6 +15,10 @@ from openpeace.world import evacuation
 from openpeace.world import models as m
 from openpeace.world.evacuation import EvacuationRefused, StageDraft
 
+FieldGroups = list[str | list[str] | tuple[str, ...]]
+"""What `get_fields` returns: names of fields, or groups of names shown on one line (as the
+stubs have it; a `list[str]` is not one, lists being invariant)."""
+
 
 @admin.register(m.Source)
 class SourceAdmin(admin.ModelAdmin):
@@ -169,7 +173,7 @@ class StageFormSet(forms.BaseInlineFormSet):
 class StageInline(admin.TabularInline):
     model = m.EvacuationStage
     formset = StageFormSet
-    fields = ["territory", "area", "units", "deadline"]
+    fields = ("territory", "area", "units", "deadline")
     extra = 1
     min_num = 1
     can_delete = False
@@ -177,7 +181,7 @@ class StageInline(admin.TabularInline):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*self.fields, "completed_on"] if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> FieldGroups:
         return [*self.fields, "completed_on"] if obj is not None else list(self.fields)
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
@@ -186,7 +190,7 @@ class StageInline(admin.TabularInline):
 
 class ReportInline(_ReadOnly, admin.TabularInline):
     model = m.EvacuationReport
-    fields = ["on", "stage", "text", "source"]
+    fields = ("on", "stage", "text", "source")
     readonly_fields = fields
     extra = 0
 
@@ -267,7 +271,8 @@ class CompletionForm(forms.ModelForm):
         fields = ["completed_on", "completion_note", "completion_source", "completion_source_url"]
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what `ModelForm.clean` returns (the stubs say: or None)
         if self.errors:
             return data
         stage = m.EvacuationStage.objects.get(pk=self.instance.pk)
@@ -293,15 +298,15 @@ class EvacuationStageAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     described = ["plan", "number", "territory", "area", "units", "deadline"]
+    completion = ["completed_on", "completion_note", "completion_source", "completion_source_url"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*self.described, "completed_on", "completion_note", "completion_source",
-                "completion_source_url"]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> FieldGroups:
+        return [*self.described, *self.completion]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and obj.completed_on is None:
             return list(self.described)
-        return self.get_fields(request, obj)
+        return [*self.described, *self.completion]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

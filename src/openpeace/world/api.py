@@ -3,11 +3,12 @@
 
 from typing import Any, Literal, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -21,13 +22,15 @@ router = Router(tags=["world"])
 T = TypeVar("T", bound=Model)
 
 
-def listed(item: type[s.Schema]) -> dict[int, Any]:
+def listed(item: type[Schema]) -> dict[int, Any]:
     """The answers of a list operation: a page of items, or 422 for a bad parameter."""
+    # ignore: `list[item]` is a type built at run time (for ninja), which mypy cannot check.
     return {200: list[item], 422: s.InvalidOut}  # type: ignore[valid-type]
 
 
-def detailed(item: type[s.Schema]) -> dict[int, Any]:
-    """The answers of a detail operation: the item, 404 for an unknown id, 422 for a bad one."""
+def detailed(item: type[Schema] | Any) -> dict[int, Any]:
+    """The answers of a detail operation: the item (its schema, or `Any` for a raw JSON body),
+    404 for an unknown id, 422 for a bad one."""
     return {200: item, 404: s.ErrorOut, 422: s.InvalidOut}
 
 
@@ -35,7 +38,7 @@ def found(queryset: QuerySet[T], what: str, **lookup: object) -> T:
     """The one object matching `lookup`, or a 404 whose JSON body names what was not found."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:  # the base of `queryset.model.DoesNotExist`, unknown to mypy here
         (field, value), *_ = lookup.items()
         raise HttpError(404, f"no {what} with {field.split('__')[0]} {value!r}") from None
 
@@ -110,7 +113,7 @@ def side_get(request: HttpRequest, key: Text) -> m.Side:
     return found(m.Side.objects.all(), "side", key=key)
 
 
-class StateFilter(s.Schema):
+class StateFilter(Schema):
     side: Text | None = None
     at_war_with: Text | None = None
 
@@ -161,7 +164,7 @@ def people_get(request: HttpRequest, key: Text) -> m.People:
     return found(peoples, "people", key=key)
 
 
-class NationalityFilter(s.Schema):
+class NationalityFilter(Schema):
     standing: Literal["metropolitan", "colonial"] | None = None
     ruled_by: Text | None = None
     language: Text | None = None
@@ -294,7 +297,7 @@ def _evacuation(shown: selectors.OccupationOnDay) -> dict[str, Any]:
     }
 
 
-class EvacuationDay(s.Schema):
+class EvacuationDay(Schema):
     on: IsoDate | None = Field(None, description="the day to answer for (default today)")
 
 

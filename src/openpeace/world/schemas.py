@@ -200,7 +200,7 @@ class StageOut(Schema):
     area: str
     units: str
     deadline: dt.date = Field(description="the last day to complete it")
-    state: Literal[evacuation.STAGE_STATES] = Field(  # type: ignore[valid-type]
+    state: evacuation.StageState = Field(
         description="on the day asked for: not_adopted, pending, overdue, completed, "
         "completed_late, or overtaken (the occupation ended before it was completed)"
     )
@@ -230,7 +230,7 @@ class PlanOut(Schema):
     provisions: str
     note: str = Field(description="openpeace's note: what is not in the act")
     sources: list[SourceRefOut]
-    state: Literal[evacuation.PLAN_STATES]  # type: ignore[valid-type]
+    state: evacuation.PlanState
     stages_completed: int
     stages_overdue: int
     stages: list[StageOut]

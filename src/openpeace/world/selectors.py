@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Manager, Prefetch, Q, QuerySet
 
 from openpeace.core import evacuation
 from openpeace.core import situation as core
+from openpeace.core.languages import Direction
 from openpeace.world import models as m
 
 
@@ -77,7 +78,7 @@ def situation_export() -> core.Situation:
     def keys(related: Any) -> tuple[str, ...]:
         return tuple(sorted(x.key for x in related.all()))
 
-    def tags(related: QuerySet[m.Language]) -> tuple[str, ...]:
+    def tags(related: Manager[m.Language]) -> tuple[str, ...]:
         return tuple(sorted(x.tag for x in related.all()))
 
     states = m.State.objects.order_by("pk").select_related(
@@ -95,8 +96,9 @@ def situation_export() -> core.Situation:
         sources=tuple(
             core.Source(x.key, x.title, x.url or None) for x in m.Source.objects.order_by("pk")
         ),
+        # `cast`: a choice of its field, whose choices are the Literal's values; mypy sees a str.
         languages=tuple(
-            core.Language(x.tag, x.name, x.endonym or None, x.direction)  # type: ignore[arg-type]
+            core.Language(x.tag, x.name, x.endonym or None, cast(Direction, x.direction))
             for x in m.Language.objects.order_by("pk")
         ),
         sides=tuple(core.Side(x.key, x.name) for x in m.Side.objects.order_by("pk")),
@@ -132,7 +134,7 @@ def situation_export() -> core.Situation:
                 endonym=x.endonym or None,
                 endonym_language=x.endonym_language.tag if x.endonym_language else None,
                 languages=tags(x.languages),
-                standing=x.standing,  # type: ignore[arg-type]
+                standing=cast(core.Standing, x.standing),  # `cast`: as for the direction
                 ruled_by=keys(x.ruled_by),
                 territories=keys(x.territories),
                 sources=keys(x.sources),
@@ -236,7 +238,9 @@ def _evacuations() -> QuerySet[m.Occupation]:
 def _on_day(occupation: m.Occupation, day: dt.date) -> OccupationOnDay:
     plan = getattr(occupation, "evacuation_plan", None)
     end = getattr(occupation, "end", None)
-    status, stages, reports = None, (), ()
+    status: evacuation.PlanStatus | None = None
+    stages: tuple[StageOnDay, ...] = ()
+    reports: tuple[m.EvacuationReport, ...] = ()
     if plan is not None:
         calendar = evacuation_calendar(plan)
         status = evacuation.plan_status(calendar, day)

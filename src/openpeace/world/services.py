@@ -9,7 +9,7 @@ the process starts from, and mixing two would make every later act ambiguous.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models, transaction
 
@@ -22,6 +22,13 @@ Progress = Callable[[str, int, int], None]
 
 M = TypeVar("M", bound=models.Model)
 BATCH = 2_000
+
+
+class _Cited(Protocol):
+    """A fact of the situation (`core.State`, `core.Territory`...), with its sources' keys."""
+
+    @property
+    def sources(self) -> tuple[str, ...]: ...
 
 
 class RegisterNotEmpty(RuntimeError):
@@ -160,14 +167,15 @@ def situation_load(situation: core.Situation, *, progress: Progress = _quiet) ->
         [m.Occupation(territory=territory[x.territory], occupier=state[x.occupier], since=x.since)
          for x in s.occupations],
     )
-    for model, facts, rows in [
+    sourced: list[tuple[type[m.Sourced], Sequence[_Cited], Sequence[m.Sourced]]] = [
         (m.State, s.states, [state[x.key] for x in s.states]),
         (m.Territory, s.territories, [territory[x.key] for x in s.territories]),
         (m.Nationality, s.nationalities, [nationality[x.key] for x in s.nationalities]),
         (m.Belligerency, s.belligerencies, belligerencies),
         (m.Occupation, s.occupations, occupations),
-    ]:
-        through = model.sources.through  # type: ignore[attr-defined]
+    ]
+    for model, facts, rows in sourced:
+        through = model.sources.through
         fk = f"{model._meta.model_name}_id"
         link(
             f"{model._meta.verbose_name_plural} sources",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,7 +24,9 @@ class Command(BaseCommand):
         try:
             situation = read_situation(path)
             # The raw stream: OutputWrapper appends a newline to every write, which breaks a bar.
-            with progress_display(self.stderr._out, quiet=quiet) as progress:
+            # (The stubs do not declare the `_out` it wraps, so mypy sees its `__getattr__`.)
+            stream = cast(TextIO, self.stderr._out)
+            with progress_display(stream, quiet=quiet) as progress:
                 situation_load(situation, progress=progress)
         except SituationError as exc:
             raise CommandError(f"{path} is not a valid situation:\n{exc}") from None

@@ -55,7 +55,7 @@ def _client_address(request: HttpRequest) -> str | None:
     is a trusted proxy (`OPENPEACE_TRUSTED_PROXIES`), the last address in `X-Forwarded-For`
     that is not one (the proxy appends the address it saw, so only that part is not the
     client's to write). Gunicorn leaves `REMOTE_ADDR` the proxy's."""
-    address = request.META.get("REMOTE_ADDR") or None
+    address: str | None = request.META.get("REMOTE_ADDR") or None
     if address not in settings.OPENPEACE_TRUSTED_PROXIES:
         return address
     forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]

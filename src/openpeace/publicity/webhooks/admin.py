@@ -80,7 +80,8 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     actions = ["disable", "enable", "retry"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookSubscription]:
-        return super().get_queryset(request).annotate(
+        subscriptions: QuerySet[WebhookSubscription] = super().get_queryset(request)
+        return subscriptions.annotate(
             open_count=Count("deliveries", filter=Q(deliveries__status__in=OPEN)),
             gave_up_count=Count("deliveries",
                                 filter=Q(deliveries__status=WebhookDelivery.Status.GAVE_UP)),

@@ -26,6 +26,7 @@ import ipaddress
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ import yaml
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -328,6 +329,15 @@ parameters than SQLite takes (999 before 3.32), and a national-scale period's mi
 endorsements are never in memory at once."""
 
 
+def _chunks(rows: QuerySet[Endorsement]) -> Iterator[list[Endorsement]]:
+    """The rows, `CHUNK` at a time in the order of their keys; each chunk is read afresh after
+    the last key of the one before, so the acts may change the rows as they go."""
+    last = 0
+    while chunk := list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK]):
+        yield chunk
+        last = chunk[-1].pk
+
+
 def _matching(offer: Offer, criteria: dict[str, str]) -> tuple[Q, IPNetwork | None]:
     """What an invalidation matches: the criteria SQL can say, and the network, if any, which
     Python tests address by address (`ip in network`, the same on every database)."""
@@ -371,14 +381,12 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
         raise EndorsementRefused("an invalidation says why")
     match, network = _matching(offer, criteria)
     candidates = Endorsement.objects.filter(match).exclude(status=Endorsement.Status.INVALIDATED)
-    count, last = 0, 0
+    count = 0
     counted: Counter[tuple[str, str | None]] = Counter()
-    while chunk := list(candidates.filter(pk__gt=last).order_by("pk")
-                        .values_list("pk", "address")[:CHUNK]):
-        last = chunk[-1][0]
+    for chunk in _chunks(candidates.only("pk", "address")):
         # With a network, `_matching` keeps only the endorsements that have an address.
-        hits = [pk for pk, ip in chunk
-                if network is None or (ip is not None and ipaddress.ip_address(ip) in network)]
+        hits = [e.pk for e in chunk if network is None or (
+            e.address is not None and ipaddress.ip_address(e.address) in network)]
         locked = (candidates.select_for_update(of=("self",)).filter(pk__in=hits)
                   .values_list("pk", flat=True))
         matched = Endorsement.objects.filter(pk__in=list(locked))
@@ -506,10 +514,8 @@ def endorsements_pseudonymise(*, offer: Offer, at: dt.datetime | None = None) ->
     if period is None or at < period.closes_at:
         raise EndorsementRefused("the endorsements are pseudonymised after their period closes")
     todo = Endorsement.objects.filter(offer=offer, pseudonymised_at__isnull=True)
-    done, last = 0, 0
-    while chunk := list(todo.select_for_update().filter(pk__gt=last).order_by("pk")
-                        .only("pk", "canonical")[:CHUNK]):
-        last = chunk[-1].pk
+    done = 0
+    for chunk in _chunks(todo.select_for_update().only("pk", "canonical")):
         for endorsement in chunk:
             endorsement.canonical = _pseudonym(endorsement.canonical)
         Endorsement.objects.bulk_update(chunk, ["canonical"])

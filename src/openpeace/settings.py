@@ -25,7 +25,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Django's generic classes take their type arguments at run time too (`ModelAdmin[Offer]`).
+django_stubs_ext.monkeypatch()
 
 
 def _flag(name: str, default: bool = False) -> bool:

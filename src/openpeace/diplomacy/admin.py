@@ -25,18 +25,18 @@ from openpeace.diplomacy.models import (
 from openpeace.web.admin import IssuesTokens, ReadOnly, RecordedThroughServices
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(admin.StackedInline[Note, Offer]):
     model = Note
     extra = 0
 
 
-class ProclamationInline(admin.StackedInline):
+class ProclamationInline(admin.StackedInline[Proclamation, Offer]):
     model = Proclamation
     extra = 0
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(admin.ModelAdmin[Offer]):
     list_display = ["title", "key", "proposing_state", "reply_deadline", "released_at"]
     readonly_fields = ["released_at", "release_entry"]
     filter_horizontal = ["addressees"]

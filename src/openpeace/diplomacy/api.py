@@ -1,7 +1,7 @@
 """The offers' JSON API: released offers only, each text with the hash its release committed to."""
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -254,7 +254,7 @@ class ReplyOut(Schema):
 )
 def reply_create(
     request: HttpRequest, key: Text, state: Text, payload: ReplyIn
-) -> Status:
+) -> Status[Any]:
     """A government's reply, by its own envoy only; each reply is a log entry."""
     envoy: Envoy = request.auth  # type: ignore[attr-defined]
     if envoy.state.key != state:

@@ -30,7 +30,7 @@ from openpeace.world.schemas import ErrorOut, InvalidOut
 router = Router(tags=["plebiscites"])
 
 
-def _invalid(message: str, location: str = "body.payload") -> Status:
+def _invalid(message: str, location: str = "body.payload") -> Status[Any]:
     return Status(422, {"detail": f"invalid request: {location}: {message}",
                         "problems": [{"location": location, "message": message}]})
 
@@ -188,11 +188,11 @@ def _own(request: HttpRequest, plebiscite_id: int) -> tuple[Commission, Plebisci
     return commission, plebiscite
 
 
-def _done(plebiscite: Plebiscite, status: int = 201) -> Status:
+def _done(plebiscite: Plebiscite, status: int = 201) -> Status[Any]:
     return Status(status, selectors.plebiscites_public().get(pk=plebiscite.pk))
 
 
-def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status:
+def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status[Any]:
     """A refused act: 403 when it was for someone else, else 422 saying what is wrong."""
     if isinstance(refused, services.NotYours):
         return Status(403, {"detail": str(refused)})
@@ -201,7 +201,7 @@ def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status:
 
 @router.post("/plebiscites", auth=CommissionToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut})
-def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status:
+def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status[Any]:
     """A commission calls a plebiscite of its own nationality (403 for any other)."""
     commission = _commission(request)
     if commission.nationality.key != payload.nationality:
@@ -233,7 +233,7 @@ class CredentialsIn(Schema):
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
 def credentials_publish(request: HttpRequest, plebiscite_id: int, payload: CredentialsIn
-                        ) -> Status:
+                        ) -> Status[Any]:
     """Publish the credential authority's public output (never the private credentials)."""
     commission, plebiscite = _own(request, plebiscite_id)
     try:
@@ -259,7 +259,7 @@ class AppointedOut(Schema):
 @router.post("/plebiscites/{plebiscite_id}/trustees", auth=CommissionToken(),
              response={201: AppointedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def trustee_appoint(request: HttpRequest, plebiscite_id: int, payload: TrusteeIn) -> Status:
+def trustee_appoint(request: HttpRequest, plebiscite_id: int, payload: TrusteeIn) -> Status[Any]:
     """Appoint the next trustee (up to n, before the key ceremony). The appointment is logged;
     the token is in this answer only."""
     commission, plebiscite = _own(request, plebiscite_id)
@@ -275,7 +275,7 @@ def trustee_appoint(request: HttpRequest, plebiscite_id: int, payload: TrusteeIn
 @router.post("/plebiscites/{plebiscite_id}/ceremony", auth=CommissionToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status:
+def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
     """Record the key ceremony from what the trustees posted (their dealings, complaints and
     answers): the qualified dealings fix the parameters; refused while fewer than k qualify."""
     commission, plebiscite = _own(request, plebiscite_id)
@@ -289,7 +289,7 @@ def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status:
 @router.post("/plebiscites/{plebiscite_id}/close", auth=CommissionToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def plebiscite_close(request: HttpRequest, plebiscite_id: int) -> Status:
+def plebiscite_close(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
     """After the voting period: verify the whole board and publish its tally."""
     plebiscite = _own(request, plebiscite_id)[1]
     try:
@@ -412,7 +412,7 @@ class DealingIn(Schema):
 @router.post("/plebiscites/{plebiscite_id}/dealings", auth=TrusteeToken(),
              response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def dealing_submit(request: HttpRequest, plebiscite_id: int, payload: DealingIn) -> Status:
+def dealing_submit(request: HttpRequest, plebiscite_id: int, payload: DealingIn) -> Status[Any]:
     """A trustee posts its own dealing's public part, once, before the ceremony; the core checks
     every proof. Its shares go to the other trustees out of band, never here."""
     trustee, plebiscite = _trustee(request, plebiscite_id)
@@ -432,7 +432,7 @@ class ComplaintIn(Schema):
 @router.post("/plebiscites/{plebiscite_id}/complaints", auth=TrusteeToken(),
              response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def complaint_file(request: HttpRequest, plebiscite_id: int, payload: ComplaintIn) -> Status:
+def complaint_file(request: HttpRequest, plebiscite_id: int, payload: ComplaintIn) -> Status[Any]:
     """A trustee complains in public that its share from a dealer does not match the dealer's
     commitments (or never came); the dealer must answer before the ceremony is recorded."""
     trustee, plebiscite = _trustee(request, plebiscite_id)
@@ -453,7 +453,7 @@ class AnswerIn(Schema):
 @router.post("/plebiscites/{plebiscite_id}/answers", auth=TrusteeToken(),
              response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def complaint_answer(request: HttpRequest, plebiscite_id: int, payload: AnswerIn) -> Status:
+def complaint_answer(request: HttpRequest, plebiscite_id: int, payload: AnswerIn) -> Status[Any]:
     """The accused dealer publishes the share it owes the complainant; the ceremony then
     dismisses the complaint if it matches the dealer's commitments, or disqualifies it."""
     trustee, plebiscite = _trustee(request, plebiscite_id)
@@ -475,7 +475,8 @@ class DecryptionIn(Schema):
 @router.post("/plebiscites/{plebiscite_id}/decryptions", auth=TrusteeToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        422: InvalidOut})
-def decryption_submit(request: HttpRequest, plebiscite_id: int, payload: DecryptionIn) -> Status:
+def decryption_submit(request: HttpRequest, plebiscite_id: int, payload: DecryptionIn
+                      ) -> Status[Any]:
     """A trustee's own partial decryption of the tally, kept only if its proofs verify; with
     the k-th, the result and the nationality's decision."""
     trustee, plebiscite = _trustee(request, plebiscite_id)
@@ -509,7 +510,7 @@ def _cast_out(ballot: CastBallot | Any) -> dict[str, object]:
 
 @router.post("/plebiscites/{plebiscite_id}/ballots",
              response={201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut})
-def ballot_cast(request: HttpRequest, plebiscite_id: int, payload: BallotIn) -> Status:
+def ballot_cast(request: HttpRequest, plebiscite_id: int, payload: BallotIn) -> Status[Any]:
     """Cast a ballot (made by the booth or `openpeace plebiscite vote`): it is verified by the
     core before it is accepted; the answer is its tracker. A later ballot of the same credential
     replaces it in the count."""
@@ -530,7 +531,7 @@ class AuditIn(Schema):
 
 @router.post("/plebiscites/{plebiscite_id}/audits",
              response={201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut})
-def ballot_audit(request: HttpRequest, plebiscite_id: int, payload: AuditIn) -> Status:
+def ballot_audit(request: HttpRequest, plebiscite_id: int, payload: AuditIn) -> Status[Any]:
     """Publish an audited ballot (Benaloh): checked, then never castable."""
     plebiscite = found(Plebiscite.objects.all(), "plebiscite", id=plebiscite_id)
     try:

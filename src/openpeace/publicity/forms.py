@@ -29,7 +29,7 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(forms.ModelChoiceField[Territory]):
     """A territory, labelled with the state that holds it."""
 
     def label_from_instance(self, obj: Territory) -> str:

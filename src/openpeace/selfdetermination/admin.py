@@ -101,7 +101,7 @@ STEPS: dict[str, tuple[str, Callable[..., Demand]]] = {
 
 
 @admin.register(Demand)
-class DemandAdmin(admin.ModelAdmin):
+class DemandAdmin(admin.ModelAdmin[Demand]):
     """Demands come from commissions; officials move them along, each step through its service
     (which writes its log entry), never by editing the record."""
 
@@ -182,7 +182,7 @@ class DemandAdmin(admin.ModelAdmin):
 
 
 @admin.register(DemandStep)
-class DemandStepAdmin(admin.ModelAdmin):
+class DemandStepAdmin(admin.ModelAdmin[DemandStep]):
     """Steps are written by the services with their log entries: officials read them here."""
 
     list_display = ["demand", "status", "at"]

@@ -3,7 +3,7 @@ demands, which a nationality's commission files with its token."""
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -300,7 +300,7 @@ class DemandIn(Schema):
     auth=CommissionToken(),
     response={201: DemandOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
 )
-def demand_create(request: HttpRequest, key: Text, payload: DemandIn) -> Status:
+def demand_create(request: HttpRequest, key: Text, payload: DemandIn) -> Status[Any]:
     """A commission files a demand for its own nationality only; the filing is a log entry."""
     commission: Commission = request.auth  # type: ignore[attr-defined]
     if commission.nationality.key != key:

@@ -24,7 +24,7 @@ from openpeace.treaties.models import Clause, Treaty, TreatyText
 from openpeace.world.models import State
 
 
-class TreatyTextInline(admin.StackedInline):
+class TreatyTextInline(admin.StackedInline[TreatyText, Treaty]):
     model = TreatyText
     extra = 0
     can_delete = False
@@ -32,7 +32,7 @@ class TreatyTextInline(admin.StackedInline):
     readonly_fields = ["revision", "sha256", "reason", "current"]
 
 
-class ClauseInline(admin.TabularInline):
+class ClauseInline(admin.TabularInline[Clause, Treaty]):
     model = Clause
     extra = 0
     fields = ["position", "code", "type", "description", "territory", "from_state", "to", "kind",
@@ -48,7 +48,7 @@ class RepudiationForm(forms.Form):
 
 
 @admin.register(Treaty)
-class TreatyAdmin(admin.ModelAdmin):
+class TreatyAdmin(admin.ModelAdmin[Treaty]):
     list_display = ["short_name", "signed_on", "status", "published_at", "repudiated_on"]
     list_filter = ["status"]
     search_fields = ["key", "title", "short_name"]

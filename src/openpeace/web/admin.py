@@ -15,7 +15,7 @@ class _TriedOnly(Exception):
     """Rolls back an act that was only tried, to validate a form."""
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(admin.ModelAdmin[Any]):
     """Rows that only the services write (acts, their outcomes, deliveries): officials read
     them here, and never add, edit or delete them."""
 
@@ -29,7 +29,7 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class RecordedThroughServices(admin.ModelAdmin):
+class RecordedThroughServices(admin.ModelAdmin[Any]):
     """An act recorded once, through its service (which writes its log entry), never edited."""
 
     exclude = ["entry"]
@@ -78,7 +78,7 @@ class RecordedThroughServices(admin.ModelAdmin):
         raise TypeError(f"{type(self).__name__} names no service")
 
 
-class IssuesTokens(admin.ModelAdmin):
+class IssuesTokens(admin.ModelAdmin[Any]):
     """An account that acts by token (an envoy, a commission): issued here through its service,
     the token shown once to the official and only its hash kept; revoked by an action."""
 

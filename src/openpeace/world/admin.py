@@ -21,34 +21,34 @@ stubs have it; a `list[str]` is not one, lists being invariant)."""
 
 
 @admin.register(m.Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(admin.ModelAdmin[m.Source]):
     list_display = ["key", "title", "url"]
     search_fields = ["key", "title"]
 
 
 @admin.register(m.Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(admin.ModelAdmin[m.Language]):
     list_display = ["tag", "name", "endonym", "direction"]
     list_filter = ["direction"]
     search_fields = ["tag", "name"]
 
 
 @admin.register(m.Side)
-class SideAdmin(admin.ModelAdmin):
+class SideAdmin(admin.ModelAdmin[m.Side]):
     list_display = ["key", "name"]
 
 
-class GovernmentInline(admin.StackedInline):
+class GovernmentInline(admin.StackedInline[m.Government, m.State]):
     model = m.Government
 
 
-class PeopleInline(admin.TabularInline):
+class PeopleInline(admin.TabularInline[m.People, m.State]):
     model = m.People
     extra = 0
     filter_horizontal = ["languages"]
 
 
-class PlacedForm(forms.ModelForm):
+class PlacedForm(forms.ModelForm[Any]):
     """A state's or a territory's form: its geometry is held to the situation format's rules
     (`core.situation.geometry_problems`), or the maps that draw it would fail."""
 
@@ -60,7 +60,7 @@ class PlacedForm(forms.ModelForm):
 
 
 @admin.register(m.State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(admin.ModelAdmin[m.State]):
     form = PlacedForm
     list_display = ["name", "key", "side", "entered_war"]
     list_filter = ["side"]
@@ -70,7 +70,7 @@ class StateAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(admin.ModelAdmin[m.Territory]):
     form = PlacedForm
     list_display = ["name", "key", "held_by"]
     list_filter = ["held_by"]
@@ -79,7 +79,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Nationality)
-class NationalityAdmin(admin.ModelAdmin):
+class NationalityAdmin(admin.ModelAdmin[m.Nationality]):
     list_display = ["name", "key", "standing"]
     list_filter = ["standing", "ruled_by"]
     search_fields = ["name", "key", "endonym"]
@@ -87,14 +87,14 @@ class NationalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Belligerency)
-class BelligerencyAdmin(admin.ModelAdmin):
+class BelligerencyAdmin(admin.ModelAdmin[m.Belligerency]):
     list_display = ["state", "opponent", "since"]
     list_filter = ["state", "opponent"]
     filter_horizontal = ["sources"]
 
 
 @admin.register(m.Occupation)
-class OccupationAdmin(admin.ModelAdmin):
+class OccupationAdmin(admin.ModelAdmin[m.Occupation]):
     list_display = ["territory", "occupier", "since", "ended_on"]
     list_filter = ["occupier"]
     filter_horizontal = ["sources"]
@@ -103,7 +103,7 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.SituationRecord)
-class SituationRecordAdmin(admin.ModelAdmin):
+class SituationRecordAdmin(admin.ModelAdmin[m.SituationRecord]):
     list_display = ["title", "key", "as_of", "loaded_at"]
 
 
@@ -137,7 +137,7 @@ class _ReadOnly:
         return False
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(forms.ModelForm[m.EvacuationPlan]):
     source = forms.CharField(max_length=500, help_text="the source of the plan (its title)")
     source_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
 
@@ -146,7 +146,7 @@ class PlanForm(forms.ModelForm):
         fields = ["occupation", "title", "act", "adopted_on", "provisions", "note"]
 
 
-class StageFormSet(forms.BaseInlineFormSet):
+class StageFormSet(forms.BaseInlineFormSet[m.EvacuationStage, m.EvacuationPlan]):
     """The plan's stages; the whole plan is tried through `plan_adopt` here, so that every
     refusal (a stage elsewhere, a deadline before the adoption...) is shown on the form."""
 
@@ -170,7 +170,7 @@ class StageFormSet(forms.BaseInlineFormSet):
         ))
 
 
-class StageInline(admin.TabularInline):
+class StageInline(admin.TabularInline[m.EvacuationStage, m.EvacuationPlan]):
     model = m.EvacuationStage
     formset = StageFormSet
     fields = ("territory", "area", "units", "deadline")
@@ -188,7 +188,7 @@ class StageInline(admin.TabularInline):
         return 0 if obj is not None else 1
 
 
-class ReportInline(_ReadOnly, admin.TabularInline):
+class ReportInline(_ReadOnly, admin.TabularInline[m.EvacuationReport, m.EvacuationPlan]):
     model = m.EvacuationReport
     fields = ("on", "stage", "text", "source")
     readonly_fields = fields
@@ -199,7 +199,7 @@ class ReportInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(m.EvacuationPlan)
-class EvacuationPlanAdmin(admin.ModelAdmin):
+class EvacuationPlanAdmin(admin.ModelAdmin[m.EvacuationPlan]):
     """Adopt a plan with its stages (one act, one log entry); an adopted plan is read only."""
 
     form = PlanForm
@@ -258,7 +258,7 @@ class EvacuationReportAdmin(RecordedThroughServices):
         )
 
 
-class CompletionForm(forms.ModelForm):
+class CompletionForm(forms.ModelForm[m.EvacuationStage]):
     completed_on = forms.DateField(label="Completed on", help_text="the day the units were gone")
     completion_note = forms.CharField(
         label="How it was completed", widget=forms.Textarea,
@@ -289,7 +289,7 @@ def _complete(stage: m.EvacuationStage, data: dict[str, Any]) -> m.EvacuationSta
 
 
 @admin.register(m.EvacuationStage)
-class EvacuationStageAdmin(admin.ModelAdmin):
+class EvacuationStageAdmin(admin.ModelAdmin[m.EvacuationStage]):
     """A stage comes with its plan; here an official completes it (once: then it is read only).
     Completing the last stage completes the plan and ends the occupation."""
 

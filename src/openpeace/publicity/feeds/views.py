@@ -103,7 +103,7 @@ def _window_or_404(read: Any, *args: Any) -> selectors.Window:
     return window
 
 
-class ActsFeed(Feed):
+class ActsFeed(Feed[Item, Document]):
     """The frame every feed shares; `get_object` returns a `Document`."""
 
     feed_type = ActsAtomFeed

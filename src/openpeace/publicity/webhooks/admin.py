@@ -21,7 +21,7 @@ from openpeace.web.admin import ReadOnly
 from openpeace.world.models import State
 
 
-class SubscriptionForm(forms.ModelForm):
+class SubscriptionForm(forms.ModelForm[WebhookSubscription]):
     """The registration form; the service checks it (`services.subscription_check`)."""
 
     url = forms.URLField(label="URL", max_length=2000, assume_scheme="https",
@@ -72,7 +72,7 @@ DETAILS = ("url", "event_types", "states", "description", "registered_at", "regi
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
     list_display = ["pk", "url", "event_types", "states", "is_active", "to_deliver", "gave_up",
                     "registered_at"]
     list_filter = [ActiveFilter]

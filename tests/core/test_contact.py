@@ -10,7 +10,13 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openpeace.core.contact import ContactError, MailRules, canonical_contact, parse_rules
+from openpeace.core.contact import (
+    ContactError,
+    MailRules,
+    canonical_contact,
+    canonical_domain,
+    parse_rules,
+)
 
 RULES_FILE = Path(__file__).parents[2] / "src" / "openpeace" / "publicity" / "mail-rules.yaml"
 RULES = parse_rules(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))
@@ -62,6 +68,21 @@ def test_national_yandex_domains_are_one_mailbox() -> None:
 
 def test_an_internationalised_domain_is_compared_by_its_a_label() -> None:
     assert canonical_contact("мир@пример.рф", RULES) == "мир@xn--e1afmkfd.xn--p1ai"
+
+
+@given(local=locals_, domain=domains)
+def test_a_canonical_contact_is_at_its_domain_s_canonical_domain(local: str, domain: str) -> None:
+    """What an invalidation by domain relies on: it matches canonical contacts by this."""
+    for spelling in (domain, domain.upper(), domain + "."):
+        assert (canonical_contact(f"{local}@{domain}", RULES).rpartition("@")[2]
+                == canonical_domain(spelling, RULES))
+
+
+def test_a_canonical_domain_follows_aliases_and_a_labels() -> None:
+    assert canonical_domain("GoogleMail.com", RULES) == "gmail.com"
+    assert canonical_domain("bücher.de", RULES) == "xn--bcher-kva.de"
+    with pytest.raises(ContactError, match="not a domain name that can receive mail"):
+        canonical_domain("localhost", RULES)
 
 
 def test_a_case_sensitive_domain_keeps_case() -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
 from openpeace.publicity import services
+from openpeace.publicity.feeds.acts import content_of
 from openpeace.publicity.models import Endorsement, TallyCount, TallySnapshot
 from openpeace.world.models import State, Territory
 from tests.publicity.conftest import Queue
@@ -212,9 +213,54 @@ def test_an_invalidation_is_audited_logged_and_uncounted(endorsable: Offer) -> N
                                             reason="a bot farm", official=official)
     assert done.count == 3 and done.entry.kind == "endorsement.invalidated"
     assert tally(endorsable).counts == {"russia": {"finland": 1}}  # type: ignore[union-attr]
-    again = services.endorsements_invalidate(offer=endorsable, criteria={"network": "192.0.2.0/24"},
-                                             reason="again", official=official)
-    assert again.count == 0  # what is invalidated stays so, and counts once
+    # What is invalidated stays so, and counts once: invalidating it again is nothing to do,
+    # and nothing is logged.
+    with pytest.raises(services.EndorsementRefused, match="nothing was invalidated or logged"):
+        services.endorsements_invalidate(offer=endorsable, criteria={"network": "192.0.2.0/24"},
+                                         reason="again", official=official)
+    assert Entry.objects.filter(kind="endorsement.invalidated").count() == 1
+
+
+def test_an_invalidated_endorser_who_submits_again_is_told_the_truth(endorsable: Offer,
+                                                                      queue: Queue) -> None:
+    endorse(endorsable, "ab@gmail.com")
+    mail_owed(queue)
+    official = get_user_model().objects.create_user("official")
+    services.endorsements_invalidate(offer=endorsable, criteria={"domain": "gmail.com"},
+                                     reason="x", official=official)
+    mail.outbox.clear()
+    assert submit(endorsable, "a.b@gmail.com").duplicate
+    assert mail_owed(queue) == 1
+    assert "not counted" in mail.outbox[-1].subject
+    assert "was invalidated" in mail.outbox[-1].body
+    assert "you count once" not in mail.outbox[-1].body
+
+
+def test_an_invalidation_by_domain_matches_as_the_contacts_were_canonicalised(
+        endorsable: Offer) -> None:
+    endorse(endorsable, "Some.One+peace@googlemail.com")
+    endorse(endorsable, "leser@bücher.de")
+    endorse(endorsable, "other@example.org")
+    official = get_user_model().objects.create_user("official")
+    by_alias = services.endorsements_invalidate(
+        offer=endorsable, criteria={"domain": " GoogleMail.com "}, reason="x", official=official)
+    by_u_label = services.endorsements_invalidate(
+        offer=endorsable, criteria={"domain": "Bücher.de"}, reason="x", official=official)
+    assert (by_alias.count, by_u_label.count) == (1, 1)
+    # The log states each criterion in its one spelling.
+    assert by_alias.criteria == content_of(by_alias.entry)["criteria"] == {"domain": "gmail.com"}
+    assert content_of(by_u_label.entry)["criteria"] == {"domain": "xn--bcher-kva.de"}
+
+
+def test_an_invalidation_states_its_network_and_times_in_one_spelling(
+        endorsable: Offer) -> None:
+    endorse(endorsable, "a@example.org", address="192.0.2.77")
+    official = get_user_model().objects.create_user("official")
+    done = services.endorsements_invalidate(
+        offer=endorsable, official=official, reason="x",
+        criteria={"network": "192.0.2.77/24", "submitted_after": "2000-01-01"})
+    assert content_of(done.entry)["criteria"] == {
+        "network": "192.0.2.0/24", "submitted_after": "2000-01-01T00:00:00+00:00"}
 
 
 @pytest.mark.parametrize(("criteria", "message"), [
@@ -222,9 +268,17 @@ def test_an_invalidation_is_audited_logged_and_uncounted(endorsable: Offer) -> N
     ({"colour": "red"}, "matches by one or more of"),
     ({"network": "not a network"}, "criteria"),
     ({"submitted_after": "yesterday"}, "criteria"),
+    ({"domain": "localhost"}, "not a domain name that can receive mail"),
+    ({"network": "192.0.2.10/32"}, "/24 or wider, not /32"),
+    ({"network": "2001:db8::/64"}, "/48 or wider, not /64"),
+    ({"country": "atlantis"}, "no state has the key 'atlantis'"),
+    ({"region": "atlantis"}, "no region has the key 'atlantis'"),
+    ({"country": "france", "region": "finland"}, "is not a region of"),
 ])
 def test_bad_invalidations_are_refused(endorsable: Offer, criteria: dict[str, str],
                                        message: str) -> None:
+    endorse(endorsable, "a@example.org", country="russia", region="finland",
+            address="192.0.2.10")  # a match for each criterion, were it good
     official = get_user_model().objects.create_user("official")
     with pytest.raises(services.EndorsementRefused, match=message):
         services.endorsements_invalidate(offer=endorsable, criteria=criteria, reason="x",

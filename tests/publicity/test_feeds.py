@@ -321,6 +321,11 @@ def test_a_language_feed_speaks_its_language_where_the_act_has_a_text(
     english = feed(client, "/feeds/languages/en.atom")
     assert english.get(XML_LANG) == "en"
     assert not english.xpath("atom:entry[@xml:lang]", namespaces=NS)
+    # Each says which language it falls back on, but the site's own, which needs none.
+    assert german.findtext(f"{{{ATOM}}}subtitle").endswith("where the act has a published "
+                                                           "text in it, otherwise in English.")
+    assert english.findtext(f"{{{ATOM}}}subtitle") == (
+        "Each act links its entry in the transparency log and its proof of inclusion.")
 
 
 def test_the_languages_with_feeds_are_the_sites_and_the_published_texts(process: Offer) -> None:

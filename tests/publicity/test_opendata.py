@@ -353,6 +353,8 @@ def test_the_page_lists_every_dataset_with_its_schema(loaded: Situation, client:
             assert f'<code dir="ltr">{column.name}</code>' in page
     nationalities = re.search(r'<tr id="row-nationalities">.*?<td>(\d+) rows</td>', page, re.S)
     assert nationalities and int(nationalities.group(1)) == 3
+    # Every page leads to it (the site's navigation).
+    assert '<a href="/data/">Open data</a>' in _get(client, "/").content.decode()
 
 
 def test_the_schema_is_one_registry_and_the_docs_are_derived_from_it() -> None:

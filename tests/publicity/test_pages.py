@@ -6,6 +6,7 @@ writes from other sites, the address behind a proxy, and the published mail rule
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -119,6 +120,11 @@ def test_bad_input_is_named_and_changes_nothing(client: Client, endorsable: Offe
                            {"contact": "jane@example.org", "country": "germany", **data})
     assert response.status_code == 400 and message in response.content
     assert not Endorsement.objects.exists()
+    # The error is the field's, said next to it and named by it (Django's aria attributes).
+    field = next(iter(data))
+    tag = re.search(rf'<(?:input|select)[^>]*\bname="{field}"[^>]*>', response.content.decode())
+    assert tag and 'aria-invalid="true"' in tag.group()
+    assert f'id="id_{field}_error"'.encode() in response.content
 
 
 def test_a_closed_period_and_an_unknown_offer(client: Client, endorsable: Offer) -> None:
@@ -127,6 +133,23 @@ def test_a_closed_period_and_an_unknown_offer(client: Client, endorsable: Offer)
     code, _ = post(client, endorsable)
     assert code == 400 and not Endorsement.objects.exists()
     assert client.get("/offers/no-such-offer/endorse/").status_code == 404
+
+
+@pytest.mark.parametrize(("opens", "closes", "says"), [
+    (-2, 1, b'name="contact"'),
+    (-2, -1, b"The endorsements of this offer closed on"),
+    (1, 2, b"The endorsements of this offer open on"),
+])
+def test_the_form_is_shown_only_while_the_endorsements_are_open(
+        client: Client, endorsable: Offer, opens: int, closes: int, says: bytes) -> None:
+    period = endorsable.endorsement_period
+    now = timezone.now()
+    period.opens_at, period.closes_at = now + dt.timedelta(days=opens), now + dt.timedelta(days=closes)
+    period.save()
+    page = client.get(f"/offers/{endorsable.key}/endorse/").content
+    assert says in page
+    assert (b"<form" in page) == (says == b'name="contact"')
+    assert f"<h1>Endorse “<bdi>{endorsable.title}</bdi>”</h1>".encode() in page
 
 
 def test_the_tally_is_cached_and_public(client: Client, endorsable: Offer) -> None:
@@ -144,6 +167,11 @@ def test_the_tally_is_cached_and_public(client: Client, endorsable: Offer) -> No
     assert data.json()["total"] == 1 and data.json()["countries"][0]["key"] == "germany"
     assert b"jane" not in page.content and b"jane" not in data.content
     assert b"<bdi>Germany</bdi>" in page.content
+    as_of = dt.datetime.fromisoformat(data.json()["as_of"])
+    moment = f'<time datetime="{as_of.isoformat()}">'
+    assert f"1 endorsement confirmed, as of {moment}".encode() in page.content
+    assert page.content.count(moment.encode()) == 2  # the summary and the table over time
+    assert f"{as_of:%H:%M} UTC</time>".encode() in page.content
 
 
 def test_the_mail_rules_are_published(client: Client, db: None) -> None:

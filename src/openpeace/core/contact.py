@@ -86,13 +86,21 @@ def split_address(address: str) -> tuple[str, str]:
     return local, _domain(domain)
 
 
+def _unaliased(domain: str, rules: MailRules) -> str:
+    return rules.rule(domain).canonical_domain or domain
+
+
+def canonical_domain(domain: str, rules: MailRules) -> str:
+    """The one spelling of a mail domain under `rules` (its A-label in lower case, and the
+    domain it is an alias of): the domain part of every canonical contact at `domain`."""
+    return _unaliased(_domain(domain), rules)
+
+
 def canonical_contact(address: str, rules: MailRules) -> str:
     """The one spelling of the mailbox `address` reaches, under `rules`."""
     local, domain = split_address(address)
+    domain = _unaliased(domain, rules)
     rule = rules.rule(domain)
-    if rule.canonical_domain is not None:
-        domain = rule.canonical_domain
-        rule = rules.rule(domain)
     for separator in rule.tag_separators:
         local = local.split(separator, 1)[0]
     if rule.ignore_dots:

@@ -11,6 +11,8 @@ themselves must give the same counts (research/participation.md §1.5, §1.10).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -35,6 +37,9 @@ class EndorsementPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"endorsements of {self.offer.key} until {self.closes_at:%Y-%m-%d}"
+
+    def is_open(self, at: dt.datetime) -> bool:
+        return self.opens_at <= at < self.closes_at
 
 
 class Endorsement(Claimable):

@@ -38,7 +38,13 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from openpeace.core.contact import ContactError, MailRules, canonical_contact, parse_rules
+from openpeace.core.contact import (
+    ContactError,
+    MailRules,
+    canonical_contact,
+    canonical_domain,
+    parse_rules,
+)
 from openpeace.diplomacy.models import Offer
 from openpeace.log.services import entry_append
 from openpeace.publicity import outbox, selectors
@@ -62,7 +68,12 @@ MAX_NAME = 200
 
 
 class EndorsementRefused(ValueError):
-    """An endorsement act that cannot be done; the message says why; nothing was written."""
+    """An endorsement act that cannot be done; the message says why; nothing was written.
+    `field` names the form field at fault, when one is, so that the form marks it."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @functools.cache
@@ -130,7 +141,7 @@ class Submitted:
 
 
 def _is_open(period: EndorsementPeriod | None, at: dt.datetime) -> EndorsementPeriod:
-    if period is None or not period.opens_at <= at < period.closes_at:
+    if period is None or not period.is_open(at):
         raise EndorsementRefused("the endorsements of this offer are not open")
     return period
 
@@ -147,14 +158,16 @@ def endorsement_submit(
     _is_open(selectors.period_of(offer), at)
     name = name.strip()
     if len(name) > MAX_NAME or "\x00" in name:
-        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters and no NUL")
+        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters and no NUL",
+                                 field="name")
     if region is not None and region.held_by_id != country.pk:
-        raise EndorsementRefused(f"{region.name} is not a region of {country.name}")
+        raise EndorsementRefused(f"{region.name} is not a region of {country.name}",
+                                 field="region")
     rules = mail_rules()
     try:
         canonical = canonical_contact(contact, rules)
     except ContactError as error:
-        raise EndorsementRefused(f"the e-mail address: {error}") from None
+        raise EndorsementRefused(f"the e-mail address: {error}", field="contact") from None
     ref = uuid.uuid4()
     endorsement = Endorsement(
         offer=offer, ref=ref, contact=contact.strip(), canonical=canonical,
@@ -286,6 +299,15 @@ def _mail(endorsement: Endorsement) -> EmailMessage:
         body = (f"You asked to endorse “{offer.title}”.\n\nTo confirm, open this link and "
                 f"press the button:\n{link}\n\nIf you did not ask, ignore this e-mail: "
                 "nothing is counted without the confirmation.\n")
+    elif endorsement.status == Endorsement.Status.INVALIDATED:
+        # An invalidation is a public act (its criteria and reason are in the log), so the
+        # truth tells the person nothing that is not already published.
+        subject = f"Your endorsement is not counted: {offer.title}"
+        body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
+                "An endorsement with this address was invalidated by a published act of the "
+                "officials, so it is not counted, and this address cannot endorse the offer "
+                f"again. The invalidations are in the transparency log:\n"
+                f"{outbox.site_url(reverse('log:browser'))}\n")
     else:
         subject = f"You have already endorsed: {offer.title}"
         body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
@@ -338,32 +360,78 @@ def _chunks(rows: QuerySet[Endorsement]) -> Iterator[list[Endorsement]]:
         last = chunk[-1].pk
 
 
-def _matching(offer: Offer, criteria: dict[str, str]) -> tuple[Q, IPNetwork | None]:
-    """What an invalidation matches: the criteria SQL can say, and the network, if any, which
-    Python tests address by address (`ip in network`, the same on every database)."""
+NARROWEST_NETWORK = {4: 24, 6: 48}
+"""An invalidation's network is at least as wide as the network limits' unit (`network_of`):
+its criteria are published in the log for good, and a narrower one could name one endorser's
+address."""
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What an invalidation matches, once its criteria are checked: the criteria as the log
+    states them (each in one spelling: the canonical domain, the network's address and prefix,
+    times with their offset), what SQL can say, and the network, if any, which Python tests
+    address by address (`ip in network`, the same on every database)."""
+
+    criteria: dict[str, str]
+    match: Q
+    network: IPNetwork | None
+
+
+def _when(text: str) -> dt.datetime:
+    """A moment given as ISO 8601; one without an offset is in UTC."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _matching(offer: Offer, criteria: dict[str, str]) -> Matching:
+    """Check an invalidation's criteria: `EndorsementRefused`, saying which and why, for one
+    that could not match as meant (an unknown country, a region of another country, a domain
+    no address can have, a network too narrow to publish)."""
     unknown = set(criteria) - set(INVALIDATION_CRITERIA)
     if unknown or not criteria:
         raise EndorsementRefused("an invalidation matches by one or more of: "
                                  + ", ".join(INVALIDATION_CRITERIA))
+    stated: dict[str, str] = {}
     match = Q(offer=offer)
     network: IPNetwork | None = None
     try:
         if "network" in criteria:
-            network = ipaddress.ip_network(criteria["network"], strict=False)
+            network = ipaddress.ip_network(criteria["network"].strip(), strict=False)
+            if network.prefixlen > NARROWEST_NETWORK[network.version]:
+                raise EndorsementRefused(
+                    f"an invalidation's network is /{NARROWEST_NETWORK[network.version]} or "
+                    f"wider, not /{network.prefixlen}: its criteria are published in the log, "
+                    "and a narrower network could name one endorser's address")
+            stated["network"] = str(network)
             match &= Q(address__isnull=False)
-        if "submitted_after" in criteria:
-            match &= Q(submitted_at__gte=dt.datetime.fromisoformat(criteria["submitted_after"]))
-        if "submitted_before" in criteria:
-            match &= Q(submitted_at__lt=dt.datetime.fromisoformat(criteria["submitted_before"]))
-    except ValueError as error:
+        if "domain" in criteria:
+            domain = canonical_domain(criteria["domain"].strip(), mail_rules())
+            stated["domain"] = domain
+            match &= Q(canonical__endswith="@" + domain)
+        for name, lookup in (("submitted_after", "submitted_at__gte"),
+                             ("submitted_before", "submitted_at__lt")):
+            if name in criteria:
+                moment = _when(criteria[name].strip())
+                stated[name] = moment.isoformat()
+                match &= Q(**{lookup: moment})
+    except (ValueError, ContactError) as error:
         raise EndorsementRefused(f"an invalidation's criteria: {error}") from None
-    if "domain" in criteria:
-        match &= Q(canonical__endswith="@" + criteria["domain"].strip().lower())
+    country = State.objects.filter(key=criteria.get("country", "")).first()
     if "country" in criteria:
-        match &= Q(country__key=criteria["country"])
+        if country is None:
+            raise EndorsementRefused(f"no state has the key {criteria['country']!r}")
+        stated["country"] = country.key
+        match &= Q(country=country)
     if "region" in criteria:
-        match &= Q(region__key=criteria["region"])
-    return match, network
+        region = Territory.objects.filter(key=criteria["region"]).first()
+        if region is None:
+            raise EndorsementRefused(f"no region has the key {criteria['region']!r}")
+        if country is not None and region.held_by_id != country.pk:
+            raise EndorsementRefused(f"{region.name} is not a region of {country.name}")
+        stated["region"] = region.key
+        match &= Q(region=region)
+    return Matching(stated, match, network)
 
 
 @transaction.atomic
@@ -379,8 +447,10 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
     at = at or timezone.now()
     if not reason.strip():
         raise EndorsementRefused("an invalidation says why")
-    match, network = _matching(offer, criteria)
-    candidates = Endorsement.objects.filter(match).exclude(status=Endorsement.Status.INVALIDATED)
+    matching = _matching(offer, criteria)
+    network = matching.network
+    candidates = (Endorsement.objects.filter(matching.match)
+                  .exclude(status=Endorsement.Status.INVALIDATED))
     count = 0
     counted: Counter[tuple[str, str | None]] = Counter()
     for chunk in _chunks(candidates.only("pk", "address")):
@@ -392,10 +462,15 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
         matched = Endorsement.objects.filter(pk__in=list(locked))
         counted.update(matched.filter(COUNTED).values_list("country__key", "region__key"))
         count += matched.update(status=Endorsement.Status.INVALIDATED)
+    if not count:
+        # Nothing to do: rolled back with its locks, no act is logged.
+        raise EndorsementRefused(f"no endorsement of {offer.key} that is not yet invalidated "
+                                 "matches these criteria; nothing was invalidated or logged")
     TallyChange.objects.bulk_create(
         TallyChange(offer=offer, country=country, region=region or "", delta=-n, at=at)
         for (country, region), n in counted.items()
     )
+    criteria = matching.criteria
     entry = _log(offer, "invalidated", at, criteria=criteria, reason=reason, count=count,
                  official=official.get_username())
     return Invalidation.objects.create(offer=offer, criteria=criteria, reason=reason,

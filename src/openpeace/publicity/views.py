@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_safe
@@ -81,8 +83,8 @@ def endorse(request: HttpRequest, key: str) -> HttpResponse:
     is served from caches like the tally; what is posted is never cached."""
     offer = _offer(key)
     if request.method != "POST":
-        return _cached(render(request, "publicity/endorse.html", {
-            "offer": offer, "form": EndorsementForm(), "period": selectors.period_of(offer)}))
+        return _cached(render(request, "publicity/endorse.html", _endorse_page(
+            offer, EndorsementForm())))
     form = EndorsementForm(request.POST)
     if form.is_valid():
         try:
@@ -92,11 +94,18 @@ def endorse(request: HttpRequest, key: str) -> HttpResponse:
                 name=form.cleaned_data["name"], address=_client_address(request),
             )
         except services.EndorsementRefused as refused:
-            form.add_error(None, str(refused))
+            form.add_error(refused.field, str(refused))
         else:
             return _no_store(redirect("publicity:endorsement-sent", key=offer.key))
-    return _no_store(render(request, "publicity/endorse.html", {
-        "offer": offer, "form": form, "period": selectors.period_of(offer)}, status=400))
+    return _no_store(render(request, "publicity/endorse.html", _endorse_page(offer, form),
+                            status=400))
+
+
+def _endorse_page(offer: Offer, form: EndorsementForm) -> dict[str, Any]:
+    """The form while the endorsements are open; else when they open, or closed."""
+    period, now = selectors.period_of(offer), timezone.now()
+    return {"offer": offer, "form": form, "period": period, "now": now,
+            "open": period is not None and period.is_open(now)}
 
 
 @require_safe

@@ -197,6 +197,16 @@ def _document(*, language: str, title: Said, subtitle: Said, html: str,
     )
 
 
+def _subtitle(language: selectors.FeedLanguage) -> str:
+    """What a language feed holds: in the site's own language every act is described in it."""
+    said = _("Each act links its entry in the transparency log and its proof of inclusion.")
+    if language.tag.lower() == site_language().lower():
+        return said
+    return " ".join([said, _("Titles and summaries are in %(language)s where the act has a "
+                             "published text in it, otherwise in %(site)s.")
+                     % {"language": language.name, "site": site_language_name()}])
+
+
 class LanguageFeed(ActsFeed):
     """Every public act, in one language where the act has a text in it."""
 
@@ -214,10 +224,7 @@ class LanguageFeed(ActsFeed):
             language=language.tag,
             title=Said(_("Every public act, in %(language)s") % {"language": language.name},
                        site),
-            subtitle=Said(_("Each act links its entry in the transparency log and its proof "
-                            "of inclusion. Titles and summaries are in %(language)s where the "
-                            "act has a published text in it, otherwise in %(site)s.")
-                          % {"language": language.name, "site": site_language_name()}, site),
+            subtitle=Said(_subtitle(language), site),
             html=reverse("log:browser"), name="language", args=[language.tag],
             window=window, acts=acts, register=register,
         )

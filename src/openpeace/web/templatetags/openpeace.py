@@ -6,9 +6,11 @@ it, and every text in another language carries its own `lang` and `dir`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.dateparse import parse_datetime
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -42,3 +44,10 @@ def marked(snippet: str) -> str:
     return mark_safe(  # escaped first; only our own tags are added
         conditional_escape(snippet).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     )
+
+
+@register.filter
+def moment(iso: str) -> dt.datetime | str:
+    """An ISO 8601 moment from data the page shares with its JSON (a tally's "as_of"), as a
+    datetime for the `date` filter; left as it is if it is not one."""
+    return parse_datetime(iso) or iso

@@ -112,6 +112,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "openpeace.urls"
+CSRF_FAILURE_VIEW = "openpeace.web.views.csrf_failure"
 WSGI_APPLICATION = "openpeace.wsgi.application"
 
 TEMPLATES = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 
 from openpeace.log import selectors as log_selectors
@@ -35,3 +36,11 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A write refused by the CSRF check (`CSRF_FAILURE_VIEW`): the forms that act for a
+    signed-in person (the officials', the envoys') refuse one they cannot tell came from this
+    site. The site's own page says what to do, in place of Django's bare one for developers."""
+    return render(request, "web/csrf_failure.html",
+                  {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)

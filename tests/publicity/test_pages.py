@@ -133,6 +133,9 @@ def test_a_closed_period_and_an_unknown_offer(client: Client, endorsable: Offer)
     code, _ = post(client, endorsable)
     assert code == 400 and not Endorsement.objects.exists()
     assert client.get("/offers/no-such-offer/endorse/").status_code == 404
+    missing = client.get("/offers/no-such-offer/endorsements.json")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "No released offer with key 'no-such-offer'"}
 
 
 @pytest.mark.parametrize(("opens", "closes", "says"), [

@@ -146,7 +146,12 @@ def tally(request: HttpRequest, key: str) -> HttpResponse:
 @require_safe
 @cache_page(settings.OPENPEACE_TALLY_INTERVAL)
 def tally_json(request: HttpRequest, key: str) -> HttpResponse:
-    return _cached(JsonResponse(selectors.tally_json(_offer(key))))
+    """The tally as JSON; an unknown offer is a 404 in JSON too, for the programs that read it."""
+    try:
+        offer = _offer(key)
+    except Http404 as missing:
+        return JsonResponse({"detail": str(missing)}, status=404)
+    return _cached(JsonResponse(selectors.tally_json(offer)))
 
 
 @require_safe

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from openpeace.log.kinds import KINDS
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append, log_integrate
 from openpeace.publicity import outbox
@@ -251,6 +253,50 @@ def test_after_the_last_attempt_the_delivery_is_given_up() -> None:
     assert services.outcome_of(1, 410, None, now).disable
 
 
+def test_an_unexpected_error_fails_its_own_delivery_only(
+    hooks: Queue, receiver: Receiver,
+) -> None:
+    """A delivery that cannot even be signed (its subscription's secret was damaged in the
+    database) is recorded as a failed attempt, with the error, and retried on the backoff; the
+    delivery after it in the same batch, to another subscriber, is sent in the same task run."""
+    other = Receiver()
+    try:
+        subscribers = {registered.subscription.pk: (registered, to)
+                       for registered, to in ((register(to.url), to) for to in (other, receiver))}
+        (entry,) = acts(("offer.released", "offer:k", {}))
+        before = timezone.now()
+        while services.deliveries_fan_out():
+            pass
+        assert services.deliveries_dispatch() == 2
+        failed, sent = WebhookDelivery.objects.order_by("pk")  # the batch, in its order
+        assert failed.claim == sent.claim is not None  # one batch, one task
+        WebhookSubscription.objects.filter(pk=failed.subscription_id).update(
+            secret="whsec_not base64!")  # the first delivery's subscriber's, damaged
+        _, poisoned_receiver = subscribers[failed.subscription_id]
+        healthy, healthy_receiver = subscribers[sent.subscription_id]
+
+        assert hooks.run() == [1]
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts, failed.last_status) == ("failed", 1, None)
+        assert failed.last_error.startswith("error: ") and "base64" in failed.last_error
+        assert failed.claim is None and failed.claimed_until is None
+        assert before <= failed.next_attempt_at <= timezone.now() + dt.timedelta(
+            seconds=transport.BACKOFF_BASE)
+        assert poisoned_receiver.requests == []
+        sent.refresh_from_db()
+        assert sent.status == "delivered"
+        assert [msg_id for msg_id, _ in healthy_receiver.verified(healthy.secret)] == [
+            f"msg_{entry.index}"]
+
+        # Retried as any failure is, and given up after the last attempt.
+        for _ in range(transport.MAX_ATTEMPTS - 1):
+            deliver(hooks, at=timezone.now() + dt.timedelta(days=1))
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts) == ("gave_up", transport.MAX_ATTEMPTS)
+    finally:
+        other.close()
+
+
 # ------------------------------------------------------------------ backoff
 
 
@@ -282,14 +328,79 @@ def test_retry_after_is_never_undercut(seconds: int, attempts: int) -> None:
     assert wait <= max(seconds, transport.BACKOFF_CAP)
 
 
-def test_retry_after_values() -> None:
-    now = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
-    assert transport.retry_after_seconds("120", now) == 120
-    assert transport.retry_after_seconds("Tue, 01 Jan 2030 13:00:00 GMT", now) == 3600
-    assert transport.retry_after_seconds("Tue, 01 Jan 2030 11:00:00 GMT", now) == 0
-    assert transport.retry_after_seconds("999999999", now) == transport.MAX_RETRY_AFTER
-    for unknown in (None, "", "soon", "-5", "1.5"):
-        assert transport.retry_after_seconds(unknown, now) is None
+NOW = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("120", 120),
+    ("0", 0),
+    (" 12 ", 12),  # the whitespace around a field value is not part of it (RFC 9110 §5.5)
+    ("\t12", 12),
+    ("Tue, 01 Jan 2030 13:00:00 GMT", 3600),  # IMF-fixdate
+    ("Tuesday, 01-Jan-30 13:00:00 GMT", 3600),  # the obsolete RFC 850 form
+    ("Tue Jan  1 13:00:00 2030", 3600),  # the obsolete asctime form
+    ("Tue, 01 Jan 2030 11:00:00 GMT", 0),  # a date past: no later than now
+    ("Mon, 01 Jan 1917 00:00:00 GMT", 0),
+    ("999999999", transport.MAX_RETRY_AFTER),  # at most a day
+    ("9" * 5000, transport.MAX_RETRY_AFTER),  # more digits than an int may be parsed from
+    ("Fri, 31 Dec 9999 23:59:59 GMT", transport.MAX_RETRY_AFTER),
+])
+def test_retry_after_values(value: str, seconds: float) -> None:
+    assert transport.retry_after_seconds(value, NOW) == seconds
+
+
+@pytest.mark.parametrize("value", [
+    None, "", " ", "soon", "-5", "+5", "1.5", "1e3", "0x10", "1_000", "12 s",
+    "²", "¹²", "١٢", "１２", "12\xa0",  # digits, but not ASCII ones (or not ASCII space)
+    "1 Jan 2030 13:00", "2030-01-01T13:00:00Z",  # dates, but not HTTP-dates
+    "Tue, 01 Jan 2030 13:00:00 +0000", "Tue, 32 Jan 2030 13:00:00 GMT",
+    "Tue, 01 Foo 2030 13:00:00 GMT", "Tue, 01 Jan 99999 13:00:00 GMT",
+])
+def test_a_retry_after_that_is_not_one_is_ignored(value: str | None) -> None:
+    """RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, delay-seconds being
+    `1*DIGIT`, ASCII digits only (RFC 5234 B.1); anything else is as if absent, and the
+    backoff alone applies."""
+    assert transport.retry_after_seconds(value, NOW) is None
+    outcome = services.outcome_of(1, 503, value, NOW, random.Random(1))
+    assert outcome.next_attempt_at is not None
+    assert outcome.next_attempt_at <= NOW + dt.timedelta(seconds=transport.BACKOFF_BASE)
+
+
+@given(value=st.text(max_size=40))
+def test_no_retry_after_raises(value: str) -> None:
+    seconds = transport.retry_after_seconds(value, NOW)
+    assert seconds is None or 0 <= seconds <= transport.MAX_RETRY_AFTER
+
+
+def test_a_bad_retry_after_is_a_failed_attempt_and_spares_the_batch(
+    hooks: Queue, receiver: Receiver,
+) -> None:
+    """A receiver answers 503 with `Retry-After: \\xb2` (read as "²", which `str.isdigit`
+    takes for a digit): its delivery is a failed attempt with the answer recorded, retried on
+    the backoff; another subscriber's delivery in the same task is delivered."""
+    other = Receiver()
+    try:
+        bad, good = register(receiver.url), register(other.url)
+        (entry,) = acts(("offer.released", "offer:k", {}))
+        receiver.answers = [(503, {"Retry-After": "\xb2"})] * 2
+        assert transport.post(receiver.url, b"{}", {}).retry_after == "²"  # the byte 0xb2
+        before = timezone.now()
+        while services.deliveries_fan_out():
+            pass
+        assert services.deliveries_dispatch() == 2
+        assert hooks.run() == [1]  # one task, for both deliveries
+
+        assert len(receiver.requests) == 2  # the check above, and the delivery
+        failed = WebhookDelivery.objects.get(subscription=bad.subscription)
+        assert (failed.status, failed.attempts, failed.last_status) == ("failed", 1, 503)
+        assert failed.last_error == "HTTP 503" and failed.claim is None
+        assert before <= failed.next_attempt_at <= timezone.now() + dt.timedelta(
+            seconds=transport.BACKOFF_BASE)
+        delivered = WebhookDelivery.objects.get(subscription=good.subscription)
+        assert delivered.status == "delivered"
+        assert [msg_id for msg_id, _ in other.verified(good.secret)] == [f"msg_{entry.index}"]
+    finally:
+        other.close()
 
 
 # ------------------------------------------------------------------ refused URLs
@@ -326,6 +437,13 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_when_sent(
     (["offer..released"], [], "is not an event type"),
     (["offer.*"], [], "is not an event type"),
     (["*"], ["atlantis"], "no state with key 'atlantis'"),
+    (["nonexistent.kind"], [], "^unknown event type 'nonexistent.kind': no public act is of "
+                               "that kind; `openpeace webhooks kinds` lists the kinds$"),
+    (["offer.", "offer.relased"], [], r"'offer.relased'.*\(did you mean 'offer.released'\?\)"),
+    (["treatise."], [], "'treatise.': no kind of public act begins with it"),
+    (["treaty"], [], r"'treaty': no public act is of that kind \(did you mean 'treaty.'\?\)"),
+    (["offer.released."], [], "'offer.released.': no kind of public act begins with it"),
+    (["test.act"], [], "unknown event type 'test.act'"),
 ])
 def test_bad_event_types_and_states_are_refused(
     loaded: Any, events: list[str], states: list[str], problem: str,
@@ -333,6 +451,14 @@ def test_bad_event_types_and_states_are_refused(
     with pytest.raises(services.WebhookRefused, match=problem):
         services.subscription_register(url="https://hooks.example.org/", event_types=events,
                                        states=states)
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_every_kind_and_prefix_of_one_can_be_subscribed_to(db: None) -> None:
+    prefixes = {kind.split(".")[0] + "." for kind in KINDS}
+    assert {"offer.", "treaty.", "plebiscite.", "endorsement."} <= prefixes
+    registered = register("https://hooks.example.org/", ["*", *KINDS, *prefixes])
+    assert set(registered.subscription.event_types) == {"*", *KINDS, *prefixes}
 
 
 # ------------------------------------------------------------------ what each subscription gets
@@ -424,6 +550,11 @@ def test_an_official_registers_in_the_admin_and_sees_the_secret_once(
     assert bad.status_code == 200 and "starts with https://" in bad.content.decode()
     bad = official.post(add, {"url": "https://x.example/", "event_types_text": "Offer!"})
     assert "is not an event type" in bad.content.decode()
+    bad = official.post(add, {"url": receiver.url, "event_types_text": "offer., nonexistent.kind"})
+    assert bad.status_code == 200
+    assert ("unknown event type &#x27;nonexistent.kind&#x27;: no public act is of that kind"
+            in bad.content.decode())
+    assert "treaty.text_revised" in bad.content.decode()  # the kinds, under the field
     assert not WebhookSubscription.objects.exists()
 
     response = official.post(add, {"url": receiver.url, "event_types_text": "offer., treaty.",
@@ -514,6 +645,11 @@ def test_an_official_retries_the_given_up_deliveries(hooks: Queue, receiver: Rec
     (["add", "ftp://x.example/", "--events", "*"], "starts with https://"),
     (["add", "http://127.0.0.1/", "--events", "*"], "loopback, private or reserved"),
     (["add", "https://x.example/", "--events", "Bad!"], "is not an event type"),
+    (["add", "https://x.example/", "--events", "nonexistent.kind"],
+     "unknown event type 'nonexistent.kind': no public act is of that kind; `openpeace "
+     "webhooks kinds` lists the kinds"),
+    (["add", "https://x.example/", "--events", "offer.", "treatise."],
+     "unknown event type 'treatise.': no kind of public act begins with it"),
     (["add", "https://x.example/", "--events", "*", "--state", "atlantis"], "no state"),
     (["add", "https://x.example/", "--events", "*", "--official", "nobody"], "no official"),
     (["add", "https://x.example/", "--events", "*", "--description", "x" * 201], "at most 200"),
@@ -530,9 +666,14 @@ def test_bad_input_to_the_command_changes_nothing(
     pk = register("https://x.example/").subscription.pk
     args = [arg.replace("{pk}", str(pk)) for arg in args]
     before = list(WebhookSubscription.objects.values_list("pk", "disabled_at"))
-    with pytest.raises(CommandError, match=problem):
+    with pytest.raises(CommandError, match=re.escape(problem)):
         command(*args)
     assert list(WebhookSubscription.objects.values_list("pk", "disabled_at")) == before
+
+
+def test_the_command_lists_the_kinds(db: None) -> None:
+    listed = command("kinds").split()
+    assert listed == sorted(KINDS) and "offer.released" in listed
 
 
 def test_the_payload_names_content_committed_by_hash(hooks: Queue) -> None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from openpeace.log.kinds import KINDS
 from openpeace.publicity.webhooks import selectors, services
 from openpeace.publicity.webhooks.models import OPEN, WebhookDelivery, WebhookSubscription
 from openpeace.web.admin import ReadOnly
@@ -29,7 +30,8 @@ class SubscriptionForm(forms.ModelForm[WebhookSubscription]):
     event_types_text = forms.CharField(
         label="Event types",
         help_text='entry kinds ("offer.released"), prefixes ending in a dot ("treaty."), or '
-                  '"*" for every act; separated by spaces or commas',
+                  '"*" for every act; separated by spaces or commas. The kinds: '
+                  + ", ".join(sorted(KINDS)) + ".",
     )
     states_choice = forms.ModelMultipleChoiceField(
         label="Only acts concerning", queryset=State.objects.order_by("name"),

@@ -19,6 +19,12 @@ from openpeace.publicity.outbox import Claimable
 ALL_EVENTS = "*"
 
 
+def matches(pattern: str, kind: str) -> bool:
+    """Whether an event type wants acts of `kind`: `*` all, a prefix ending in a dot
+    (`treaty.`) the kinds it begins, any other the kind it names."""
+    return pattern in (ALL_EVENTS, kind) or (pattern.endswith(".") and kind.startswith(pattern))
+
+
 class WebhookSubscription(models.Model):
     url = models.URLField(max_length=2000, help_text="where each act is POSTed")
     event_types = models.JSONField(
@@ -50,9 +56,7 @@ class WebhookSubscription(models.Model):
         return self.disabled_at is None
 
     def wants_kind(self, kind: str) -> bool:
-        return any(pattern in (ALL_EVENTS, kind)
-                   or (pattern.endswith(".") and kind.startswith(pattern))
-                   for pattern in self.event_types)
+        return any(matches(pattern, kind) for pattern in self.event_types)
 
 
 class WebhookDelivery(Claimable):

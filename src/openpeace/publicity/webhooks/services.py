@@ -12,7 +12,8 @@ The flow (docs/notifications.md): `deliveries_fan_out` reads the integrated log 
 the webhooks' cursor (`publicity.outbox`) and, in one transaction, creates a delivery for each
 subscription that wants each act and advances the cursor. `deliveries_dispatch` claims the due
 deliveries in batches and enqueues a `webhooks_deliver` task per batch in the claim's own
-transaction. The task calls `delivery_attempt` for each: one signed POST, then the outcome.
+transaction. The task calls `delivery_attempt` for each: one signed POST, then the outcome (or,
+if the attempt breaks off with an unexpected error, `delivery_attempt_failed`: a failed attempt).
 
 Standard Webhooks 1.0, as applied here:
 - `webhook-id` is `msg_<log index>`: the same for every attempt of an act, and for every
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import difflib
 import http.client
 import json
 import math
@@ -41,17 +43,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from openpeace.log.kinds import KINDS
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json
 from openpeace.publicity import outbox
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.webhooks import transport
-from openpeace.publicity.webhooks.models import OPEN, WebhookDelivery, WebhookSubscription
+from openpeace.publicity.webhooks.models import (
+    OPEN,
+    WebhookDelivery,
+    WebhookSubscription,
+    matches,
+)
 from openpeace.publicity.webhooks.selectors import subscriptions_wanting
 from openpeace.world.models import State
 
@@ -75,6 +83,10 @@ class Registered:
 
 
 def _event_types(values: list[str]) -> list[str]:
+    """The event types as registered: each an entry kind, a prefix ending in a dot, or `*`
+    (the syntax of `WebhookSubscription.event_types`), and each matching at least one kind of
+    public act (`log.kinds.KINDS`): a type that matches none is a typo whose subscription would
+    never receive anything, so it is refused before anything is written."""
     found = list(dict.fromkeys(v.strip() for v in values if v.strip()))
     if not found:
         raise WebhookRefused('name the acts wanted: entry kinds ("offer.released"), prefixes '
@@ -83,7 +95,24 @@ def _event_types(values: list[str]) -> list[str]:
     if bad:
         raise WebhookRefused(f"{bad[0]!r} is not an event type: an entry kind such as "
                              '"offer.released", a prefix such as "treaty.", or "*"')
+    for pattern in found:
+        if not any(matches(pattern, kind) for kind in KINDS):
+            raise WebhookRefused(_unknown(pattern))
     return found
+
+
+def _unknown(pattern: str) -> str:
+    """Why `pattern` is refused: it matches no kind of public act (`log.kinds.KINDS`), so its
+    subscription would never receive anything. With the nearest known kind or prefix, if one
+    is near, and where to find them all."""
+    prefixes = sorted({kind[:i + 1] for kind in KINDS for i, c in enumerate(kind) if c == "."})
+    near = ([f"{pattern}."] if f"{pattern}." in prefixes
+            else difflib.get_close_matches(pattern, [*KINDS, *prefixes], n=1, cutoff=0.75))
+    problem = ("no kind of public act begins with it" if pattern.endswith(".")
+               else "no public act is of that kind")
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return (f"unknown event type {pattern!r}: {problem}{hint}; `openpeace webhooks kinds` "
+            "lists the kinds")
 
 
 def _state_keys(values: list[str]) -> list[str]:
@@ -297,16 +326,45 @@ def delivery_attempt(*, pk: int, claim: str, at: dt.datetime | None = None) -> s
         error_text = "" if 200 <= status < 300 else _answer_text(answer)
     outcome = outcome_of(delivery.attempts, status, retry_after, timezone.now())
     with transaction.atomic():
-        outbox.settle(
-            rows, claim, status=outcome.status, last_status=status,
-            last_error=error_text[:500], next_attempt_at=outcome.next_attempt_at or now,
-            delivered_at=timezone.now() if outcome.status == WebhookDelivery.Status.DELIVERED
-            else None,
-        )
+        _settle(rows, claim, outcome, status, error_text, now)
         if outcome.disable:
             subscription_disable(subscription=subscription, reason=(
                 f"the receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC"), at=now)
     return outcome.status
+
+
+def delivery_attempt_failed(*, pk: int, claim: str, error: BaseException,
+                            at: dt.datetime | None = None) -> str | None:
+    """Record that the attempt of delivery `pk` under `claim` broke off with an unexpected
+    `error` (a damaged secret or entry, a bug): a failed attempt like any other, with the error
+    as its text, retried on the backoff and given up after `MAX_ATTEMPTS`, so that the officials
+    see it and one bad delivery holds up neither itself until its lease expires nor the rest of
+    its batch (`tasks.webhooks_deliver`). Whether its request reached the receiver is unknown: a
+    retry sends it again under the same `webhook-id`, which is what that id is for (Standard
+    Webhooks, "Idempotency"). Returns the new status; None if the delivery is no longer held
+    under `claim` (then it is another sender's, or settled, and left as it is)."""
+    now = at or timezone.now()
+    rows = WebhookDelivery.objects.filter(pk=pk, status__in=OPEN)
+    with transaction.atomic():
+        attempts = (rows.filter(claim=claim).select_for_update()
+                    .values_list("attempts", flat=True).first())
+        if attempts is None:
+            return None
+        outcome = outcome_of(attempts, None, None, now)
+        text = f"error: {type(error).__name__}" + (f": {error}" if str(error) else "")
+        _settle(rows, claim, outcome, None, text, now)
+    return outcome.status
+
+
+def _settle(rows: QuerySet[WebhookDelivery], claim: str, outcome: Outcome, status: int | None,
+            error_text: str, now: dt.datetime) -> None:
+    """Record an attempt's outcome on the delivery still held under `claim`, and release it."""
+    outbox.settle(
+        rows, claim, status=outcome.status, last_status=status, last_error=error_text[:500],
+        next_attempt_at=outcome.next_attempt_at or now,
+        delivered_at=timezone.now() if outcome.status == WebhookDelivery.Status.DELIVERED
+        else None,
+    )
 
 
 def _answer_text(answer: transport.Answer) -> str:

@@ -22,13 +22,14 @@ import datetime as dt
 import http.client
 import ipaddress
 import random
+import re
 import socket
 import ssl
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
+from django.utils.http import parse_http_date
 
 TIMEOUT = 10.0
 """Seconds to connect, and then between two reads of the answer."""
@@ -41,6 +42,8 @@ MAX_ATTEMPTS = 15
 (Standard Webhooks suggests retrying over about three days)."""
 MAX_RETRY_AFTER = 24 * 3600.0
 """A longer `Retry-After` is taken as one day, so that no answer parks a delivery for ever."""
+_DELAY_SECONDS = re.compile(r"[0-9]+")
+"""RFC 9110 §10.2.3 `delay-seconds`: ASCII digits, nothing else."""
 USER_AGENT = "openpeace-webhooks/1"
 
 
@@ -169,19 +172,25 @@ def retry_delay(attempts: int, rng: random.Random) -> float:
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
-    """A `Retry-After` value (delay-seconds or an HTTP-date) as seconds from `now`, at most
-    `MAX_RETRY_AFTER`; None when absent or not understood."""
-    if not value:
+    """A `Retry-After` value as seconds from `now`, at most `MAX_RETRY_AFTER`; None when it is
+    absent or is not one, and then the backoff alone applies.
+
+    RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, `delay-seconds = 1*DIGIT`, and
+    DIGIT is 0-9 in ASCII (RFC 5234 B.1); `str.isdigit` is not that test, since it also takes
+    "²" or "١٢", which `float` then refuses or reads. An HTTP-date is one of the three forms of
+    §5.6.7 (`django.utils.http.parse_http_date`), not whatever `email.utils` can make a date of.
+    A sign, a fraction, an exponent or any other text is not a Retry-After. Only the SP and HTAB
+    around the value are dropped (§5.5: they are not part of a field value). A date already past
+    means now; a larger delay than `MAX_RETRY_AFTER` is taken as that much, whatever its digits.
+    """
+    if value is None:
         return None
-    value = value.strip()
-    if value.isdigit():
-        seconds = float(value)
+    value = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(value):
+        seconds = float(value)  # ASCII digits: never refused (inf when too many, then capped)
     else:
         try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+            seconds = parse_http_date(value) - now.timestamp()
+        except ValueError:
             return None
-        if when.tzinfo is None:  # RFC 9110 §5.6.7: an HTTP-date is in GMT
-            when = when.replace(tzinfo=dt.UTC)
-        seconds = (when - now).total_seconds()
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)

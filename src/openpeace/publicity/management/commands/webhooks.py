@@ -1,10 +1,13 @@
-"""`openpeace webhooks add|list|disable|enable|deliveries|run`: the officials' and the worker's
-side of the outbound webhooks (docs/notifications.md).
+"""`openpeace webhooks add|kinds|list|disable|enable|retry|deliveries|run`: the officials' and
+the worker's side of the outbound webhooks (docs/notifications.md).
 
 - `add URL --events TYPE… [--state KEY…] [--description TEXT] [--official USER]`: register a
-  subscription to the acts integrated from now on; its signing secret is printed once.
+  subscription to the acts integrated from now on; its signing secret is printed once. Each
+  event type must match a kind of public act.
+- `kinds`: the kinds of public act (`log.kinds.KINDS`), the event types a subscription can name.
 - `list`: every subscription, active or not, with its deliveries per status.
 - `disable ID --reason TEXT`, `enable ID`: stop (its open deliveries are given up) or resume.
+- `retry ID`: attempt an active subscription's given-up deliveries again.
 - `deliveries [ID] [--status S] [--limit N]`: the latest deliveries and their state.
 - `run [--follow] [--interval S]`: fan the new log entries out into deliveries and queue the
   due ones for the task queue's workers (`openpeace serve` runs it with --follow).
@@ -17,6 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from openpeace.log.kinds import KINDS
 from openpeace.publicity.outbox import sender_round
 from openpeace.publicity.webhooks import selectors, services
 from openpeace.publicity.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -38,11 +42,13 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="register a subscription; prints its secret once")
         add.add_argument("url")
         add.add_argument("--events", nargs="+", required=True, metavar="TYPE",
-                         help='entry kinds ("offer.released"), prefixes ("treaty."), or "*"')
+                         help='entry kinds ("offer.released"), prefixes ("treaty."), or "*"; '
+                              '`openpeace webhooks kinds` lists the kinds')
         add.add_argument("--state", nargs="+", default=[], metavar="KEY",
                          help="only acts concerning one of these states")
         add.add_argument("--description", default="")
         add.add_argument("--official", help="the official's username, for the record")
+        sub.add_parser("kinds", help="the kinds of public act a subscription can name")
         sub.add_parser("list", help="every subscription and its deliveries per status")
         disable = sub.add_parser("disable", help="stop a subscription")
         disable.add_argument("subscription", type=int, metavar="ID")
@@ -77,6 +83,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Webhook {registered.subscription.pk} registered: {url}\n"
                           f"Its signing secret (shown once; give it to the receiver):\n"
                           f"{registered.secret}")
+
+    def do_kinds(self, **_: Any) -> None:
+        for kind in sorted(KINDS):
+            self.stdout.write(kind)
 
     def do_list(self, **_: Any) -> None:
         for subscription in WebhookSubscription.objects.order_by("pk"):

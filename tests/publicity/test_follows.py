@@ -331,6 +331,67 @@ def test_the_command_lists_and_unsubscribes(released: Offer, queue: Queue) -> No
         call_command("follows", "subscribe", "x@example.org")
 
 
+def test_a_refused_address_is_said_at_its_field(released: Offer) -> None:
+    """The service's refusal of an address is the contact field's error: the input is marked
+    invalid and names it (Django's aria attributes), not only a message above the form."""
+    html = Client().post("/follow/", {"target": f"offer:{OFFER}", "contact": "a@localhost",
+                                      "frequency": "daily"}).content.decode()
+    assert re.search(r'<input[^>]*name="contact"[^>]*aria-invalid="true"'
+                     r'[^>]*aria-describedby="[^"]*\bid_contact_error\b', html)
+    assert re.search(r'<span id="id_contact_error">[^<]*<br><strong role="alert">the e-mail '
+                     r"address: ", html)
+    assert '<div role="alert">' not in html  # no form-level alert besides
+
+
+# ------------------------------------------------------------------ no cookie, no other site
+
+
+def test_following_and_confirming_need_no_cookie_and_refuse_other_sites(
+    released: Offer, queue: Queue,
+) -> None:
+    browser = Client(enforce_csrf_checks=True)  # cookies blocked: it has no CSRF cookie
+    form = browser.get(f"/follow/?offer={OFFER}")
+    assert not form.cookies and "csrfmiddlewaretoken" not in form.content.decode()
+    data = {"target": f"offer:{OFFER}", "contact": "c@example.org", "frequency": "daily"}
+    for elsewhere in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://campaign.example"}):
+        refused = browser.post("/follow/", data, headers=elsewhere)
+        assert refused.status_code == 403 and b"sent from another site" in refused.content
+        assert not Follow.objects.exists()
+    sent = browser.post("/follow/", data, headers={"Sec-Fetch-Site": "same-origin"})
+    assert (sent.status_code, sent["Location"]) == (302, "/follow/sent/")
+    queue.run()
+
+    link = f"/follow/confirm/{token_in(mail.outbox[0], 'follow/confirm')}/"
+    shown = browser.get(link)
+    assert not shown.cookies and "csrfmiddlewaretoken" not in shown.content.decode()
+    assert ("You asked to follow the offer “<bdi>Decree on Peace</bdi>” by e-mail: a daily "
+            "digest.") in shown.content.decode()
+    refused = browser.post(link, headers={"Sec-Fetch-Site": "same-site"})
+    assert refused.status_code == 403 and Follow.objects.get().status == "pending"
+    confirmed = browser.post(link, headers={"Sec-Fetch-Site": "same-origin"})
+    assert confirmed.status_code == 200 and Follow.objects.get().status == "active"
+    assert ("You follow the offer “<bdi>Decree on Peace</bdi>” by e-mail: a daily digest"
+            in confirmed.content.decode())
+
+
+@pytest.mark.parametrize(("target", "key", "said"), [
+    ("state", "germany", "the acts concerning <bdi>Germany</bdi>"),
+    ("nationality", "finns", "the acts of the <bdi>Finns</bdi> (a nationality)"),
+])
+def test_every_page_of_a_follow_says_its_name_in_bdi(
+    released: Offer, queue: Queue, target: str, key: str, said: str,
+) -> None:
+    services.follow_submit(contact="n@example.org", target=target, key=key, frequency="daily")
+    queue.run()
+    link = f"/follow/confirm/{token_in(mail.outbox[0], 'follow/confirm')}/"
+    client = Client()
+    assert said in client.get(link).content.decode()
+    assert said in client.post(link).content.decode()
+    unsubscribe = f"/unsubscribe/{services.unsubscribe_token(Follow.objects.get().ref)}/"
+    assert said in client.get(unsubscribe).content.decode()
+    assert said in client.post(unsubscribe).content.decode()
+
+
 # ------------------------------------------------------------------ where to follow from
 
 

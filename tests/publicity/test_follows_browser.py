@@ -42,7 +42,7 @@ def test_follow_confirm_receive_and_unsubscribe(
     page.goto(f"{live_server.url}/follow/confirm/{confirm}/")
     accessible(page)
     page.get_by_role("button", name="Confirm: send me the acts by e-mail").click()
-    assert "You follow “Decree on Peace”" in page.get_by_role("status").inner_text()
+    assert "You follow the offer “Decree on Peace”" in page.get_by_role("status").inner_text()
     accessible(page)
 
     acts(("offer.status_changed", f"offer:{offer.key}", {}))
@@ -55,7 +55,11 @@ def test_follow_confirm_receive_and_unsubscribe(
     page.goto(link.replace(SITE, live_server.url))
     accessible(page)
     page.get_by_role("button", name="Unsubscribe").click()
-    assert "You are unsubscribed" in page.get_by_role("status").inner_text()
+    assert "You are unsubscribed from the offer “Decree on Peace”" in (
+        page.get_by_role("status").inner_text())
     accessible(page)
     follow.refresh_from_db()
     assert follow.status == "unsubscribed"
+    page.get_by_role("button", name="Stop all my follows").click()
+    assert "everything this address followed" in page.get_by_role("status").inner_text()
+    accessible(page)

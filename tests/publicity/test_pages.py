@@ -147,7 +147,8 @@ def test_the_form_is_shown_only_while_the_endorsements_are_open(
         client: Client, endorsable: Offer, opens: int, closes: int, says: bytes) -> None:
     period = endorsable.endorsement_period
     now = timezone.now()
-    period.opens_at, period.closes_at = now + dt.timedelta(days=opens), now + dt.timedelta(days=closes)
+    period.opens_at = now + dt.timedelta(days=opens)
+    period.closes_at = now + dt.timedelta(days=closes)
     period.save()
     page = client.get(f"/offers/{endorsable.key}/endorse/").content
     assert says in page

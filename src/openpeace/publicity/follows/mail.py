@@ -8,6 +8,10 @@ a DKIM signature cover both headers, which is the outgoing mail server's work. I
 is fixed by the follow and the act (or the digest's day): if a sender dies after sending and
 before recording it, the one mail sent again has the same Message-ID, and mail clients show it
 once.
+
+A person gets each act once, however many of their follows it answers
+(`selectors.mailed_under`): its mail says which of them it answers, and carries the unsubscribe
+link of the one it is mailed under (whose page can also stop them all).
 """
 
 from __future__ import annotations
@@ -34,23 +38,13 @@ def _domain() -> str:
     return urlsplit(settings.OPENPEACE_SITE_URL).hostname or "openpeace"
 
 
-def _what(follow: Follow) -> str:
-    """What the follow follows, in words: "the offer “…”", "the acts concerning …"."""
-    name = selectors.target_name(follow.target, follow.key) or follow.key
-    if follow.target == Follow.Target.OFFER:
-        return f"the offer “{name}”"
-    if follow.target == Follow.Target.STATE:
-        return f"the acts concerning {name}"
-    return f"the acts of the {name} (a nationality)"
-
-
 def _date(moment: dt.date) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
 def confirmation(follow: Follow, confirm_token: str) -> EmailMessage:
     """The opt-in mail: nothing else is ever mailed to a follow before it is confirmed."""
-    what = _what(follow)
+    what = selectors.what(follow)
     if follow.status == Follow.Status.PENDING:
         link = site_url(reverse("publicity:follows:confirm", args=[confirm_token]))
         subject = f"Confirm that you follow {what}"
@@ -66,12 +60,20 @@ def confirmation(follow: Follow, confirm_token: str) -> EmailMessage:
                         to=[follow.contact])
 
 
+def _answers(follows: list[Follow]) -> str:
+    """Which of the person's follows an act answers, in a sentence."""
+    named = [f"{selectors.what(follow)} ({follow.get_frequency_display()})" for follow in follows]
+    return f"It answers your follow{'s' if len(named) > 1 else ''} of {'; '.join(named)}.\n"
+
+
 def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
-         day: dt.date | None = None) -> EmailMessage:
-    """One act (`day` None) or a day's digest of `entries`, in log order."""
+         answers: dict[int, list[Follow]], day: dt.date | None = None) -> EmailMessage:
+    """One act (`day` None) or a day's digest of `entries`, in log order; `answers` gives, per
+    entry, the person's follows it answers (`selectors.answered`)."""
     register = Register()
-    described = [describe(entry, register) for entry in entries[:DIGEST_DETAILS]]
-    what = _what(follow)
+    shown = entries[:DIGEST_DETAILS]
+    described = [describe(entry, register) for entry in shown]
+    what = selectors.what(follow)
     unsubscribe = site_url(reverse("publicity:follows:unsubscribe", args=[unsubscribe_token]))
     if day is None:
         subject = "[openpeace] " + " ".join(described[0].title.text.split())  # one line
@@ -81,17 +83,21 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
         subject = f"[openpeace] {what}: {count}, {_date(day)}"
         message_id = f"<digest.{follow.ref}.{day.isoformat()}@{_domain()}>"
     parts = []
-    for act in described:
+    for entry, act in zip(shown, described, strict=True):
         entry_url, proof_url = entry_urls(act.index)
         parts.append(f"{act.title.text}\n{_date(act.recorded_at)}, {act.recorded_at:%H:%M} UTC"
                      f"\n\n{act.summary.text}\n\nThe act in the log: {entry_url}\n"
-                     f"Its inclusion proof: {proof_url}\n")
+                     f"Its inclusion proof: {proof_url}\n"
+                     + _answers(answers.get(entry.pk, [follow])))
     if len(entries) > len(described):
         parts.append(f"… and {len(entries) - len(described)} more acts: "
                      f"{site_url(reverse('log:browser'))}\n")
     body = ("\n----\n\n".join(parts)
             + f"\n----\nYou receive this because you follow {what} "
-              f"({follow.get_frequency_display()}).\nUnsubscribe (one click): {unsubscribe}\n")
+              f"({follow.get_frequency_display()}). Each act is mailed to you once, however "
+              "many of your follows it answers.\n"
+              f"Unsubscribe from {what} (one click): {unsubscribe}\n"
+              "The page it opens can also stop every follow of this address.\n")
     return EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[follow.contact],
         headers={

@@ -2,10 +2,12 @@
 
 A follow is confirmed from the mailbox before anything is sent to it (double opt-in), and every
 mail it receives carries a one-click unsubscribe (RFC 8058). It receives the acts integrated
-after its confirmation: each as a `FollowNotice`, held unique per (follow, entry) by the
-database, mailed at once or in a daily digest, and marked sent so that no act is ever mailed to
-it twice. The person is known by the canonical form of the address, under the same mail rules
-as the endorsements (`openpeace.core.contact`), so one person follows one thing once.
+after its confirmation, mailed at once or in a daily digest. The person is known by the
+canonical form of the address, under the same mail rules as the endorsements
+(`openpeace.core.contact`), so one person follows one thing once; and a person who follows
+several things that one act answers (an offer, and a state it concerns) gets that act once: a
+`FollowNotice` is one act for one person, held unique per (canonical address, entry) by the
+database and marked sent, so that no act is ever mailed to anyone twice.
 """
 
 from __future__ import annotations
@@ -64,16 +66,28 @@ class Follow(models.Model):
 
 
 class FollowNotice(Claimable):
-    """One act for one follow; `sent_at` stays empty until the mail that carries it is sent."""
+    """One act for one person, mailed under one of their follows (`selectors.mailed_under`);
+    `sent_at` stays empty until the mail that carries it is sent.
+
+    `canonical` is the follow's, copied at the fan-out so that the database itself holds a
+    person to one notice per act, whichever follows the act answers and however often the
+    fan-out runs."""
 
     follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="notices")
+    canonical = models.CharField(max_length=254, help_text="the person: the follow's canonical "
+                                                           "address")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    also = models.JSONField(default=list, blank=True,
+                            help_text="the ids of the person's other follows this act answers; "
+                                      "the mail names them, and it goes to one of them if "
+                                      "`follow` stops before it is sent")
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["follow", "entry"], name="follow_notice_once"),
+            models.UniqueConstraint(fields=["canonical", "entry"],
+                                    name="follow_notice_once_per_person"),
         ]
         indexes = [models.Index(fields=["sent_at", "created_at"])]
 

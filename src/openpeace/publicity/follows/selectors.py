@@ -7,6 +7,9 @@ An act is for the follows of
 - a nationality: its acts (subject `nationality:<key>`: its decisions and demands) and those of
   its plebiscites (`plebiscite:<election>`).
 
+One person gets each act once (`mailed_under`): the act is mailed under one of the follows it
+answers, and the mail names them all.
+
 Some acts are never mailed (`QUIET`): the ballots, which the feeds leave out too, one entry per
 ballot; and the endorsements' bookkeeping (a tally every minute while the counts move, the daily
 recount, each suspicion and release), which would turn a follow into a flood. They are in the
@@ -15,9 +18,11 @@ log, its browser and the tally page.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.html import format_html
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
@@ -25,7 +30,8 @@ from openpeace.publicity.feeds.acts import content_of
 from openpeace.publicity.feeds.concerns import states_concerned
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.feeds.selectors import NOT_IN_FEEDS
-from openpeace.publicity.follows.models import Follow
+from openpeace.publicity.follows.models import Follow, FollowNotice
+from openpeace.tokens import token_hash
 from openpeace.world.models import Nationality, State
 
 QUIET = (*NOT_IN_FEEDS, "endorsement.tally", "endorsement.recount", "endorsement.suspected",
@@ -65,6 +71,47 @@ def follows_for(targets: set[Target]) -> dict[Target, list[Follow]]:
     return found
 
 
+def mailed_under(follows: Iterable[Follow]) -> list[Follow]:
+    """One person's follows that an act answers, the one it is mailed under first.
+
+    The rule: if any of them is immediate, the act is mailed at once, under the oldest immediate
+    one, and left out of the person's digests (they have it already); otherwise it appears in
+    one digest, the oldest daily follow's. So a person gets each act once, as early as one of
+    their follows asks for it."""
+    return sorted(follows, key=lambda follow: (follow.frequency != Follow.Frequency.IMMEDIATE,
+                                               follow.pk))
+
+
+def by_person(follows: Iterable[Follow]) -> list[list[Follow]]:
+    """`follows` grouped by person (the canonical address), each group in `mailed_under`'s
+    order."""
+    people: dict[str, list[Follow]] = {}
+    for follow in follows:
+        people.setdefault(follow.canonical, []).append(follow)
+    return [mailed_under(group) for group in people.values()]
+
+
+def answered(notices: Iterable[FollowNotice]) -> dict[int, list[Follow]]:
+    """For each notice's entry, the follows of its person that it answers and that are still
+    active: the notice's own first, then those of `also`, which the mail names."""
+    notices = list(notices)
+    others = {follow.pk: follow for follow in Follow.objects.filter(
+        pk__in={pk for notice in notices for pk in notice.also}, status=Follow.Status.ACTIVE)}
+    return {notice.entry_id: [notice.follow, *(others[pk] for pk in notice.also if pk in others
+                                               and others[pk].canonical == notice.canonical)]
+            for notice in notices}
+
+
+def follow_confirming(token: str) -> Follow | None:
+    """The follow this confirmation link's token starts, if any."""
+    return Follow.objects.filter(confirm_hash=token_hash(token)).first()
+
+
+def follow_unsubscribing(token: str) -> Follow | None:
+    """The follow this unsubscribe link's token stops, if any (stopped already or not)."""
+    return Follow.objects.filter(unsubscribe_hash=token_hash(token)).first()
+
+
 def followable() -> dict[str, list[tuple[str, str]]]:
     """What can be followed, by kind: (key, name) pairs, in name order. Offers are the released
     ones only: a draft is not public."""
@@ -91,3 +138,22 @@ def target_name(target: str, key: str) -> str | None:
         return None
     row = found.first()
     return str(row[0]) if row else None
+
+
+WHAT = {
+    Follow.Target.OFFER.value: "the offer “{}”",
+    Follow.Target.STATE.value: "the acts concerning {}",
+    Follow.Target.NATIONALITY.value: "the acts of the {} (a nationality)",
+}
+"""What a follow follows, in words around its target's name: the one phrase of the mails and
+the pages."""
+
+
+def what(follow: Follow, *, html: bool = False) -> str:
+    """What `follow` follows, in words: plain for a mail; for a page (`html`) escaped, with the
+    name inside `<bdi>`, as every name in a page is (a name in another script keeps its own
+    direction without turning the sentence around it)."""
+    name = target_name(follow.target, follow.key) or follow.key
+    if html:
+        return format_html(WHAT[follow.target], format_html("<bdi>{}</bdi>", name))
+    return WHAT[follow.target].format(name)

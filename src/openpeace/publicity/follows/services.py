@@ -4,22 +4,28 @@ due ones for the task queue; send them.
 The opt-in (research/participation.md §1.2, the petitions service's signature flow): a
 submission is stored `pending` and a link is mailed; the follow starts only once the button
 behind the link is pressed, and receives the acts integrated after that. A second submission
-by the same person (the same canonical address and target) is recognised by the database's
-unique constraint; the page is the same either way, and the mail says what happened, so the
-page never tells who follows what. At most `MAX_MAILS` such mails go to one follow, so repeated
-submissions cannot turn the service into a mail bomb.
+by the same person (the same canonical address and target) is recognised among the person's
+follows, which the database's unique constraint keeps to one per target; the page is the same
+either way, and the mail says what happened, so the page never tells who follows what. At
+most `MAX_MAILS` such mails go to one follow, and an address with `PENDING_CAP` follows waiting
+for confirmation gets no further mail at all until one is confirmed or expires
+(`CONFIRM_WITHIN`), so repeated submissions, for one target or for one after another, cannot
+turn the service into a mail bomb.
 
 The sends (the petitions service's mass mailings, §1.7: in batches, resumable by a per-row
 "sent at"): `notices_fan_out` reads the integrated entries after the follows' cursor
-(`publicity.outbox`) and creates a notice per (active follow, act) in one transaction;
+(`publicity.outbox`) and creates a notice per (person, act) in one transaction, under the one
+of the person's follows the act is mailed under (`selectors.mailed_under`);
 `notices_dispatch` claims the due ones, each batch with its task enqueued in the claim's own
 transaction; `notice_send` and `digest_send` send one mail and mark its notices sent. A killed
 sender resumes where it stopped: what it had marked is never sent again, what it had claimed
 and not sent is claimed again once its lease expires, and the one mail that may have left
 without being marked goes again with the same Message-ID (`follows.mail`).
 
-Unsubscribing (RFC 8058) takes one POST to the link every mail carries; it erases the address
-(the canonical form stays, so that following again is recognised) and drops what was not sent.
+Unsubscribing (RFC 8058) takes one POST to the link every mail carries and stops that one
+follow; its page offers to stop every follow of the address. Stopping erases the address (the
+canonical form stays, so that following again is recognised); what was not sent goes to the
+person's other follows it answers, or is dropped.
 """
 
 from __future__ import annotations
@@ -45,6 +51,15 @@ from openpeace.tokens import token_hash
 
 CURSOR = "follows"
 MAX_MAILS = 5
+PENDING_CAP = 3
+"""An address with this many follows waiting for confirmation gets no further mail from a
+submission until one is confirmed or expires. A person who follows several things confirms
+them one by one within minutes; many links waiting for one address are someone else's
+submissions, one target after another (there are over a hundred), filling its mailbox."""
+CONFIRM_WITHIN = dt.timedelta(days=3)
+"""How long a confirmation link works. A pending follow older than this has expired: it no
+longer counts towards `PENDING_CAP`, its link is refused, and following again starts it afresh
+(with a new link and `MAX_MAILS` new mails)."""
 FAN_OUT_BATCH = 500
 SEND_BATCH = 50
 DIGEST_MAX = 10_000
@@ -53,7 +68,13 @@ fewer); were there more, the rest would wait for the next day's digest."""
 
 
 class FollowRefused(ValueError):
-    """A follow act that cannot be done; the message says why; nothing was written."""
+    """A follow act that cannot be done; the message says why; nothing was written. `argument`
+    names the input at fault (`contact`, `target`, `frequency`), if one is, so that a form shows
+    the message at that field."""
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 def _token(purpose: bytes, ref: uuid.UUID) -> str:
@@ -78,95 +99,168 @@ def _fresh(follow: Follow, ref: uuid.UUID) -> None:
     follow.unsubscribe_hash = token_hash(unsubscribe_token(ref))
 
 
+def _waiting(follow: Follow, at: dt.datetime) -> bool:
+    """Whether the follow waits for its confirmation, its link not yet expired."""
+    return (follow.status == Follow.Status.PENDING
+            and follow.submitted_at > at - CONFIRM_WITHIN)
+
+
 def follow_submit(*, contact: str, target: str, key: str, frequency: str,
-                  at: dt.datetime | None = None) -> Follow:
+                  at: dt.datetime | None = None) -> Follow | None:
     """Take a follow, pending its confirmation, and queue the mail that asks for it (or, to a
-    person who already follows, a mail that says so)."""
+    person who already follows, a mail that says so).
+
+    An address that has `PENDING_CAP` follows waiting gets neither: nothing is written or
+    queued, and None is returned. The submitter's page is the same either way, so that it never
+    tells what an address follows."""
     from openpeace.publicity.follows.tasks import follow_mail
 
     at = at or timezone.now()
     if frequency not in Follow.Frequency.values:
-        raise FollowRefused("a follow is mailed " + " or ".join(Follow.Frequency.values))
+        raise FollowRefused("a follow is mailed " + " or ".join(Follow.Frequency.values),
+                            argument="frequency")
     if selectors.target_name(target, key) is None:
         raise FollowRefused(f"there is no {target or 'thing'} {key!r} to follow: an offer "
-                            "(released), a state or a nationality of the register")
+                            "(released), a state or a nationality of the register",
+                            argument="target")
     rules = mail_rules()
     try:
         canonical = canonical_contact(contact, rules)
     except ContactError as error:
-        raise FollowRefused(f"the e-mail address: {error}") from None
-    follow = Follow(contact=contact.strip(), canonical=canonical, rules_version=rules.version,
-                    target=target, key=key, frequency=frequency, submitted_at=at)
-    _fresh(follow, uuid.uuid4())
-    try:
-        with transaction.atomic():
-            follow.save()
-            follow_mail.enqueue(str(follow.ref))
-    except IntegrityError:
-        with transaction.atomic():
-            existing = (Follow.objects.select_for_update()
-                        .filter(canonical=canonical, target=target, key=key).first())
-            if existing is None:  # not a duplicate: an integrity error of another kind
-                raise
-            if existing.status == Follow.Status.PENDING:  # nothing started: the latest choice
-                existing.frequency = frequency
-                existing.save(update_fields=["frequency"])
-            elif existing.status == Follow.Status.UNSUBSCRIBED:  # following again, afresh
-                _fresh(existing, uuid.uuid4())
-                existing.contact, existing.frequency = contact.strip(), frequency
-                existing.rules_version, existing.submitted_at = rules.version, at
-                existing.status, existing.mails_sent = Follow.Status.PENDING, 0
-                existing.confirmed_at = existing.unsubscribed_at = existing.starts_at_index = None
-                existing.save()
-            follow_mail.enqueue(str(existing.ref))
-        return existing
+        raise FollowRefused(f"the e-mail address: {error}", argument="contact") from None
+    with transaction.atomic():
+        # The person's follows, locked: one person's submissions are taken one at a time, so
+        # that two at once cannot both pass the cap (but for the very first ones, which have no
+        # row to lock yet: at most one more per concurrent request).
+        mine = list(Follow.objects.select_for_update().filter(canonical=canonical))
+        if sum(_waiting(follow, at) for follow in mine) >= PENDING_CAP:
+            return None
+        follow = next((f for f in mine if (f.target, f.key) == (target, key)), None)
+        if follow is None:
+            follow = Follow(contact=contact.strip(), canonical=canonical,
+                            rules_version=rules.version, target=target, key=key,
+                            frequency=frequency, submitted_at=at)
+            _fresh(follow, uuid.uuid4())
+            try:
+                with transaction.atomic():
+                    follow.save()
+            except IntegrityError:  # the same follow, committed meanwhile by another request
+                follow = (Follow.objects.select_for_update()
+                          .filter(canonical=canonical, target=target, key=key).first())
+                if follow is None:  # not a duplicate: an integrity error of another kind
+                    raise
+                _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
+                       at=at)
+        else:
+            _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
+                   at=at)
+        follow_mail.enqueue(str(follow.ref))
     return follow
+
+
+def _again(follow: Follow, *, contact: str, frequency: str, rules_version: str,
+           at: dt.datetime) -> None:
+    """A person's submission of what they had submitted before (`follow`, locked)."""
+    if _waiting(follow, at):  # nothing started: the latest choice
+        follow.frequency = frequency
+        follow.save(update_fields=["frequency"])
+    elif follow.status != Follow.Status.ACTIVE:  # unsubscribed, or its link expired: afresh
+        _fresh(follow, uuid.uuid4())
+        follow.contact, follow.frequency = contact.strip(), frequency
+        follow.rules_version, follow.submitted_at = rules_version, at
+        follow.status, follow.mails_sent = Follow.Status.PENDING, 0
+        follow.confirmed_at = follow.unsubscribed_at = follow.starts_at_index = None
+        follow.save()
 
 
 @transaction.atomic
 def follow_confirm(*, token: str, at: dt.datetime | None = None) -> Follow:
     """Start the follow of this link's token: it receives the acts integrated from now on.
     Confirming again changes nothing."""
+    at = at or timezone.now()
     follow = Follow.objects.select_for_update().filter(confirm_hash=token_hash(token)).first()
     if follow is None or follow.status == Follow.Status.UNSUBSCRIBED:
         raise FollowRefused("this confirmation link is not valid: copy the whole link from the "
                             "e-mail, or follow again")
+    if follow.status == Follow.Status.PENDING and not _waiting(follow, at):
+        raise FollowRefused(f"this confirmation link has expired (a link works for "
+                            f"{CONFIRM_WITHIN.days} days): follow again to get a new one")
     if follow.status == Follow.Status.PENDING:
         follow.status = Follow.Status.ACTIVE
-        follow.confirmed_at = at or timezone.now()
+        follow.confirmed_at = at
         follow.starts_at_index = outbox.start_index(CURSOR)
         follow.save(update_fields=["status", "confirmed_at", "starts_at_index"])
     return follow
 
 
-@transaction.atomic
-def follow_unsubscribe(*, token: str, at: dt.datetime | None = None) -> Follow:
-    """Stop the follow of this link's token at once (RFC 8058: no further step); its address is
-    erased and what was not sent is dropped. Unsubscribing again changes nothing."""
+def _unsubscribing(token: str) -> Follow:
+    """The follow of this unsubscribe link's token, locked; refused if there is none."""
     follow = Follow.objects.select_for_update().filter(unsubscribe_hash=token_hash(token)).first()
     if follow is None:
         raise FollowRefused("this unsubscribe link is not valid: copy the whole link from the "
                             "e-mail")
-    if follow.status != Follow.Status.UNSUBSCRIBED:
-        follow.status, follow.contact = Follow.Status.UNSUBSCRIBED, ""
-        follow.unsubscribed_at = at or timezone.now()
-        follow.save(update_fields=["status", "contact", "unsubscribed_at"])
-        follow.notices.filter(sent_at__isnull=True).delete()
     return follow
 
 
+def _stop(follows: list[Follow], at: dt.datetime) -> None:
+    """Stop `follows`, one person's, locked by the caller's transaction: erase their address,
+    and give each act they had not yet mailed to the person's other active follows it answers,
+    under `selectors.mailed_under`'s rule (or drop it if none is left). So stopping one follow
+    neither loses an act that another still wants nor mails it twice."""
+    follows = [follow for follow in follows if follow.status != Follow.Status.UNSUBSCRIBED]
+    if not follows:
+        return
+    for follow in follows:
+        follow.status, follow.contact, follow.unsubscribed_at = Follow.Status.UNSUBSCRIBED, "", at
+        follow.save(update_fields=["status", "contact", "unsubscribed_at"])
+    left = {follow.pk: follow for follow in Follow.objects.filter(
+        canonical=follows[0].canonical, status=Follow.Status.ACTIVE)}
+    unsent = FollowNotice.objects.filter(follow__in=follows, sent_at__isnull=True)
+    moved = []
+    for notice in unsent.select_for_update():
+        heirs = selectors.mailed_under(left[pk] for pk in notice.also if pk in left)
+        if heirs:
+            notice.follow, notice.also = heirs[0], [follow.pk for follow in heirs[1:]]
+            moved.append(notice)
+    FollowNotice.objects.bulk_update(moved, ["follow", "also"])
+    unsent.delete()  # what is left of them: the moved ones belong to another follow now
+
+
+@transaction.atomic
+def follow_unsubscribe(*, token: str, at: dt.datetime | None = None) -> Follow:
+    """Stop the follow of this link's token at once (RFC 8058: no further step), and only that
+    one: the link is in the mails of that follow. Its address is erased and what it was to send
+    goes to the person's other follows, or is dropped (`_stop`). Unsubscribing again changes
+    nothing."""
+    follow = _unsubscribing(token)
+    _stop([follow], at or timezone.now())
+    return follow
+
+
+def _stop_person(canonical: str, at: dt.datetime) -> int:
+    follows = list(Follow.objects.select_for_update().filter(canonical=canonical)
+                   .exclude(status=Follow.Status.UNSUBSCRIBED))
+    _stop(follows, at)
+    return len(follows)
+
+
+@transaction.atomic
+def follows_unsubscribe_all(*, token: str, at: dt.datetime | None = None) -> int:
+    """Stop every follow of the person whose unsubscribe link this is (its page offers it: the
+    link itself stops one follow, and the person may have more), also after that follow has
+    stopped; returns how many were active or pending."""
+    return _stop_person(_unsubscribing(token).canonical, at or timezone.now())
+
+
+@transaction.atomic
 def follows_unsubscribe_contact(*, contact: str, at: dt.datetime | None = None) -> int:
-    """Unsubscribe every follow of one person (who asked by other means than the link); returns
-    how many were active or pending."""
+    """Stop every follow of one person (who asked by other means than the link); returns how
+    many were active or pending."""
     try:
         canonical = canonical_contact(contact, mail_rules())
     except ContactError as error:
-        raise FollowRefused(f"the e-mail address: {error}") from None
-    refs = (Follow.objects.filter(canonical=canonical)
-            .exclude(status=Follow.Status.UNSUBSCRIBED).values_list("ref", flat=True))
-    for ref in list(refs):
-        follow_unsubscribe(token=unsubscribe_token(ref), at=at)
-    return len(refs)
+        raise FollowRefused(f"the e-mail address: {error}", argument="contact") from None
+    return _stop_person(canonical, at or timezone.now())
 
 
 def follow_mail_send(*, ref: str) -> bool:
@@ -174,7 +268,8 @@ def follow_mail_send(*, ref: str) -> bool:
     `MAX_MAILS` times per follow; returns whether a mail was sent."""
     follow = Follow.objects.filter(ref=ref).first()
     if (follow is None or follow.status == Follow.Status.UNSUBSCRIBED
-            or follow.mails_sent >= MAX_MAILS):
+            or follow.mails_sent >= MAX_MAILS
+            or (follow.status == Follow.Status.PENDING and not _waiting(follow, timezone.now()))):
         return False
     Follow.objects.filter(pk=follow.pk).update(mails_sent=F("mails_sent") + 1)
     mail.confirmation(follow, confirm_token(follow.ref)).send()
@@ -183,7 +278,13 @@ def follow_mail_send(*, ref: str) -> bool:
 
 def notices_fan_out(*, batch: int = FAN_OUT_BATCH, at: dt.datetime | None = None) -> int:
     """Create the notices of the next `batch` integrated entries and advance the cursor, in one
-    transaction (`outbox.fan_out`). Returns how many entries were read."""
+    transaction (`outbox.fan_out`). Returns how many entries were read.
+
+    One notice per person and act, whichever of their follows the act answers: under the one
+    `selectors.mailed_under` puts first (an immediate follow if the person has one that the act
+    answers: the act is mailed at once and left out of their digests; otherwise the oldest daily
+    follow's digest), naming the others in `also`. The database holds it unique per (canonical
+    address, entry), so neither a replay nor a race mails a person the same act twice."""
 
     def deliver(entries: list[Entry]) -> None:
         if not Follow.objects.filter(status=Follow.Status.ACTIVE).exists():
@@ -191,13 +292,17 @@ def notices_fan_out(*, batch: int = FAN_OUT_BATCH, at: dt.datetime | None = None
         register, now = Register(), at or timezone.now()
         targets = {entry.pk: selectors.targets_of(entry, register) for entry in entries}
         follows = selectors.follows_for(set().union(*targets.values()))
-        FollowNotice.objects.bulk_create(
-            [FollowNotice(follow=follow, entry=entry, created_at=now)
-             for entry in entries for target in targets[entry.pk]
-             for follow in follows.get(target, [])
-             if (follow.starts_at_index or 0) <= (entry.index or 0)],
-            ignore_conflicts=True,  # a batch read again (a replay) creates nothing twice
-        )
+        notices = []
+        for entry in entries:
+            answering = [follow for target in targets[entry.pk]
+                         for follow in follows.get(target, [])
+                         if (follow.starts_at_index or 0) <= (entry.index or 0)]
+            for first, *rest in selectors.by_person(answering):
+                notices.append(FollowNotice(follow=first, canonical=first.canonical, entry=entry,
+                                            also=[follow.pk for follow in rest],
+                                            created_at=now))
+        # a batch read again (a replay) creates nothing twice
+        FollowNotice.objects.bulk_create(notices, ignore_conflicts=True)
 
     return outbox.fan_out(CURSOR, deliver, batch=batch)
 
@@ -262,6 +367,7 @@ def _send(rows: QuerySet[FollowNotice], claim: str, at: dt.datetime | None, *,
         outbox.settle(rows, claim)
         return False
     entries = sorted((notice.entry for notice in notices), key=lambda entry: entry.index or 0)
-    mail.acts(follow, entries, unsubscribe_token(follow.ref), day=day).send()
+    mail.acts(follow, entries, unsubscribe_token(follow.ref), answers=selectors.answered(notices),
+              day=day).send()
     outbox.settle(rows, claim, sent_at=timezone.now())
     return True

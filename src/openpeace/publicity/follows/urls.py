@@ -8,4 +8,5 @@ urlpatterns = [
     path("follow/sent/", views.sent, name="sent"),
     path("follow/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/<str:token>/all/", views.unsubscribe_all, name="unsubscribe-all"),
 ]

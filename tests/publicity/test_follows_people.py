@@ -1,0 +1,214 @@
+"""Follows per person: one person (one canonical address, however written) gets each act once,
+however many of their follows it answers, held so by the database; stopping one follow keeps
+the acts another still wants; stopping them all takes one button; and one address cannot be
+sent more than a few confirmation links at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils import timezone
+
+from openpeace.diplomacy.models import Offer
+from openpeace.publicity import outbox
+from openpeace.publicity.follows import selectors, services
+from openpeace.publicity.follows.models import Follow, FollowNotice
+from tests.publicity.conftest import Queue
+from tests.publicity.test_follows import OFFER, follow, notify, released, token_in  # noqa: F401
+from tests.publicity.test_webhooks import acts
+
+PERSON = ("Fol.Lower+t@gmail.com", "fol.lower@gmail.com", "FolLower+x@googlemail.com")
+"""One person, written three ways (the mail rules: gmail ignores dots and +tags)."""
+
+
+def tomorrow(hour: int = 6) -> dt.datetime:
+    return dt.datetime.combine(timezone.now().date() + dt.timedelta(days=1), dt.time(hour),
+                               tzinfo=dt.UTC)
+
+
+# ------------------------------------------------------------------ one mail per person and act
+
+
+def test_a_person_gets_each_act_once_whatever_follows_it_answers(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    offer = follow(queue, PERSON[0], "offer", OFFER)  # each act as it happens
+    russia = follow(queue, PERSON[1], "state", "russia", "daily")
+    finns = follow(queue, PERSON[2], "nationality", "finns", "daily")
+    other = follow(queue, "someone.else@example.org", "state", "russia")
+    both, dailies, own = acts(
+        ("reply.recorded", f"offer:{OFFER}:germany", {}),  # the offer's, and russia's
+        ("demand.filed", "nationality:finns", {}),  # the finns', and russia's (their ruler)
+        ("test.other", "state:russia", {}),  # russia's only
+    )
+    notify(queue)
+    assert FollowNotice.objects.filter(follow__canonical=offer.canonical).count() == 3  # 1 each
+    # At once: the act an immediate follow answers, once, under that follow, naming both.
+    mine = [m for m in mail.outbox if m.to == [PERSON[0]]]
+    (immediate,) = mine
+    assert immediate.extra_headers["Message-ID"] == f"<act.{offer.ref}.{both.index}@127.0.0.1>"
+    assert ("It answers your follows of the offer “Decree on Peace” (each act as it happens); "
+            "the acts concerning Russia (a daily digest).") in immediate.body
+    assert len([m for m in mail.outbox if m.to == [other.contact]]) == 3  # others: each their own
+    mail.outbox.clear()
+
+    # Tomorrow: one digest, with each of the other two acts once; nothing for the finns' follow.
+    notify(queue, at=tomorrow())
+    (digest,) = mail.outbox
+    assert digest.to == [PERSON[1]] and "2 acts" in digest.subject
+    assert digest.extra_headers["Message-ID"].startswith(f"<digest.{russia.ref}.")
+    assert f"/log/entries/{both.index}" not in digest.body  # mailed already
+    assert digest.body.count(f"/log/entries/{dailies.index}\n") == 1
+    assert digest.body.count(f"/log/entries/{own.index}\n") == 1
+    assert ("It answers your follows of the acts concerning Russia (a daily digest); the acts "
+            "of the Finns (a nationality) (a daily digest).") in digest.body
+    assert not finns.notices.exists()
+    assert notify(queue, at=tomorrow() + dt.timedelta(days=1)) == []  # never twice
+
+    # A replay of the fan-out creates nothing, and the database itself refuses a second notice.
+    outbox.OutboxCursor.objects.filter(name="follows").update(position=both.index)
+    assert notify(queue, at=tomorrow() + dt.timedelta(days=1)) == []
+    assert FollowNotice.objects.filter(canonical=offer.canonical).count() == 3
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowNotice.objects.create(follow=finns, canonical=finns.canonical, entry=dailies,
+                                    created_at=timezone.now())
+
+
+def test_the_rule_an_immediate_follow_first_then_the_oldest(db: None) -> None:
+    def made(pk: int, frequency: str, canonical: str = "p") -> Follow:
+        return Follow(pk=pk, canonical=canonical, frequency=frequency)
+
+    daily, immediate, later = made(1, "daily"), made(5, "immediate"), made(7, "immediate")
+    assert selectors.mailed_under([later, daily, immediate]) == [immediate, later, daily]
+    assert selectors.mailed_under([made(9, "daily"), daily])[0].pk == 1
+    other = made(2, "daily", "q")
+    assert selectors.by_person([daily, other, immediate]) == [[immediate, daily], [other]]
+
+
+def test_stopping_one_follow_hands_its_unsent_acts_to_the_others(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    offer = follow(queue, PERSON[0], "offer", OFFER)
+    russia = follow(queue, PERSON[1], "state", "russia", "daily")
+    (both,) = acts(("reply.recorded", f"offer:{OFFER}:germany", {}))
+    while services.notices_fan_out():  # fanned out under the immediate follow, not yet sent
+        pass
+    assert FollowNotice.objects.count() == 1
+    assert list(offer.notices.values_list("entry", flat=True)) == [both.pk]
+    services.follow_unsubscribe(token=services.unsubscribe_token(offer.ref))
+    (notice,) = FollowNotice.objects.all()
+    assert notice.follow_id == russia.pk and notice.also == []
+    notify(queue, at=tomorrow())
+    (digest,) = mail.outbox
+    assert digest.to == [PERSON[1]] and f"/log/entries/{both.index}" in digest.body
+    assert "It answers your follow of the acts concerning Russia" in digest.body
+
+
+def test_the_unsubscribe_page_names_the_follow_and_can_stop_them_all(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    offer = follow(queue, PERSON[0], "offer", OFFER)
+    follow(queue, PERSON[1], "state", "germany", "daily")
+    services.follow_submit(contact=PERSON[2], target="nationality", key="finns",
+                           frequency="daily")  # pending: stopped too
+    queue.run()
+    stranger = follow(queue, "stranger@example.org", "state", "germany")
+    token = services.unsubscribe_token(offer.ref)
+    one_click = Client(enforce_csrf_checks=True)
+    page = one_click.get(f"/unsubscribe/{token}/").content.decode()
+    assert "Stop following the offer “<bdi>Decree on Peace</bdi>”" in page
+    done = one_click.post(f"/unsubscribe/{token}/", "List-Unsubscribe=One-Click",
+                          content_type="application/x-www-form-urlencoded").content.decode()
+    assert "You are unsubscribed from the offer “<bdi>Decree on Peace</bdi>”" in done
+    assert "nothing more will be sent to you" not in done  # the others go on
+    assert f'action="/unsubscribe/{token}/all/"' in done and "Stop all my follows" in done
+    assert dict(Follow.objects.filter(canonical=offer.canonical)
+                .values_list("target", "status")) == {
+        "offer": "unsubscribed", "state": "active", "nationality": "pending"}
+
+    # Another site cannot press it for the person; this site's button, with no cookie, can.
+    refused = one_click.post(f"/unsubscribe/{token}/all/",
+                             headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403
+    assert Follow.objects.filter(status="active").count() == 2
+    assert "<form" in one_click.get(f"/unsubscribe/{token}/all/").content.decode()
+    assert Follow.objects.filter(status="active").count() == 2  # a GET changes nothing
+    stopped = one_click.post(f"/unsubscribe/{token}/all/",
+                             headers={"Sec-Fetch-Site": "same-origin"})
+    assert stopped.status_code == 200 and "everything this address followed" in (
+        stopped.content.decode())
+    assert set(Follow.objects.exclude(pk=stranger.pk).values_list("status", "contact")) == {
+        ("unsubscribed", "")}
+    stranger.refresh_from_db()
+    assert stranger.status == "active"
+    assert one_click.post(f"/unsubscribe/{'0' * 64}/all/").status_code == 400
+
+
+def test_the_one_click_post_is_taken_from_wherever_it_comes(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    """RFC 8058: a webmail may send the one-click POST from its own page; the token is the
+    authority, and it stops that one follow only."""
+    subscribed = follow(queue, "w@example.org", "offer", OFFER)
+    response = Client(enforce_csrf_checks=True).post(
+        f"/unsubscribe/{services.unsubscribe_token(subscribed.ref)}/",
+        "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded",
+        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://webmail.example"})
+    assert response.status_code == 200
+    subscribed.refresh_from_db()
+    assert subscribed.status == "unsubscribed"
+
+
+# ------------------------------------------------------------------ no mail bomb
+
+
+def test_an_address_gets_only_a_few_links_waiting_at_a_time(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    client = Client()
+    states = [key for key, _ in selectors.followable()["state"]]
+    targets = [f"offer:{OFFER}", *(f"state:{key}" for key in states),
+               "nationality:finns"]
+    for n, target in enumerate(targets):
+        response = client.post("/follow/", {"target": target, "frequency": "daily",
+                                            "contact": PERSON[n % len(PERSON)]})
+        assert (response.status_code, response["Location"]) == (302, "/follow/sent/")
+    queue.run()
+    assert len(mail.outbox) == Follow.objects.count() < len(targets)
+    assert len(mail.outbox) == services.PENDING_CAP and len(targets) > services.PENDING_CAP + 2
+    assert {m.to[0] for m in mail.outbox} <= set(PERSON)
+    services.follow_submit(contact=PERSON[0], target="offer", key=OFFER, frequency="immediate")
+    assert queue.run() == [] and Follow.objects.get(target="offer").frequency == "daily"
+
+    # One confirmed: one more link may go out.
+    first = mail.outbox[0]
+    services.follow_confirm(token=token_in(first, "follow/confirm"))
+    services.follow_submit(contact=PERSON[1], target="state", key=states[-1], frequency="daily")
+    services.follow_submit(contact=PERSON[1], target="nationality", key="finns",
+                           frequency="daily")
+    assert queue.run() == [True] and len(mail.outbox) == services.PENDING_CAP + 1
+
+    # The links waiting expire: their follows stop counting, and their links are refused.
+    waiting = Follow.objects.filter(status="pending")
+    assert waiting.count() == services.PENDING_CAP
+    waiting.update(submitted_at=timezone.now() - services.CONFIRM_WITHIN)
+    expired = token_in(mail.outbox[1], "follow/confirm")
+    with pytest.raises(services.FollowRefused, match="expired"):
+        services.follow_confirm(token=expired)
+    assert Follow.objects.filter(status="active").count() == 1
+    services.follow_submit(contact=PERSON[2], target="state", key=states[0],
+                           frequency="immediate")  # following it again starts it afresh
+    services.follow_submit(contact=PERSON[2], target="nationality", key="finns",
+                           frequency="daily")
+    assert queue.run() == [True, True]
+    fresh = token_in(mail.outbox[-2], "follow/confirm")
+    assert fresh != expired
+    with pytest.raises(services.FollowRefused, match="not valid"):
+        services.follow_confirm(token=expired)
+    renewed = services.follow_confirm(token=fresh)
+    assert (renewed.key, renewed.status, renewed.frequency) == (states[0], "active", "immediate")

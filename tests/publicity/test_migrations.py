@@ -1,0 +1,63 @@
+"""Migrations 0005 and 0006 on a database with data: the notices a person had twice (one per
+follow that an act answered) become one, and none that was mailed is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("publicity", "0004_feedconcern")]
+AFTER = [("publicity", "0006_follownotice_unique_per_person")]
+
+
+def _migrate(to: list[tuple[str, str]]) -> Any:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(to)
+    return executor.loader.project_state(to).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0005_keeps_one_notice_per_person_and_act_preferring_the_one_sent() -> None:
+    apps = _migrate(BEFORE)
+    try:
+        Entry = apps.get_model("transparency", "Entry")
+        Follow = apps.get_model("publicity", "Follow")
+        FollowNotice = apps.get_model("publicity", "FollowNotice")
+        now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        first, second = (Entry.objects.create(kind="offer.released", subject="offer:x", body=b"{}",
+                                              recorded_at=now, index=i) for i in (0, 1))
+
+        def follow(n: int, canonical: str, frequency: str) -> Any:
+            return Follow.objects.create(
+                ref=f"00000000-0000-0000-0000-00000000000{n}", contact=canonical,
+                canonical=canonical, rules_version="1", target="state", key=f"s{n}",
+                frequency=frequency, status="active", confirm_hash=f"c{n}",
+                unsubscribe_hash=f"u{n}", submitted_at=now)
+
+        daily = follow(1, "jane@example.org", "daily")
+        immediate = follow(2, "jane@example.org", "immediate")
+        other = follow(3, "ivan@example.org", "daily")
+        FollowNotice.objects.create(follow=daily, entry=first, created_at=now, sent_at=now)
+        FollowNotice.objects.create(follow=immediate, entry=first, created_at=now)
+        FollowNotice.objects.create(follow=daily, entry=second, created_at=now)
+        FollowNotice.objects.create(follow=immediate, entry=second, created_at=now)
+        FollowNotice.objects.create(follow=other, entry=second, created_at=now)
+
+        apps = _migrate(AFTER)
+        FollowNotice = apps.get_model("publicity", "FollowNotice")
+        kept = {(n.canonical, n.entry_id): (n.follow_id, n.also, n.sent_at is not None)
+                for n in FollowNotice.objects.all()}
+        assert kept == {
+            # the one mailed already stays, and stands for the other follow too
+            ("jane@example.org", first.pk): (daily.pk, [immediate.pk], True),
+            # none mailed: the immediate follow's
+            ("jane@example.org", second.pk): (immediate.pk, [daily.pk], False),
+            ("ivan@example.org", second.pk): (other.pk, [], False),
+        }
+    finally:
+        _migrate(AFTER)  # the test database as the other tests expect it (flushed after this)

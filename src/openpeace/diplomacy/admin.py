@@ -50,9 +50,10 @@ class OfferAdmin(admin.ModelAdmin[Offer]):
         return list(self.readonly_fields)
 
     def has_delete_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
-        return obj is None or not obj.is_released
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_released)
 
-    @admin.action(description="Release to every government and people at once")
+    @admin.action(description="Release to every government and people at once",
+                  permissions=["change"])
     def release(self, request: HttpRequest, queryset: QuerySet[Offer]) -> None:
         for offer in queryset:
             try:

@@ -132,11 +132,11 @@ class DemandAdmin(admin.ModelAdmin[Demand]):
             else:
                 self.message_user(request, f"{label}: demand {demand.pk}.", messages.SUCCESS)
 
-    @admin.action(description="Acknowledge (in the log)")
+    @admin.action(description="Acknowledge (in the log)", permissions=["change"])
     def acknowledge(self, request: HttpRequest, queryset: QuerySet[Demand]) -> None:
         self._steps(request, queryset, "acknowledge")
 
-    @admin.action(description="Mark in progress (in the log)")
+    @admin.action(description="Mark in progress (in the log)", permissions=["change"])
     def begin(self, request: HttpRequest, queryset: QuerySet[Demand]) -> None:
         self._steps(request, queryset, "begin")
 

@@ -70,7 +70,8 @@ class TreatyAdmin(admin.ModelAdmin[Treaty]):
         return list(self.inlines) if obj is None or obj.status == Status.SECRET else []
 
     def has_delete_permission(self, request: HttpRequest, obj: Treaty | None = None) -> bool:
-        return obj is None or obj.status == Status.SECRET
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == Status.SECRET)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Texts and clauses of a secret treaty go through the services, so that each text is
@@ -89,7 +90,7 @@ class TreatyAdmin(admin.ModelAdmin[Treaty]):
         if formset.model is Clause:
             services.treaty_clauses_refresh(treaty)
 
-    @admin.action(description="Publish (irreversibly, into the log)")
+    @admin.action(description="Publish (irreversibly, into the log)", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Treaty]) -> None:
         for treaty in queryset:
             try:

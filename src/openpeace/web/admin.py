@@ -106,7 +106,7 @@ class IssuesTokens(admin.ModelAdmin[Any]):
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke the token")
+    @admin.action(description="Revoke the token", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.revoke_one(obj)

@@ -315,7 +315,8 @@ class EvacuationStageAdmin(admin.ModelAdmin[m.EvacuationStage]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None or obj.completed_on is None
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.completed_on is None)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         _complete(m.EvacuationStage.objects.get(pk=obj.pk), form.cleaned_data)

@@ -1,14 +1,17 @@
-"""The officials' review of the endorsements in the admin: the suspects listed apart and
-released by an action (logged, counted again), and nothing in it for anyone else."""
+"""The officials' review of the endorsements in the admin: the suspects listed apart, released
+by an action (logged, counted again) or invalidated for a reason (logged), and nothing in it
+for anyone else."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
+from openpeace.publicity.feeds.acts import content_of
 from openpeace.publicity.models import Endorsement
 from tests.publicity.test_endorsements import check, endorse, tally
 from tests.publicity.test_webhooks import official  # noqa: F401
@@ -37,6 +40,30 @@ def test_an_official_lists_the_suspects_and_releases_one(
     assert tally(endorsable).total == 2  # type: ignore[union-attr]
 
 
+def test_an_official_invalidates_the_selected_endorsements_for_a_reason(
+    endorsable: Offer, official: Client, settings: Any,  # noqa: F811
+) -> None:
+    settings.OPENPEACE_ENDORSE_PER_ADDRESS = 1
+    sound = endorse(endorsable, "a@example.org", address="198.51.100.7")
+    suspect = endorse(endorsable, "b@example.org", address="198.51.100.7")
+    check()
+    without = official.post(CHANGELIST, {"action": "invalidate", "reason": " ",
+                                         "_selected_action": [suspect.pk]}, follow=True)
+    assert "an invalidation says why" in without.content.decode()
+    assert not Entry.objects.filter(kind="endorsement.invalidated").exists()
+
+    done = official.post(CHANGELIST, {"action": "invalidate", "reason": "one bot, two addresses",
+                                      "_selected_action": [suspect.pk]}, follow=True)
+    assert "1 endorsements invalidated (logged)." in done.content.decode()
+    assert Endorsement.objects.get(pk=suspect.pk).status == "invalidated"
+    assert Endorsement.objects.get(pk=sound.pk).status == "confirmed"
+    act = content_of(Entry.objects.get(kind="endorsement.invalidated"))
+    assert act is not None
+    assert act["criteria"] == {"refs": str(suspect.ref)}
+    assert act["reason"] == "one bot, two addresses" and act["official"] == "official"
+    assert tally(endorsable).total == 1  # type: ignore[union-attr]  # a suspect never counted
+
+
 def test_no_one_else_sees_or_changes_the_endorsements(
     endorsable: Offer, official: Client, django_user_model: Any,  # noqa: F811
 ) -> None:
@@ -51,6 +78,18 @@ def test_no_one_else_sees_or_changes_the_endorsements(
             response = outsider.get(path)
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
         assert clerk.get(path).status_code == 403  # staff without the permission
+    # Staff who may read the endorsements but not change them are offered neither act, and
+    # the acts refuse them.
+    reader = Client()
+    reader.force_login(user := django_user_model.objects.create_user("reader", is_staff=True))
+    user.user_permissions.add(Permission.objects.get(codename="view_endorsement"))
+    listed = reader.get(CHANGELIST).content.decode()
+    assert 'value="release"' not in listed and 'value="invalidate"' not in listed
+    for action in ("release", "invalidate"):
+        reader.post(CHANGELIST, {"action": action, "reason": "x",
+                                 "_selected_action": [endorsement.pk]})
+    assert not Entry.objects.filter(kind__in=["endorsement.invalidated",
+                                              "endorsement.released"]).exists()
     # Officials read an endorsement; they change it only through the logged acts.
     assert official.get(change).status_code == 200
     assert official.post(change, {"contact": "x@example.org"}).status_code == 403

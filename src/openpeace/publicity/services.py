@@ -339,8 +339,10 @@ def endorsement_mails_send(*, pks: list[int], claim: str, at: dt.datetime | None
     return sum(len(done) for done in sent.values())
 
 
-INVALIDATION_CRITERIA = ("network", "domain", "country", "region", "submitted_after",
+INVALIDATION_CRITERIA = ("refs", "network", "domain", "country", "region", "submitted_after",
                          "submitted_before")
+"""`refs`: the endorsements' public references, separated by spaces or commas (the officials'
+review of suspects invalidates those it selects); the others match by what they name."""
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -396,6 +398,13 @@ def _matching(offer: Offer, criteria: dict[str, str]) -> Matching:
     match = Q(offer=offer)
     network: IPNetwork | None = None
     try:
+        if "refs" in criteria:
+            refs = sorted({uuid.UUID(ref) for ref in criteria["refs"].replace(",", " ").split()})
+            if not 0 < len(refs) <= CHUNK:
+                raise EndorsementRefused(f"an invalidation by reference names 1 to {CHUNK} "
+                                         "endorsements")
+            stated["refs"] = " ".join(str(ref) for ref in refs)
+            match &= Q(ref__in=refs)
         if "network" in criteria:
             network = ipaddress.ip_network(criteria["network"].strip(), strict=False)
             if network.prefixlen > NARROWEST_NETWORK[network.version]:
@@ -415,7 +424,9 @@ def _matching(offer: Offer, criteria: dict[str, str]) -> Matching:
                 moment = _when(criteria[name].strip())
                 stated[name] = moment.isoformat()
                 match &= Q(**{lookup: moment})
-    except (ValueError, ContactError) as error:
+    except EndorsementRefused:
+        raise
+    except (ValueError, ContactError) as error:  # a value that is not one: said as it was
         raise EndorsementRefused(f"an invalidation's criteria: {error}") from None
     country = State.objects.filter(key=criteria.get("country", "")).first()
     if "country" in criteria:

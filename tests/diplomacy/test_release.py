@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openpeace.diplomacy import services
 from openpeace.diplomacy.models import Offer, Proclamation
@@ -68,6 +70,17 @@ def test_a_failure_midway_releases_nothing_and_logs_nothing(
 
     monkeypatch.setattr(services, "proclamation_sha256", fail_on_the_second)
     with pytest.raises(RuntimeError, match="after the first text"):
+        offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at is None
+    assert not Entry.objects.filter(kind="offer.released").exists()
+
+
+def test_an_offer_past_its_reply_deadline_is_not_released(complete_offer: Offer) -> None:
+    Offer.objects.filter(pk=complete_offer.pk).update(
+        reply_deadline=timezone.now() - dt.timedelta(minutes=1))
+    complete_offer.refresh_from_db()
+    with pytest.raises(ReleaseRefused, match=r"its reply deadline \(.*\) is not after the release"):
         offer_release(offer=complete_offer)
     complete_offer.refresh_from_db()
     assert complete_offer.released_at is None

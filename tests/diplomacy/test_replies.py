@@ -206,6 +206,25 @@ def test_the_deadline_job_applies_due_deadlines_once(released: Offer) -> None:
     assert released.status == "defence"
 
 
+def test_an_offer_whose_deadline_cannot_be_applied_is_reported_and_fails_the_run(
+    released: Offer,
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    # A deadline before the release (which `offer_release` now refuses) in a database written
+    # before it did: the process cannot be brought to the deadline.
+    now = timezone.now()
+    Offer.objects.filter(pk=released.pk).update(released_at=now - dt.timedelta(minutes=1),
+                                                reply_deadline=now - dt.timedelta(days=1))
+    err = StringIO()
+    with pytest.raises(CommandError, match="the deadline of peace-1917 could not be applied"):
+        call_command("apply_deadlines", stderr=err)
+    assert "peace-1917: its deadline cannot be applied: " in err.getvalue()
+    assert not Entry.objects.filter(kind="process.silent").exists()
+
+
 def test_the_models_know_every_stage_and_status_of_the_core() -> None:
     from typing import get_args
 

@@ -99,12 +99,17 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
     if offer.released_at is not None:
         when = f"{offer.released_at:%Y-%m-%d %H:%M:%S %Z}"
         raise ReleaseRefused(offer, [f"it was already released at {when}"])
+    released_at = at or timezone.now()
     reasons = offer_terms_problems(offer) + offer_missing_texts(offer)
     if not offer.addressees.exists():
         reasons.insert(0, "it addresses no state")
+    if offer.reply_deadline <= released_at:
+        # Released now, it would be past its deadline at once: every addressee silent before
+        # it could read the offer, and no process can start from a deadline before its start.
+        reasons.append(f"its reply deadline ({offer.reply_deadline:%Y-%m-%d %H:%M %Z}) is not "
+                       f"after the release ({released_at:%Y-%m-%d %H:%M %Z}): move it later")
     if reasons:
         raise ReleaseRefused(offer, reasons)
-    released_at = at or timezone.now()
     notes = Note.objects.filter(offer=offer).select_related("state", "language")
     proclamations = Proclamation.objects.filter(offer=offer).select_related("people", "language")
     entry = entry_append(

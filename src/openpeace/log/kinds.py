@@ -16,7 +16,7 @@ from openpeace.core.demand import Status as DemandStatus
 
 KINDS: tuple[str, ...] = (
     # world
-    "situation.loaded",
+    "situation.loaded", "register.changed",
     "evacuation.plan_adopted", "evacuation.progress_reported", "evacuation.stage_completed",
     "occupation.ended",
     # diplomacy

@@ -10,8 +10,8 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from openpeace.core.situation import geometry_problems
-from openpeace.web.admin import RecordedThroughServices
-from openpeace.world import evacuation
+from openpeace.web.admin import ReadOnly, RecordedThroughServices
+from openpeace.world import evacuation, services
 from openpeace.world import models as m
 from openpeace.world.evacuation import EvacuationRefused, StageDraft
 
@@ -20,21 +20,44 @@ FieldGroups = list[str | list[str] | tuple[str, ...]]
 stubs have it; a `list[str]` is not one, lists being invariant)."""
 
 
+class RegisterAdmin(admin.ModelAdmin[Any]):
+    """A row of the published register. An official may correct it (or add one), and each
+    correction is a public act, logged with the row as it now is
+    (`world.services.register_correct`); no row is deleted, which would withdraw what was
+    published."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        inlines = [formset for formset in formsets if formset.has_changed()]
+        if change and not form.has_changed() and not inlines:
+            return  # saved as it was: nothing to state
+        row = form.instance
+        services.register_correct(
+            row=row, added=not change, official=request.user.get_username(),
+            changed=[*form.changed_data, *(formset.prefix for formset in inlines)],
+            rows={formset.prefix: list(formset.model._default_manager.filter(
+                **{formset.fk.name: row})) for formset in inlines},
+        )
+
+
 @admin.register(m.Source)
-class SourceAdmin(admin.ModelAdmin[m.Source]):
+class SourceAdmin(RegisterAdmin):
     list_display = ["key", "title", "url"]
     search_fields = ["key", "title"]
 
 
 @admin.register(m.Language)
-class LanguageAdmin(admin.ModelAdmin[m.Language]):
+class LanguageAdmin(RegisterAdmin):
     list_display = ["tag", "name", "endonym", "direction"]
     list_filter = ["direction"]
     search_fields = ["tag", "name"]
 
 
 @admin.register(m.Side)
-class SideAdmin(admin.ModelAdmin[m.Side]):
+class SideAdmin(RegisterAdmin):
     list_display = ["key", "name"]
 
 
@@ -60,7 +83,7 @@ class PlacedForm(forms.ModelForm[Any]):
 
 
 @admin.register(m.State)
-class StateAdmin(admin.ModelAdmin[m.State]):
+class StateAdmin(RegisterAdmin):
     form = PlacedForm
     list_display = ["name", "key", "side", "entered_war"]
     list_filter = ["side"]
@@ -70,7 +93,7 @@ class StateAdmin(admin.ModelAdmin[m.State]):
 
 
 @admin.register(m.Territory)
-class TerritoryAdmin(admin.ModelAdmin[m.Territory]):
+class TerritoryAdmin(RegisterAdmin):
     form = PlacedForm
     list_display = ["name", "key", "held_by"]
     list_filter = ["held_by"]
@@ -79,7 +102,7 @@ class TerritoryAdmin(admin.ModelAdmin[m.Territory]):
 
 
 @admin.register(m.Nationality)
-class NationalityAdmin(admin.ModelAdmin[m.Nationality]):
+class NationalityAdmin(RegisterAdmin):
     list_display = ["name", "key", "standing"]
     list_filter = ["standing", "ruled_by"]
     search_fields = ["name", "key", "endonym"]
@@ -87,14 +110,14 @@ class NationalityAdmin(admin.ModelAdmin[m.Nationality]):
 
 
 @admin.register(m.Belligerency)
-class BelligerencyAdmin(admin.ModelAdmin[m.Belligerency]):
+class BelligerencyAdmin(RegisterAdmin):
     list_display = ["state", "opponent", "since"]
     list_filter = ["state", "opponent"]
     filter_horizontal = ["sources"]
 
 
 @admin.register(m.Occupation)
-class OccupationAdmin(admin.ModelAdmin[m.Occupation]):
+class OccupationAdmin(RegisterAdmin):
     list_display = ["territory", "occupier", "since", "ended_on"]
     list_filter = ["occupier"]
     filter_horizontal = ["sources"]
@@ -103,7 +126,9 @@ class OccupationAdmin(admin.ModelAdmin[m.Occupation]):
 
 
 @admin.register(m.SituationRecord)
-class SituationRecordAdmin(admin.ModelAdmin[m.SituationRecord]):
+class SituationRecordAdmin(ReadOnly):
+    """The record of a load, itself a logged act: read, never edited."""
+
     list_display = ["title", "key", "as_of", "loaded_at"]
 
 

@@ -204,3 +204,52 @@ def situation_load(situation: core.Situation, *, progress: Progress = _quiet) ->
             "territories": len(s.territories),
         },
     )
+
+
+def register_subject(row: models.Model) -> str:
+    """The log subject of a register row: its kind and its key, as the acts name them
+    (`state:germany`, `occupation:TERRITORY:OCCUPIER`)."""
+    if isinstance(row, m.Occupation):
+        return f"occupation:{row.territory.key}:{row.occupier.key}"
+    if isinstance(row, m.Belligerency):
+        return f"belligerency:{row.state.key}:{row.opponent.key}"
+    if isinstance(row, m.Language):
+        return f"language:{row.tag}"
+    return f"{row._meta.model_name}:{getattr(row, 'key', row.pk)}"
+
+
+def _value(value: Any) -> Any:
+    """A field's value as the log states it: a row by its key, rows as a sorted list of keys."""
+    if isinstance(value, models.Model):
+        return getattr(value, "key", None) or getattr(value, "tag", None) or value.pk
+    if isinstance(value, models.Manager):
+        return sorted(_value(row) for row in value.all())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def register_row(row: models.Model) -> dict[str, Any]:
+    """Every field of a register row, as the log states it."""
+    fields = [*row._meta.concrete_fields, *row._meta.many_to_many]
+    return {field.name: _value(getattr(row, field.name)) for field in fields
+            if field.name != "id"}
+
+
+@transaction.atomic
+def register_correct(*, row: models.Model, changed: Sequence[str], official: str,
+                     added: bool = False, rows: dict[str, list[models.Model]] | None = None,
+                     ) -> Any:
+    """An official's correction of the published register (a row added or changed in the
+    admin): a public act like any other, logged in the correction's transaction with the row as
+    it now is, the fields that changed, and the rows of its own it lists (`rows`: a state's
+    governments and peoples). The register was published by `situation_load`; without this, an
+    official could quietly change what it said (PRODUCT.md: nobody, the operator included)."""
+    return entry_append(
+        kind="register.changed",
+        subject=register_subject(row),
+        content={"register": row._meta.label_lower, "added": added, "changed": list(changed),
+                 "row": register_row(row), "official": official,
+                 **({"rows": {name: [register_row(r) for r in listed]
+                              for name, listed in rows.items()}} if rows else {})},
+    )

@@ -141,6 +141,25 @@ def test_a_demand_s_own_step_satisfies_no_demand() -> None:
         d.satisfy(demand(status=Status.IN_PROGRESS), d.LoggedAct(3, "demand.filed", T0), LATER)
 
 
+@pytest.mark.parametrize(("act", "said"), [
+    (d.LoggedAct(0, "situation.loaded", T0 - dt.timedelta(days=1), "situation:1917"),
+     "log entry 0 was recorded on .*, before the demand was filed on"),
+    (d.LoggedAct(5, "decision.recorded", T0, "nationality:finns"),
+     "log entry 5 is about the finns, not the ukrainians"),
+    (d.LoggedAct(6, "endorsement.tally", T0, "offer:peace"), r"the record of a count or a ballot"),
+    (d.LoggedAct(6, "plebiscite.ballot_cast", T0, "plebiscite:x"), r"the record of a count or"),
+])
+def test_a_logged_act_satisfies_only_a_demand_it_can_answer(act: d.LoggedAct, said: str) -> None:
+    filed = d.filed("ukrainians", Kind.AUTONOMY, T0)
+    assert filed.filed_at == T0
+    in_progress = take(take(filed, Status.ACKNOWLEDGED), Status.IN_PROGRESS)
+    assert in_progress.filed_at == T0  # kept through the steps
+    with pytest.raises(d.ActRefused, match=said):
+        d.satisfy(in_progress, act, LATER)
+    own = d.LoggedAct(act.index, "treaty.published", T0, "nationality:ukrainians")
+    assert d.satisfy(in_progress, own, LATER).status == Status.SATISFIED
+
+
 def test_a_demand_is_satisfied_by_an_act_already_done() -> None:
     with pytest.raises(d.ActRefused, match="an act already done"):
         d.satisfy(demand(status=Status.IN_PROGRESS), decision(at=LATER + dt.timedelta(hours=1)),

@@ -12,8 +12,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from openpeace.core.situation import Situation
+from openpeace.plebiscites.models import Plebiscite
 from openpeace.selfdetermination.replay import decisions_replay_1917
+from openpeace.selfdetermination.selectors import coverage_report
 from openpeace.world.models import Nationality
+from tests.plebiscites.conftest import call
 
 
 @pytest.fixture
@@ -88,3 +91,13 @@ def test_each_decision_on_the_page_links_its_log_entry(loaded: Situation, client
     decision.entry.refresh_from_db()
     page = client.get("/coverage/").content.decode()
     assert f'href="/log/entries/{decision.entry.index}"' in page
+
+
+def test_a_plebiscite_being_held_is_pending_until_it_is_decided(loaded: Situation) -> None:
+    called = call("finns", ["russia"])
+    finns = next(row for row in coverage_report().rows if row.nationality.key == "finns")
+    assert finns.pending == (
+        f"plebiscite {called.plebiscite.election_id}: credentials published",)
+    Plebiscite.objects.filter(pk=called.plebiscite.pk).update(status=Plebiscite.Status.DECIDED)
+    finns = next(row for row in coverage_report().rows if row.nationality.key == "finns")
+    assert finns.pending == ()

@@ -192,6 +192,33 @@ def test_a_decision_under_occupation_satisfies_no_demand(loaded: Situation) -> N
         demand_satisfy(demand=in_progress("finns", "autonomy"), decision=unfree, at=hours(4))
 
 
+def test_an_act_older_than_the_demand_or_about_another_nationality_does_not_satisfy_it(
+    loaded: Situation,
+) -> None:
+    log_integrate()
+    situation = Entry.objects.get(kind="situation.loaded")
+    n = Nationality.objects.get(key="finns")
+    later = situation.recorded_at + dt.timedelta(days=1)
+    commission = commission_issue(nationality=n, label="commission of the finns")
+    demand = demand_file(commission=commission.commission, nationality=n,
+                         kind="release_of_prisoners", text="We demand it.", acts_asked="The act.",
+                         at=later)
+    demand_acknowledge(demand=demand, at=later + dt.timedelta(hours=1))
+    demand_begin(demand=demand, at=later + dt.timedelta(hours=2))
+    theirs = decision_record(
+        nationality=Nationality.objects.get(key="algerians"), joins=None, via="plebiscite",
+        taken_on=dt.date(1917, 12, 1), source="Their vote", at=later)
+    log_integrate()
+    before = unchanged()
+    with pytest.raises(DemandRefused, match="before the demand was filed"):
+        demand_satisfy(demand=demand, log_index=situation.index,
+                       at=later + dt.timedelta(hours=3))
+    with pytest.raises(DemandRefused, match="is about the algerians, not the finns"):
+        demand_satisfy(demand=demand, log_index=Entry.objects.get(pk=theirs.entry.pk).index,
+                       at=later + dt.timedelta(hours=3))
+    assert unchanged() == before
+
+
 def test_another_act_satisfies_other_demands_by_its_log_index(loaded: Situation) -> None:
     demand = in_progress(kind="release_of_prisoners")
     log_integrate()

@@ -98,6 +98,8 @@ class Demand:
     """When it took its last step (when it was filed, to begin with)."""
     rulers: frozenset[str] = frozenset()
     """The states that rule the nationality now (what secession leaves)."""
+    filed_at: dt.datetime | None = None
+    """When it was filed: an act recorded before answers no demand."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ class LoggedAct:
     index: int
     kind: str
     recorded_at: dt.datetime
+    subject: str = ""
+    """What the entry is about (`nationality:KEY`, `treaty:KEY`…)."""
 
 
 Act = Decision | LoggedAct
@@ -127,7 +131,7 @@ Act = Decision | LoggedAct
 def filed(nationality: str, kind: Kind, at: dt.datetime,
           rulers: frozenset[str] = frozenset()) -> Demand:
     """A demand as it is filed."""
-    return Demand(nationality, Kind(kind), Status.FILED, at, rulers)
+    return Demand(nationality, Kind(kind), Status.FILED, at, rulers, filed_at=at)
 
 
 def _why(current: Status, target: Status) -> str:
@@ -196,6 +200,11 @@ def satisfy(demand: Demand, act: Act, at: dt.datetime) -> Demand:
     return moved
 
 
+BOOKKEEPING = ("endorsement.", "plebiscite.ballot_")
+"""Kinds of entry that record counts and ballots (the endorsements' tallies, each ballot of a
+plebiscite), never an act of a state towards a nationality."""
+
+
 def act_problem(demand: Demand, act: Act) -> str | None:
     """Why `act` cannot satisfy `demand`, or None if it can (whatever the demand's status)."""
     who = demand.nationality
@@ -203,6 +212,15 @@ def act_problem(demand: Demand, act: Act) -> str | None:
         if act.kind.startswith("demand."):
             return (f"log entry {act.index} is a step of a demand ({act.kind}), not an act "
                     "that satisfies one")
+        if act.kind.startswith(BOOKKEEPING):
+            return (f"log entry {act.index} ({act.kind}) is the record of a count or a "
+                    "ballot, not an act that satisfies a demand")
+        about, _, key = act.subject.partition(":")
+        if about == "nationality" and key != who:
+            return f"log entry {act.index} is about the {key}, not the {who}"
+        if demand.filed_at is not None and act.recorded_at < demand.filed_at:
+            return (f"log entry {act.index} was recorded on {act.recorded_at.date()}, before "
+                    f"the demand was filed on {demand.filed_at.date()}: it answers no demand")
         if demand.kind == Kind.SECESSION:
             return (f"a secession demand is satisfied only by a decision of the {who} "
                     f"(by plebiscite or a recognised declaration), not by another act "

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from openpeace.core import coverage as cov
 from openpeace.core import terms
 from openpeace.core.demand import OPEN
+from openpeace.plebiscites.models import Plebiscite
 from openpeace.selfdetermination.models import Decision, Demand
 from openpeace.world import models as m
 
@@ -77,9 +78,22 @@ def demands_pending() -> dict[str, list[str]]:
     return pending
 
 
+def plebiscites_pending() -> dict[str, list[str]]:
+    """Every plebiscite being held (called, not yet decided), as the coverage report lists it
+    (`plebiscite finns-1917-12: voting closed, tallied`), under its nationality's key: one
+    query."""
+    pending: dict[str, list[str]] = {}
+    for plebiscite in (Plebiscite.objects.exclude(status=Plebiscite.Status.DECIDED)
+                       .select_related("nationality").order_by("pk")
+                       .only("election_id", "status", "nationality__key")):
+        pending.setdefault(plebiscite.nationality.key, []).append(
+            f"plebiscite {plebiscite.election_id}: {plebiscite.get_status_display()}")
+    return pending
+
+
 def coverage_report() -> cov.Coverage:
-    """The coverage of the whole register, in four queries whatever its size; what is pending
-    for a nationality is its open demands."""
+    """The coverage of the whole register, in five queries whatever its size; what is pending
+    for a nationality is its open demands and the plebiscites being held."""
     rulers: defaultdict[int, list[str]] = defaultdict(list)
     for nationality_id, state in m.Nationality.ruled_by.through.objects.values_list(
         "nationality_id", "state__key"
@@ -100,4 +114,7 @@ def coverage_report() -> cov.Coverage:
             "entry__index",
         )
     ]
-    return cov.coverage(nationalities, decisions, pending=demands_pending())
+    pending = demands_pending()
+    for nationality, held in plebiscites_pending().items():
+        pending.setdefault(nationality, []).extend(held)
+    return cov.coverage(nationalities, decisions, pending=pending)

@@ -161,6 +161,7 @@ def _core(demand: Demand) -> core_demand.Demand:
     return core_demand.Demand(
         demand.nationality.key, core_demand.Kind(demand.kind),
         core_demand.Status(demand.status), since or demand.filed_at, rulers,
+        filed_at=demand.filed_at,
     )
 
 
@@ -347,7 +348,8 @@ def demand_satisfy(
                 f"demand {demand.pk}: no log entry with index {log_index} (an act is in the log "
                 "once it is integrated)"
             )
-        act = core_demand.LoggedAct(entry.index or 0, entry.kind, entry.recorded_at)
+        act = core_demand.LoggedAct(entry.index or 0, entry.kind, entry.recorded_at,
+                                    entry.subject)
         satisfied_by = {"entry": {"log_index": entry.index, "kind": entry.kind,
                                   "subject": entry.subject, "entry_sha256": _entry_sha256(entry)}}
     try:

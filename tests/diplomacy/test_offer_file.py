@@ -44,6 +44,8 @@ def test_a_good_file_is_imported_as_a_complete_draft(loaded: Situation, tmp_path
     ("change", "problem"),
     [
         ({"addressees": ["atlantis"]}, "addressees[0]: unknown state 'atlantis'"),
+        ({"addressees": ["germany", "russia"]},
+         "addressees[1]: russia: it is the proposing state itself"),
         ({"notes": [{"state": "france", "language": "fr", "text": "x"}]},
          "notes[0].state: 'france' is not addressed"),
         ({"proclamations": [{"people": "germany-people", "language": "fr", "title": "t",

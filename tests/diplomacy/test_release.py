@@ -14,7 +14,7 @@ from openpeace.diplomacy.models import Offer, Proclamation
 from openpeace.diplomacy.services import ReleaseRefused, offer_missing_texts, offer_release
 from openpeace.log.models import Entry
 from openpeace.log.services import log_integrate
-from openpeace.world.models import Language
+from openpeace.world.models import Language, State
 
 
 def test_release_is_refused_listing_exactly_what_is_missing(offer: Offer) -> None:
@@ -84,6 +84,21 @@ def test_an_offer_past_its_reply_deadline_is_not_released(complete_offer: Offer)
         offer_release(offer=complete_offer)
     complete_offer.refresh_from_db()
     assert complete_offer.released_at is None
+    assert not Entry.objects.filter(kind="offer.released").exists()
+
+
+def test_an_offer_is_for_the_belligerents_and_not_for_its_own_state(
+    complete_offer: Offer,
+) -> None:
+    """"To all the belligerent peoples and their governments": never to the proposing state,
+    nor to a state at war with no one."""
+    persia = State.objects.create(key="persia", name="Persia")
+    complete_offer.addressees.add(complete_offer.proposing_state, persia)
+    with pytest.raises(ReleaseRefused) as refused:
+        offer_release(offer=complete_offer)
+    said = str(refused.value)
+    assert "it addresses russia: it is the proposing state itself" in said
+    assert "it addresses persia: it is at war with no state" in said
     assert not Entry.objects.filter(kind="offer.released").exists()
 
 
@@ -190,3 +205,33 @@ def test_a_shorter_armistice_is_allowed_with_a_recorded_reason(complete_offer: O
     offer_release(offer=complete_offer)
     complete_offer.refresh_from_db()
     assert complete_offer.released_at is not None
+
+
+def test_every_name_on_the_offers_pages_is_isolated_and_the_titles_are_plain_text(
+    complete_offer: Offer, client: Client
+) -> None:
+    """A right-to-left name never reorders the sentence around it: each is in its <bdi>; a
+    <title> is text only, so the name is plain there."""
+    import re
+
+    offer_release(offer=complete_offer)
+
+    def page(url: str) -> tuple[str, str]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title is not None and "<" not in title.group(1), title
+        return title.group(1), re.sub(r"\s+", " ", html[html.index("<main"):])
+
+    title, html = page("/offers/peace-1917/notes/ottoman-empire/ota/")
+    assert title == "Ottoman Empire: the note to its government · openpeace"
+    assert "<h1><bdi>Ottoman Empire</bdi>: the note to its government</h1>" in html
+    _, html = page("/offers/peace-1917/")
+    assert ('hreflang="de"><bdi>Germany</bdi>: the note to its government</a>') in html
+    _, html = page("/offers/peace-1917/proclamations/ottoman-people/ota/")
+    assert ("<p>Addressed to: <bdi>The peoples of the Ottoman Empire</bdi>; in "
+            "<bdi>Ottoman Turkish</bdi>.</p>") in html
+    title, html = page("/offers/peace-1917/replies/germany/")
+    assert title == "Reply for Germany · openpeace"
+    assert "<h1><bdi>Germany</bdi>: the reply of its government</h1>" in html

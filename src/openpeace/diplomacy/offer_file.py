@@ -14,6 +14,7 @@ from openpeace.core.documents import DocumentError, Problem, schema_problems
 from openpeace.core.situation_file import parse_text
 from openpeace.core.terms_document import TermsError, terms_from_document
 from openpeace.diplomacy.models import Note, Offer, Proclamation
+from openpeace.diplomacy.services import addressee_problems
 from openpeace.world.models import Language, People, State
 
 
@@ -36,9 +37,12 @@ def _problems(doc: dict[str, Any]) -> list[Problem]:
     addressed = set(doc["addressees"])
     if doc["proposing_state"] not in states:
         problems.append(Problem("proposing_state", f"unknown state {doc['proposing_state']!r}"))
+    said = addressee_problems(doc["proposing_state"], doc["addressees"])
     for i, key in enumerate(doc["addressees"]):
         if key not in states:
             problems.append(Problem(f"addressees[{i}]", f"unknown state {key!r}"))
+        elif key in said:
+            problems.append(Problem(f"addressees[{i}]", f"{key}: {said[key]}"))
     try:
         terms_from_document(doc["terms"])
     except TermsError as error:

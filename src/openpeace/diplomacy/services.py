@@ -25,6 +25,7 @@ from openpeace.log.services import canonical_json, entry_append
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import People, State
+from openpeace.world.selectors import belligerents
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -76,6 +77,16 @@ def offer_missing_texts(offer: Offer) -> list[str]:
     return missing
 
 
+def addressee_problems(proposing: str, addressees: list[str]) -> dict[str, str]:
+    """Why an addressee cannot be addressed, by its key: the offer is made "to all the
+    belligerent peoples and their governments", so never to its own proposing state, nor to a
+    state at war with no one (a neutral)."""
+    at_war = belligerents()
+    return {key: "it is the proposing state itself" if key == proposing
+            else "it is at war with no state, and the offer is for the belligerents"
+            for key in addressees if key == proposing or key not in at_war}
+
+
 def offer_terms_problems(offer: Offer) -> list[str]:
     """Why the offer's own terms forbid its release: unreadable terms, no armistice proposed,
     or any violation the terms validator finds (an annexation, too short an armistice)."""
@@ -101,8 +112,11 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
         raise ReleaseRefused(offer, [f"it was already released at {when}"])
     released_at = at or timezone.now()
     reasons = offer_terms_problems(offer) + offer_missing_texts(offer)
-    if not offer.addressees.exists():
+    addressed = sorted(offer.addressees.values_list("key", flat=True))
+    if not addressed:
         reasons.insert(0, "it addresses no state")
+    reasons += [f"it addresses {key}: {problem}" for key, problem in
+                addressee_problems(offer.proposing_state.key, addressed).items()]
     if offer.reply_deadline <= released_at:
         # Released now, it would be past its deadline at once: every addressee silent before
         # it could read the offer, and no process can start from a deadline before its start.

@@ -158,6 +158,13 @@ def situation_export() -> core.Situation:
     )
 
 
+def belligerents() -> set[str]:
+    """The keys of the states at war with some state (either side of a belligerency): those the
+    offer of peace is for ("all the belligerent peoples and their governments")."""
+    return {key for pair in m.Belligerency.objects.values_list("state__key", "opponent__key")
+            for key in pair}
+
+
 def state_enemies(key: str) -> set[int]:
     """The ids of the states at war with the state whose key is `key`."""
     return {

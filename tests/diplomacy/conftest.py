@@ -51,10 +51,16 @@ def complete_offer(offer: Offer) -> Offer:
     return offer
 
 
+# When `accepted` was released: its armistices and sessions are dated in 1917 and 1918, and a
+# session cannot be dated before the release of its offer.
+RELEASED_1917 = dt.datetime(1917, 11, 8, 22, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+
+
 @pytest.fixture
 def accepted(complete_offer: Offer) -> Offer:
-    """Released; Germany and the Ottoman Empire have accepted an armistice."""
-    offer_release(offer=complete_offer)
+    """Released on 8 November 1917; Germany and the Ottoman Empire have accepted an
+    armistice (today)."""
+    offer_release(offer=complete_offer, at=RELEASED_1917)
     complete_offer.refresh_from_db()
     for key in ["germany", "ottoman-empire"]:
         envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy

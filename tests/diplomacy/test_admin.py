@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from django.test import Client
 
 from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
@@ -83,6 +86,129 @@ def test_an_official_issues_an_envoy_its_token_once_and_revokes_it(
     token = re.search(r"(op_\S+)$", message).group(1)  # type: ignore[union-attr]
     envoy = Envoy.objects.get(label="Herr von Kühlmann")
     assert envoy_authenticate(token) == envoy and token not in envoy.token_hash
+    # Once issued, the token acts for Germany's government: no edit moves it to another.
+    france = State.objects.get(key="france")
+    admin_client.post(f"/admin/diplomacy/envoy/{envoy.pk}/change/", {
+        "state": france.pk, "label": "Herr von Kühlmann", "email": "envoy@example.org"})
+    envoy.refresh_from_db()
+    assert envoy.state == germany
     admin_client.post("/admin/diplomacy/envoy/", {"action": "revoke",
                                                   "_selected_action": [envoy.pk]})
     assert envoy_authenticate(token) is None
+
+
+def texts_form(offer: Offer, note_text: str, **offer_fields: object) -> dict[str, object]:
+    """The change form's inlines as the browser posts them: every note and proclamation, the
+    first note's text replaced by `note_text`, and one new note to add."""
+    from openpeace.diplomacy.models import Note, Proclamation
+
+    form: dict[str, object] = {**offer_fields}
+    notes = list(Note.objects.filter(offer=offer).order_by("pk"))
+    form.update({"notes-TOTAL_FORMS": len(notes) + 1, "notes-INITIAL_FORMS": len(notes),
+                 "notes-MIN_NUM_FORMS": 0, "notes-MAX_NUM_FORMS": 1000})
+    for i, note in enumerate(notes):
+        form.update({f"notes-{i}-id": note.pk, f"notes-{i}-offer": offer.pk,
+                     f"notes-{i}-state": note.state_id, f"notes-{i}-language": note.language_id,
+                     f"notes-{i}-text": note_text if i == 0 else note.text})
+    new = len(notes)
+    form.update({f"notes-{new}-offer": offer.pk,
+                 f"notes-{new}-state": State.objects.get(key="france").pk,
+                 f"notes-{new}-language": notes[0].language_id,
+                 f"notes-{new}-text": "An added note."})
+    proclamations = list(Proclamation.objects.filter(offer=offer).order_by("pk"))
+    form.update({"proclamations-TOTAL_FORMS": len(proclamations),
+                 "proclamations-INITIAL_FORMS": len(proclamations),
+                 "proclamations-MIN_NUM_FORMS": 0, "proclamations-MAX_NUM_FORMS": 1000})
+    for i, p in enumerate(proclamations):
+        form.update({f"proclamations-{i}-id": p.pk, f"proclamations-{i}-offer": offer.pk,
+                     f"proclamations-{i}-people": p.people_id,
+                     f"proclamations-{i}-language": p.language_id,
+                     f"proclamations-{i}-title": "Rewritten", f"proclamations-{i}-text": p.text,
+                     f"proclamations-{i}-DELETE": "on" if i == 1 else ""})
+    return form
+
+
+def test_a_released_offers_texts_cannot_be_changed_added_or_deleted_in_the_admin(
+    admin_client: Client, accepted: Offer
+) -> None:
+    from openpeace.diplomacy.models import Note, Proclamation
+
+    api = f"/api/offers/{accepted.key}"
+    before = admin_client.get(api).json()
+    entries = Entry.objects.count()
+    note = Note.objects.filter(offer=accepted).order_by("pk").first()
+    assert note is not None
+    response = admin_client.post(f"/admin/diplomacy/offer/{accepted.pk}/change/",
+                                 texts_form(accepted, "A quietly rewritten note."))
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    note.refresh_from_db()
+    assert note.text == "Note (de)."
+    after = admin_client.get(api).json()
+    assert after["notes"] == before["notes"] and after["proclamations"] == before["proclamations"]
+    assert Note.objects.filter(offer=accepted).count() == 2
+    assert Proclamation.objects.filter(offer=accepted).count() == 4
+    assert Entry.objects.count() == entries
+    page = admin_client.get(f"/admin/diplomacy/offer/{accepted.pk}/change/").content.decode()
+    assert 'name="notes-0-text"' not in page and "Note (de)." in page  # shown, not editable
+
+
+def test_a_draft_offers_notes_stay_editable_in_the_admin(
+    admin_client: Client, complete_offer: Offer
+) -> None:
+    from openpeace.diplomacy.models import Note
+
+    offer = complete_offer
+    fields = {
+        "key": offer.key, "title": offer.title, "proposing_state": offer.proposing_state_id,
+        "addressees": [s.pk for s in offer.addressees.all()], "terms": json.dumps(offer.terms),
+        "reply_deadline_0": f"{offer.reply_deadline:%Y-%m-%d}",
+        "reply_deadline_1": f"{offer.reply_deadline:%H:%M:%S}", "drafted_by": "",
+        "status": offer.status,
+    }
+    response = admin_client.post(f"/admin/diplomacy/offer/{offer.pk}/change/",
+                                 texts_form(offer, "A better draft.", **fields))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Note.objects.filter(offer=offer).order_by("pk")[0].text == "A better draft."
+    assert Note.objects.filter(offer=offer, text="An added note.").exists()
+
+
+def test_a_malformed_session_is_a_form_error_at_its_field_and_records_nothing(
+    admin_client: Client, accepted: Offer
+) -> None:
+    import re
+
+    before = Entry.objects.count()
+    session = {"offer": accepted.pk, "place": "Brest-Litovsk", "opened_on": "1917-12-22",
+               "closed_on": "", "delegations": '{"a": 1}', "record": "Six points."}
+    for changes, field, message in [
+        ({}, "delegations", "delegations: a list of delegations"),
+        ({"delegations": '[{"state": "atlantis", "members": ["x"]}, 5, "str"]'}, "delegations",
+         "delegations[0].state: no registered state with key &#x27;atlantis&#x27;"),
+        ({"delegations": '[{"state": "russia", "members": ["x"]}]', "opened_on": "2999-01-01"},
+         "opened_on", "it cannot open in the future"),
+        ({"delegations": '[{"state": "russia", "members": ["x"]}]', "opened_on": "1800-01-01"},
+         "opened_on", "before the offer was released"),
+    ]:
+        response = admin_client.post("/admin/diplomacy/negotiationsession/add/",
+                                     {**session, **changes})
+        assert response.status_code == 200
+        html = response.content.decode()
+        # Shown in the field's own row, not at the top of the form.
+        row = re.search(rf'<div class="form-row[^"]*field-{field}.*?</div>\s*</div>', html, re.S)
+        assert row is not None and message in row.group(0), (field, message)
+    assert not NegotiationSession.objects.exists() and Entry.objects.count() == before
+    assert admin_client.get(f"/api/offers/{accepted.key}").status_code == 200
+
+
+def test_a_session_recorded_before_delegations_were_checked_does_not_break_the_api(
+    admin_client: Client, accepted: Offer
+) -> None:
+    from openpeace.diplomacy.armistices import session_record
+
+    found = session_record(offer=accepted, place="Brest-Litovsk", opened_on=dt.date(1917, 12, 22),
+                           delegations=[{"state": "russia", "members": ["A. A. Joffe"]}],
+                           record="Six points.")
+    NegotiationSession.objects.filter(pk=found.pk).update(delegations={"a": 1})
+    response = admin_client.get(f"/api/offers/{accepted.key}")
+    assert response.status_code == 200
+    assert response.json()["sessions"][0]["delegations"] == []

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openpeace.diplomacy.armistices import (
     ArmisticeRefused,
@@ -124,3 +125,59 @@ def test_negotiation_sessions_are_published_and_shown(accepted: Offer, client: C
     assert "<bdi>Brest-Litovsk</bdi>, 22 December 1917" in html
     assert "The front line of 17 December 1917" in html
     assert "<strong class=\"status\">truce</strong>" in html
+
+
+JOFFE = [{"state": "russia", "members": ["A. A. Joffe"]}]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"delegations": {"a": 1}}, "delegations",
+     'delegations: a list of delegations, each {"state": KEY, "members": [NAME, ...]}, '
+     "not an object"),
+    ({"delegations": [{"state": "atlantis", "members": ["x"]}, 5, "str"]}, "delegations",
+     "delegations[0].state: no registered state with key 'atlantis'; delegations[1]: a "
+     'delegation is {"state": KEY, "members": [NAME, ...]}, not a number; delegations[2]: a '
+     'delegation is {"state": KEY, "members": [NAME, ...]}, not a string'),
+    ({"delegations": []}, "delegations", "delegations: a session has at least one delegation"),
+    ({"delegations": [{"state": "russia"}]}, "delegations",
+     "delegations[0].members: missing; a non-empty list of names"),
+    ({"delegations": [{"state": "russia", "members": []}]}, "delegations",
+     "delegations[0].members: a non-empty list of names, not an empty array"),
+    ({"delegations": [{"state": "russia", "members": ["Joffe", " ", 7]}]}, "delegations",
+     "delegations[0].members[1]: a name, not blank text; delegations[0].members[2]: a name, "
+     "not a number"),
+    ({"delegations": [{"state": 3, "members": ["x"], "flag": "red"}]}, "delegations",
+     "delegations[0]: unknown field(s) 'flag'; a delegation is "
+     '{"state": KEY, "members": [NAME, ...]}; delegations[0].state: the key of a registered '
+     "state, not a number"),
+    ({"opened_on": D(1800, 1, 1)}, "opened_on",
+     "a session cannot open (1800-01-01) before the offer was released (1917-11-08)"),
+    ({"opened_on": D(2999, 1, 1)}, "opened_on", "it cannot open in the future (2999-01-01"),
+    ({"closed_on": D(2999, 1, 1)}, "closed_on", "it cannot close in the future (2999-01-01"),
+    ({"place": " "}, "place", "a session is published with its place"),
+])
+def test_a_malformed_session_is_refused_naming_the_problem_and_writes_nothing(
+    accepted: Offer, client: Client, changes: dict[str, object], field: str, message: str
+) -> None:
+    from openpeace.diplomacy.models import NegotiationSession
+
+    before = Entry.objects.count()
+    session = {"offer": accepted, "place": "Brest-Litovsk", "opened_on": D(1917, 12, 22),
+               "delegations": JOFFE, "record": "Six points."}
+    with pytest.raises(ArmisticeRefused) as refused:
+        session_record(**{**session, **changes})  # type: ignore[arg-type]
+    assert message in str(refused.value) and refused.value.field == field
+    assert not NegotiationSession.objects.exists() and Entry.objects.count() == before
+    assert client.get("/api/offers/peace-1917").status_code == 200
+
+
+def test_a_session_of_today_under_an_offer_released_today_is_recorded(
+    complete_offer: Offer,
+) -> None:
+    offer_release(offer=complete_offer)
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at is not None
+    today = timezone.localdate(complete_offer.released_at)
+    found = session_record(offer=complete_offer, place="Petrograd", opened_on=today,
+                           closed_on=today, delegations=JOFFE, record="Opened and closed.")
+    assert found.entry.kind == "negotiation.session"

@@ -256,3 +256,37 @@ def test_a_nul_character_in_a_reply_is_422_and_changes_nothing(
     assert response.status_code == 422
     assert "NUL character" in response.json()["detail"]
     assert unchanged() == before
+
+
+@pytest.mark.parametrize(("body", "location", "message"), [
+    ({"reply": "accepts_negotiations", "text": "   "}, "body.payload.text",
+     "a reply cannot be blank: its text is empty or only spaces"),
+    ({"reply": "rejects", "text": " \n\t "}, "body.payload.text",
+     "a reply cannot be blank: its text is empty or only spaces"),
+    ({"reply": "counter_proposal", "text": "Our terms.", "terms": {}}, "body.payload.terms",
+     "a counter-proposal carries its own terms: these are empty"),
+    ({"reply": "counter_proposal", "text": "Our terms.",
+      "terms": {"territorial_clauses": [{"id": "a\u0000", "territory": "erzurum",
+                                         "to": "russia"}]}},
+     "body.payload.terms", "a reply cannot contain a NUL character"),
+])
+def test_bad_input_the_service_finds_is_422_at_its_field_and_changes_nothing(
+    released: Offer, client: Client, body: dict[str, Any], location: str, message: str
+) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany", body)
+    assert response.status_code == 422, response.content
+    assert response.json() == {"detail": f"invalid request: {location}: {message}",
+                               "problems": [{"location": location, "message": message}]}
+    assert unchanged() == before and stage("germany") == "offered"
+    released.refresh_from_db()
+    assert released.status == "open"
+
+
+def test_a_backslash_u0000_is_text_not_a_nul_character(released: Offer, client: Client) -> None:
+    text = "The escape \\u0000 is six characters, not a NUL."
+    response = reply(client, token_for("germany"), "germany", {"reply": "rejects", "text": text})
+    assert response.status_code == 201, response.content
+    assert Reply.objects.get().text == text
+    logged = json.loads(bytes(Entry.objects.get(kind="reply.recorded").body))["content"]
+    assert logged["text"] == text

@@ -47,6 +47,10 @@ def test_an_envoy_replies_on_the_page_and_is_sent_to_the_board(
         ({"token": "op_wrong"}, "This token is unknown or has been revoked."),
         ({"token": "ottoman-empire"}, "This envoy replies for Ottoman Empire, not for Germany."),
         ({"text": ""}, "This field is required."),
+        # The same check and message as the API's (`reply_record`), at the field.
+        ({"text": "  \r\n  "}, "a reply cannot be blank: its text is empty or only spaces"),
+        ({"reply": "counter_proposal", "terms": "{}"},
+         "a counter-proposal carries its own terms: these are empty"),
         ({"reply": "counter_proposal"}, "Terms go with a counter-proposal, and only with one."),
         ({"reply": "counter_proposal", "terms": "{broken"}, "Not JSON:"),
         ({"reply": "counter_proposal",

@@ -48,7 +48,7 @@ from openpeace.treaties.treaty_file import treaties_import
 from openpeace.world.models import Language, Nationality, People, State, Territory
 from tests.diplomacy.conftest import write_texts
 from tests.plebiscites.conftest import start
-from tests.treaties.conftest import MINI_TREATIES
+from tests.treaties.conftest import MINI_TREATIES, PUBLISHED_1917
 
 SITE = settings.OPENPEACE_SITE_URL
 
@@ -111,7 +111,7 @@ def world(loaded: Situation) -> dict[str, Any]:
     treaties = {t.key: t for t in treaties_import(MINI_TREATIES)}
     from openpeace.treaties.services import treaty_publish
 
-    treaty_publish(treaty=treaties["straits-pact"])
+    treaty_publish(treaty=treaties["straits-pact"], at=PUBLISHED_1917)  # then repudiated
     treaty_text_revise(treaty=treaties["straits-pact"], language=Language.objects.get(tag="fr"),
                        title="Pacte secret des Détroits", text="La Russie recevra Erzurum.",
                        source="Corrected for the tests", reason="A mistranscription.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,13 @@ def secret(loaded: Situation) -> dict[str, Treaty]:
     return {t.key: t for t in treaties_import(MINI_TREATIES)}
 
 
+# When the Straits Pact is published: the tests repudiate it on 23 November 1917, and a treaty
+# cannot be repudiated before it is published.
+PUBLISHED_1917 = dt.datetime(1917, 11, 23, 12, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+
+
 @pytest.fixture
 def published(secret: dict[str, Treaty]) -> Treaty:
-    """The Straits Pact published; the Finnish Note still secret."""
-    treaty_publish(treaty=secret["straits-pact"])
+    """The Straits Pact published on 23 November 1917; the Finnish Note still secret."""
+    treaty_publish(treaty=secret["straits-pact"], at=PUBLISHED_1917)
     return Treaty.objects.get(key="straits-pact")

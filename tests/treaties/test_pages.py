@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from openpeace.core.documents import schema_problems
+from openpeace.log.models import Entry
 from openpeace.log.services import log_integrate
 from openpeace.treaties.export import CSV_COLUMNS, EXPORT_FORMAT
 from openpeace.treaties.models import Treaty
@@ -110,6 +111,16 @@ def test_the_cli_publishes_and_repudiates_with_clear_errors(published: Treaty,
     with pytest.raises(CommandError, match="is not a date"):
         call_command("treaties", "repudiate", "straits-pact", "--statement-file",
                      str(statement), "--on", "23/11/1917")
+    for by, on, message in [
+        ("germany", "1917-11-25", "Germany \\(germany\\) is not a party to 'straits-pact'"),
+        ("russia", "2999-12-31", "2999-12-31 is in the future"),
+        ("russia", "1917-11-22", "cannot be repudiated on 1917-11-22, before it was published"),
+    ]:
+        with pytest.raises(CommandError, match=message):
+            call_command("treaties", "repudiate", "straits-pact", "--statement-file",
+                         str(statement), "--by", by, "--on", on)
+        assert Treaty.objects.get(key="straits-pact").status == "published"
+        assert not Entry.objects.filter(kind="treaty.repudiated").exists()
     out = StringIO()
     call_command("treaties", "repudiate", "straits-pact", "--statement-file", str(statement),
                  "--on", "1917-11-23", stdout=out)

@@ -75,15 +75,23 @@ def test_a_secret_treaty_cannot_be_repudiated_before_it_is_published(
     assert not Entry.objects.filter(kind="treaty.repudiated").exists()
 
 
-@pytest.mark.parametrize("statement,on,message", [
-    ("  ", dt.date(1917, 11, 23), "the statement is empty"),
-    ("Annulled.", dt.date(1914, 1, 1), "cannot be repudiated on 1914-01-01"),
+@pytest.mark.parametrize("statement,on,by,message", [
+    ("  ", dt.date(1917, 11, 23), "russia", "the statement is empty"),
+    ("Annulled.", dt.date(1914, 1, 1), "russia", "cannot be repudiated on 1914-01-01"),
+    ("Annulled.", dt.date(1917, 11, 25), "germany",
+     r"^Germany \(germany\) is not a party to 'straits-pact' and cannot repudiate it; its "
+     r"parties: France, Russia$"),
+    ("Annulled.", dt.date(1917, 11, 22), "russia",
+     "^a treaty published on 1917-11-23 cannot be repudiated on 1917-11-22, before it was "
+     "published$"),
+    ("Annulled.", dt.date(2999, 12, 31), "russia",
+     r"^a repudiation is recorded once made: 2999-12-31 is in the future \(today is "),
 ])
 def test_a_bad_repudiation_changes_nothing(published: Treaty, statement: str, on: dt.date,
-                                           message: str) -> None:
+                                           by: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         services.treaty_repudiate(treaty=published, statement=statement, on=on,
-                                  by=State.objects.get(key="russia"))
+                                  by=State.objects.get(key=by))
     assert Treaty.objects.get(pk=published.pk).status == "published"
     assert not Entry.objects.filter(kind="treaty.repudiated").exists()
 

@@ -33,7 +33,7 @@ from openpeace.world.evacuation import StageDraft, plan_adopt, report_record, st
 from openpeace.world.models import Nationality, Occupation, State
 from openpeace.world.services import situation_load
 from tests.conftest import WCAG_AA
-from tests.diplomacy.conftest import write_texts
+from tests.diplomacy.conftest import RELEASED_1917, write_texts
 from tests.treaties.conftest import MINI_TREATIES
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
     )
     offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
     write_texts(offer)
-    offer_release(offer=offer)
+    offer_release(offer=offer, at=RELEASED_1917)  # before the acts it is answered with
     record_acts(offer)
     treaty_publish(treaty=treaties_import(MINI_TREATIES)[0])
     record_evacuation()

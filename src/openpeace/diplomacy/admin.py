@@ -25,14 +25,36 @@ from openpeace.diplomacy.models import (
 from openpeace.web.admin import IssuesTokens, ReadOnly, RecordedThroughServices
 
 
-class NoteInline(admin.StackedInline[Note, Offer]):
+class OfferTextInline(admin.StackedInline[Any, Offer]):
+    """A note or proclamation of an offer: editable while the offer is a draft, then history.
+
+    The release entry commits to each text's SHA-256, so after release a changed, added or
+    deleted text would make the public page and the API disagree with the log, unlogged.
+    `obj` is the parent offer (None on its add page).
+    """
+
+    extra = 0
+
+    @staticmethod
+    def _draft(obj: Offer | None) -> bool:
+        return obj is None or not obj.is_released
+
+    def has_add_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
+        return super().has_add_permission(request, obj) and self._draft(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._draft(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Offer | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._draft(obj)
+
+
+class NoteInline(OfferTextInline):
     model = Note
-    extra = 0
 
 
-class ProclamationInline(admin.StackedInline[Proclamation, Offer]):
+class ProclamationInline(OfferTextInline):
     model = Proclamation
-    extra = 0
 
 
 @admin.register(Offer)
@@ -70,6 +92,7 @@ class EnvoyAdmin(IssuesTokens):
     list_filter = ["state"]
     fields = ["state", "label", "email", "issued_at", "revoked_at"]
     holder = "envoy"
+    acts_for = "state"
 
     def issue(self, obj: Envoy, request: HttpRequest) -> tuple[Envoy, str]:
         issued = services.envoy_issue(

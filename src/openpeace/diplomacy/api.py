@@ -24,7 +24,12 @@ from openpeace.diplomacy.models import (
     Proclamation,
     Reply,
 )
-from openpeace.diplomacy.process import CounterProposalUnreadable, ReplyRefused, reply_record
+from openpeace.diplomacy.process import (
+    CounterProposalUnreadable,
+    ReplyInvalid,
+    ReplyRefused,
+    reply_record,
+)
 from openpeace.pagination import Page
 from openpeace.world.api import detailed, listed
 from openpeace.world.schemas import ErrorOut, InvalidOut
@@ -155,6 +160,14 @@ class SessionOut(Schema):
     log_entry: int | None
 
     @staticmethod
+    def resolve_delegations(obj: NegotiationSession) -> list[dict[str, object]]:
+        """The delegations as recorded. A row written before `session_record` checked their
+        shape may hold anything: what is not a delegation is left out here (the log keeps it
+        as published), so it cannot take the whole offer's answer down."""
+        recorded = obj.delegations if isinstance(obj.delegations, list) else []
+        return [d for d in recorded if isinstance(d, dict)]
+
+    @staticmethod
     def resolve_log_entry(obj: NegotiationSession) -> int | None:
         return obj.entry.index
 
@@ -199,8 +212,6 @@ class ReplyIn(Schema):
     def counter_proposals_carry_terms(self) -> "ReplyIn":
         if (self.reply == "counter_proposal") != (self.terms is not None):
             raise ValueError("terms go with a counter_proposal, and only with one")
-        if "\\u0000" in self.model_dump_json():
-            raise ValueError("a reply cannot contain a NUL character")
         return self
 
 
@@ -246,6 +257,13 @@ class ReplyOut(Schema):
         return obj.offer.status
 
 
+def _invalid(problems: list[tuple[str, str]]) -> Status[Any]:
+    """A 422 the service found, in the shape of the API's own (`openpeace.api.invalid_request`)."""
+    summary = "; ".join(f"{location}: {message}" for location, message in problems)
+    return Status(422, {"detail": f"invalid request: {summary}", "problems": [
+        {"location": location, "message": message} for location, message in problems]})
+
+
 @router.post(
     "/offers/{key}/replies/{state}",
     auth=EnvoyToken(),
@@ -270,12 +288,10 @@ def reply_create(
             envoy=envoy, offer=offer, kind=payload.reply, text=payload.text, terms=payload.terms
         )
     except CounterProposalUnreadable as unreadable:
-        problems = [
-            {"location": f"body.payload.terms.{p.path}", "message": p.message}
-            for p in unreadable.problems
-        ]
-        summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
-        return Status(422, {"detail": f"invalid request: {summary}", "problems": problems})
+        return _invalid([(f"body.payload.terms.{p.path}", p.message)
+                         for p in unreadable.problems])
+    except ReplyInvalid as invalid:
+        return _invalid([(f"body.payload.{invalid.field}", str(invalid))])
     except ReplyRefused as refused:
         raise HttpError(409, str(refused)) from None
     return Status(201, reply)

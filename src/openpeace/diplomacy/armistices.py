@@ -23,7 +23,14 @@ from openpeace.world.models import State
 
 
 class ArmisticeRefused(ValueError):
-    """An armistice, denunciation or session that cannot be recorded; nothing changed."""
+    """An armistice, denunciation or session that cannot be recorded; nothing changed.
+
+    `field` names the input the refusal is about, when it is one, so a form shows it there.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _calendar(
@@ -158,21 +165,101 @@ def breach_report(
     )
 
 
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+               int: "a number", float: "a number", type(None): "null"}
+DELEGATION_SHAPE = '{"state": KEY, "members": [NAME, ...]}'
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def delegations_problems(delegations: object) -> list[str]:
+    """Every problem of a session's delegations, each at its path; none if they are a
+    non-empty list of `{"state": <a registered state's key>, "members": [<names>]}`.
+
+    They are published as recorded and read back by the API, the pages and the feeds, so a
+    delegation of another shape, or of a state the register does not know, is refused here
+    rather than left for every reader to stumble on.
+    """
+    if not isinstance(delegations, list):
+        return [f"delegations: a list of delegations, each {DELEGATION_SHAPE}, "
+                f"not {_json_type(delegations)}"]
+    if not delegations:
+        return ["delegations: a session has at least one delegation"]
+    registered = set(State.objects.filter(
+        key__in=[d["state"] for d in delegations if isinstance(d, dict)
+                 and isinstance(d.get("state"), str)]
+    ).values_list("key", flat=True))
+    problems = []
+    for i, delegation in enumerate(delegations):
+        at = f"delegations[{i}]"
+        if not isinstance(delegation, dict):
+            problems.append(f"{at}: a delegation is {DELEGATION_SHAPE}, "
+                            f"not {_json_type(delegation)}")
+            continue
+        if unknown := sorted(set(delegation) - {"state", "members"}):
+            problems.append(f"{at}: unknown field(s) {', '.join(map(repr, unknown))}; "
+                            f"a delegation is {DELEGATION_SHAPE}")
+        if "state" not in delegation:
+            problems.append(f"{at}.state: missing; the key of a registered state")
+        elif not isinstance(state := delegation["state"], str):
+            problems.append(f"{at}.state: the key of a registered state, not {_json_type(state)}")
+        elif state not in registered:
+            problems.append(f"{at}.state: no registered state with key {state!r}")
+        members = delegation.get("members")
+        if "members" not in delegation:
+            problems.append(f"{at}.members: missing; a non-empty list of names")
+        elif not isinstance(members, list) or not members:
+            given = "an empty array" if members == [] else _json_type(members)
+            problems.append(f"{at}.members: a non-empty list of names, not {given}")
+        else:
+            for j, member in enumerate(members):
+                if not isinstance(member, str) or not member.strip():
+                    given = "blank text" if isinstance(member, str) else _json_type(member)
+                    problems.append(f"{at}.members[{j}]: a name, not {given}")
+    return problems
+
+
 @transaction.atomic
 def session_record(
     *, offer: Offer, place: str, opened_on: dt.date, record: str,
-    delegations: list[dict[str, Any]], closed_on: dt.date | None = None,
+    delegations: object, closed_on: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> NegotiationSession:
-    """Publish a session of the negotiations and its record (a log entry)."""
+    """Publish a session of the negotiations and its record (a log entry).
+
+    A session happens under a released offer, between its release and the day it is recorded
+    (`at`, when a past one is replayed): a session dated outside that span never took place.
+    """
     if offer.released_at is None:
         raise ArmisticeRefused(f"the offer {offer.key!r} has not been released")
+    released_on = timezone.localdate(offer.released_at)
+    today = timezone.localdate(at) if at else timezone.localdate()
+    if opened_on < released_on:
+        raise ArmisticeRefused(
+            f"a session cannot open ({opened_on}) before the offer was released "
+            f"({released_on})", field="opened_on",
+        )
+    for day, name, field in [(opened_on, "open", "opened_on"), (closed_on, "close", "closed_on")]:
+        if day is not None and day > today:
+            raise ArmisticeRefused(
+                f"a session is published once held: it cannot {name} in the future ({day}, "
+                f"after {today})", field=field,
+            )
     if closed_on is not None and closed_on < opened_on:
         raise ArmisticeRefused(
-            f"a session cannot close ({closed_on}) before it opens ({opened_on})"
+            f"a session cannot close ({closed_on}) before it opens ({opened_on})",
+            field="closed_on",
         )
+    if not place.strip():
+        raise ArmisticeRefused("a session is published with its place", field="place")
     if not record.strip():
-        raise ArmisticeRefused("a session is published with its record")
+        raise ArmisticeRefused("a session is published with its record", field="record")
+    if problems := delegations_problems(delegations):
+        raise ArmisticeRefused(
+            "the delegations cannot be recorded: " + "; ".join(problems), field="delegations"
+        )
     entry = entry_append(
         kind="negotiation.session", subject=f"offer:{offer.key}", at=at,
         content={"offer": offer.key, "place": place, "opened_on": opened_on.isoformat(),
@@ -183,4 +270,3 @@ def session_record(
         offer=offer, place=place, opened_on=opened_on, closed_on=closed_on,
         delegations=delegations, record=record, entry=entry,
     )
-

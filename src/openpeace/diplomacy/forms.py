@@ -17,7 +17,9 @@ class ReplyForm(forms.Form):
         help_text="The token the foreign office gave your government's envoy.",
     )
     reply = forms.ChoiceField(label="Reply", choices=Reply.Kind.choices)
-    text = forms.CharField(label="The reply as sent", widget=forms.Textarea, max_length=50_000)
+    # Kept as typed, as the API keeps it: `reply_record` refuses a blank one, for both.
+    text = forms.CharField(label="The reply as sent", widget=forms.Textarea, max_length=50_000,
+                           strip=False)
     terms = forms.CharField(
         label="Terms of a counter-proposal (JSON)", widget=forms.Textarea, required=False,
         help_text="Only with a counter-proposal; see the terms format.",

@@ -31,6 +31,46 @@ class CounterProposalUnreadable(ReplyRefused):
         super().__init__(str(error))
 
 
+class ReplyInvalid(ReplyRefused):
+    """A reply whose own input is wrong, whatever the process: `field` names it, so the API and
+    the envoy's form, which both record replies here, refuse it alike and at that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _has_nul(value: object) -> bool:
+    """Whether a NUL character is in a text, or in any key or string of terms (PostgreSQL
+    stores neither in text nor in jsonb): the characters themselves, not their JSON escape."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def reply_input_check(kind: str, text: str, terms: dict[str, object] | None) -> None:
+    """Refuse a reply's bad input with `ReplyInvalid`, before anything is written.
+
+    The text is the reply as published and logged for good: it cannot be blank. A
+    counter-proposal carries terms, and only a counter-proposal does.
+    """
+    if not text.strip():
+        raise ReplyInvalid("text", "a reply cannot be blank: its text is empty or only spaces")
+    if _has_nul(text):
+        raise ReplyInvalid("text", "a reply cannot contain a NUL character")
+    if _has_nul(terms):
+        raise ReplyInvalid("terms", "a reply cannot contain a NUL character")
+    if kind == Reply.Kind.COUNTER_PROPOSAL and not terms:
+        raise ReplyInvalid("terms", "a counter-proposal carries its own terms"
+                           + (": these are empty" if terms is not None else ""))
+    if kind != Reply.Kind.COUNTER_PROPOSAL and terms is not None:
+        raise ReplyInvalid("terms", "terms go with a counter-proposal, and only with one")
+
+
 def process_of(offer: Offer) -> rules.Process:
     """The offer's process as the core sees it."""
     assert offer.released_at is not None
@@ -90,8 +130,7 @@ def reply_record(
         raise ReplyRefused(f"the offer {offer.key!r} was not addressed to {state.name}")
     if kind not in Reply.Kind.values:
         raise ReplyRefused(f"unknown reply {kind!r}: one of {', '.join(Reply.Kind.values)}")
-    if kind == Reply.Kind.COUNTER_PROPOSAL and not terms:
-        raise ReplyRefused("a counter-proposal carries its own terms")
+    reply_input_check(kind, text, terms)
     findings: list[dict[str, object]] = []
     if terms is not None:
         try:

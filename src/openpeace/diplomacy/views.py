@@ -17,7 +17,12 @@ from openpeace.diplomacy import selectors
 from openpeace.diplomacy.armistices import armistice_today, calendar_of
 from openpeace.diplomacy.forms import ReplyForm
 from openpeace.diplomacy.models import Armistice, NegotiationSession, Note, Offer, Proclamation
-from openpeace.diplomacy.process import CounterProposalUnreadable, ReplyRefused, reply_record
+from openpeace.diplomacy.process import (
+    CounterProposalUnreadable,
+    ReplyInvalid,
+    ReplyRefused,
+    reply_record,
+)
 from openpeace.world.models import State
 
 GEOJSON_SHOWN_LINES = 200
@@ -81,6 +86,9 @@ def reply(request: HttpRequest, key: str, state: str) -> HttpResponse:
             except CounterProposalUnreadable as unreadable:
                 for problem in unreadable.problems:
                     form.add_error("terms", str(problem))
+            except ReplyInvalid as invalid:
+                form.add_error(invalid.field if invalid.field in form.fields else None,
+                               str(invalid))
             except ReplyRefused as refused:
                 form.add_error(None, str(refused))
             else:

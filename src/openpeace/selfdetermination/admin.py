@@ -51,14 +51,10 @@ class CommissionAdmin(IssuesTokens):
     list_filter = ["nationality"]
     fields = ["nationality", "label", "email", "issued_at", "revoked_at"]
     holder = "commission"
+    acts_for = "nationality"
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # a commission's demands name it for good
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Commission | None = None) -> list[str]:
-        """Once issued, a commission acts for its nationality: that never changes."""
-        return [*self.readonly_fields, "nationality"] if obj is not None else list(
-            self.readonly_fields)
 
     def issue(self, obj: Commission, request: HttpRequest) -> tuple[Commission, str]:
         issued = services.commission_issue(

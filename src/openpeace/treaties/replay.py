@@ -3,7 +3,9 @@
 The documents appeared in Izvestia and Pravda from 23 November 1917; the Russo-Japanese
 convention of 1916 in Pravda on 19 December 1917 (shared/research/history-1917.md §4). Each is
 repudiated the day it is published, as the Decree on Peace of 8 November had announced for every
-secret treaty; the statement is written for this project, not quoted from a translation.
+secret treaty; the statement is written for this project, not quoted from a translation. Only a
+party can repudiate a treaty: the agreement of Saint-Jean-de-Maurienne, made without Russia and
+subject to a consent it never gave, bound Russia to nothing, so it is published, not repudiated.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ STATEMENT = (
 
 @transaction.atomic
 def treaties_replay_1917(say: Callable[[str], None] = print) -> list[Treaty]:
-    """Import the default treaties if they are not yet in the register, then publish and
-    repudiate each secret one at its historical date."""
+    """Import the default treaties if they are not yet in the register, then publish each
+    secret one at its historical date and repudiate those Russia was a party to."""
     if not Treaty.objects.exists():
         treaties_import(settings.OPENPEACE_DEFAULT_TREATIES)
     russia = State.objects.get(key="russia")
@@ -45,8 +47,11 @@ def treaties_replay_1917(say: Callable[[str], None] = print) -> list[Treaty]:
         day = PUBLISHED_ON.get(treaty.key, FIRST_PUBLICATION)
         noon = dt.datetime.combine(day, dt.time(12), PETROGRAD)
         treaty_publish(treaty=treaty, at=noon)
-        treaty_repudiate(treaty=treaty, statement=STATEMENT, on=day, by=russia,
-                         at=noon + dt.timedelta(hours=1))
-        say(f"published and repudiated {treaty.short_name} on {day}")
+        if treaty.parties.filter(pk=russia.pk).exists():
+            treaty_repudiate(treaty=treaty, statement=STATEMENT, on=day, by=russia,
+                             at=noon + dt.timedelta(hours=1))
+            say(f"published and repudiated {treaty.short_name} on {day}")
+        else:
+            say(f"published {treaty.short_name} on {day} (Russia was no party to repudiate it)")
         done.append(treaty)
     return done

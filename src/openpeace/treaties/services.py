@@ -91,13 +91,31 @@ def treaty_publish(*, treaty: Treaty, at: dt.datetime | None = None) -> Entry:
 def treaty_repudiate(
     *, treaty: Treaty, statement: str, on: dt.date, by: State, at: dt.datetime | None = None
 ) -> Entry:
-    """Repudiate a published treaty with the statement that renounces it."""
+    """Repudiate a published treaty with the statement that renounces it.
+
+    Only a party can renounce a promise it made, and only once the treaty is public ("publish
+    and repudiate"): the day is neither before its publication nor after today (or after `at`,
+    when a past repudiation is replayed), so the log never records a renunciation that had not
+    happened when it was logged.
+    """
     treaty = _locked(treaty)
     if not statement.strip():
         raise ValueError("a repudiation must state what is renounced: the statement is empty")
     transition(Status(treaty.status), Status.REPUDIATED)
+    if not treaty.parties.filter(pk=by.pk).exists():
+        parties = ", ".join(treaty.parties.order_by("name").values_list("name", flat=True))
+        raise ValueError(f"{by.name} ({by.key}) is not a party to {treaty.key!r} and cannot "
+                         f"repudiate it; its parties: {parties}")
     if on < treaty.signed_on:
         raise ValueError(f"a treaty signed on {treaty.signed_on} cannot be repudiated on {on}")
+    published_on = timezone.localdate(treaty.published_at) if treaty.published_at else None
+    if published_on is not None and on < published_on:
+        raise ValueError(f"a treaty published on {published_on} cannot be repudiated on {on}, "
+                         "before it was published")
+    today = timezone.localdate(at) if at else timezone.localdate()
+    if on > today:
+        raise ValueError(f"a repudiation is recorded once made: {on} is in the future "
+                         f"(today is {today})")
     entry = entry_append(
         kind="treaty.repudiated",
         subject=f"treaty:{treaty.key}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -34,7 +35,8 @@ class RecordedThroughServices(admin.ModelAdmin[Any]):
 
     exclude = ["entry"]
     refusals: tuple[type[Exception], ...] = ()
-    """The service's refusals, shown as form errors (each names what is wrong)."""
+    """The service's refusals, shown as form errors (each names what is wrong); at the field
+    a refusal names in its `field` attribute, if the form has that field."""
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -68,7 +70,10 @@ class RecordedThroughServices(admin.ModelAdmin[Any]):
                 except _TriedOnly:
                     pass
                 except refusals as refused:
-                    raise ValidationError(str(refused)) from None
+                    field = getattr(refused, "field", None)
+                    if field not in self.fields:
+                        raise ValidationError(str(refused)) from None
+                    self.add_error(field, str(refused))
                 return data
 
         return TriedForm
@@ -86,6 +91,19 @@ class IssuesTokens(admin.ModelAdmin[Any]):
     actions = ["revoke"]
     holder = "account"
     """Who the token is for, in the official's message."""
+    acts_for = ""
+    """The field naming whom the account acts for (an envoy's state, a commission's
+    nationality): fixed once the token is issued, or the token would act for someone else."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = [self.acts_for] if obj is not None and self.acts_for else []
+        return [*self.readonly_fields, *fixed]
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        """Revoking takes the permission to change the accounts as Django grants it, also where
+        the admin itself changes nothing (the trustees')."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
 
     def issue(self, obj: Any, request: HttpRequest) -> tuple[Any, str]:
         """Issue the account through its service; return it and its token."""
@@ -106,7 +124,7 @@ class IssuesTokens(admin.ModelAdmin[Any]):
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke the token", permissions=["change"])
+    @admin.action(description="Revoke the token", permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.revoke_one(obj)

@@ -48,7 +48,8 @@ class Running:
                              at=self.during)
 
     def finish(self, trustees: tuple[int, ...] = (1, 2)) -> Plebiscite:
-        services.plebiscite_close(plebiscite=self.plebiscite, at=self.plebiscite.closes_at)
+        services.plebiscite_close(commission=self.plebiscite.commission,
+                                  plebiscite=self.plebiscite, at=self.plebiscite.closes_at)
         self.plebiscite.refresh_from_db()
         from openpeace.plebiscites.selectors import board_of
 

@@ -4,19 +4,24 @@ The trustees' part is in test_trustees.py."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openpeace.core import plebiscite as core
+from openpeace.core.plebiscite.ballot import ballot_problem
+from openpeace.core.plebiscite.encoding import b64
 from openpeace.core.situation import Situation
 from openpeace.log.models import Entry
-from openpeace.plebiscites.models import CastBallot, Plebiscite
+from openpeace.plebiscites.models import AuditedBallot, CastBallot, Ciphertext, Plebiscite, Trustee
 from openpeace.selfdetermination.services import commission_issue
 from openpeace.world.models import Nationality
-from tests.plebiscites.conftest import Running
+from tests.core.plebiscite.test_ballot import forge
+from tests.plebiscites.conftest import Running, start
 
 CREATE = {"nationality": "finns", "question": "A state of our own, or Russia?",
           "joins": ["russia"], "opens_at": "1918-01-01T00:00:00Z",
@@ -70,6 +75,47 @@ def test_another_commission_cannot_run_a_plebiscite(open_now: Running, client: C
                                              "'finns'"}
         assert post(client, f"/api/plebiscites/{pk}/{what}", body).status_code == 401
     assert counts() == before
+
+
+def test_only_the_calling_commission_runs_its_plebiscite(loaded: Situation,
+                                                         client: Client) -> None:
+    """Two commissions of one nationality: B, issued after A called plebiscite, can neither
+    publish its electorate, appoint its trustees (who would hold the election key), record its
+    ceremony nor close it; A still can, and every act A logs names A."""
+    finns = Nationality.objects.get(key="finns")
+    a = commission_issue(nationality=finns, label="Finnish Senate").token
+    b = commission_issue(nationality=finns, label="Helsinki Workers' Council").token
+    created = post(client, "/api/plebiscites", CREATE, a)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    _, public = core.issue(3)
+    credentials = {"credentials": [c.hex() for c in public]}
+    refusal = {"detail": f"plebiscite {pk} was called by 'Finnish Senate': only that commission "
+                         "runs it, not \"Helsinki Workers' Council\""}
+
+    def b_is_refused() -> None:
+        before = counts(), Trustee.objects.count()
+        for what, body in [("credentials", credentials), ("trustees", {"name": "X"}),
+                           ("ceremony", {}), ("close", {})]:
+            response = post(client, f"/api/plebiscites/{pk}/{what}", body, b)
+            assert response.status_code == 403, (what, response.content)
+            assert response.json() == refusal, what
+        assert (counts(), Trustee.objects.count()) == before
+
+    b_is_refused()
+    assert post(client, f"/api/plebiscites/{pk}/credentials", credentials, a).status_code == 201
+    for name in ("T1", "T2", "T3"):
+        assert post(client, f"/api/plebiscites/{pk}/trustees", {"name": name},
+                    a).status_code == 201
+    b_is_refused()
+    plebiscite = Plebiscite.objects.get(pk=pk)
+    assert plebiscite.status == "credentials" and plebiscite.credentials == sorted(
+        credentials["credentials"])
+    assert client.get(f"/api/plebiscites/{pk}").json()["commission"] == "Finnish Senate"
+    logged = [json.loads(bytes(e.body))["content"] for e in Entry.objects.filter(
+        subject=f"plebiscite:{plebiscite.election_id}").order_by("pk")]
+    assert len(logged) == 5
+    assert {c.get("commission") for c in logged} == {"Finnish Senate"}
 
 
 @pytest.mark.parametrize("change, message", [
@@ -143,6 +189,33 @@ def test_a_bad_ballot_is_422_naming_what_failed_and_nothing_is_stored(
     assert counts() == before
 
 
+def test_a_ballot_repeating_its_randomness_is_422_naming_the_ciphertext(
+    loaded: Situation, client: Client
+) -> None:
+    """r0 = r1 = r2: a 3-option ballot that verifies on its own, but whose options share a
+    ciphertext (spec §11.2); cast or audited, it is refused by name, as JSON, and nothing is
+    stored."""
+    now = timezone.now()
+    running = start("armenians", ["russia", "ottoman-empire"], opens=now - dt.timedelta(hours=1),
+                    closes=now + dt.timedelta(hours=1))
+    election = running.election
+    r = core.group.random_scalar()
+    data = forge(election, running.credentials[0], [0, 0, 1], [r, r, r])
+    assert ballot_problem(election, data) is None
+    a = core.Ballot.from_bytes(data).ciphertexts[0].a.hex()
+    why = f"repeats a ciphertext: options 0 and 1 share the ciphertext A = {a}"
+    pk = running.plebiscite.pk
+    before = counts(), Ciphertext.objects.count(), AuditedBallot.objects.count()
+    cast = post(client, f"/api/plebiscites/{pk}/ballots", {"ballot": b64(data)})
+    assert cast.status_code == 422, cast.content
+    assert cast.json()["detail"] == f"invalid request: body.payload.ballot: the ballot {why}"
+    audit = post(client, f"/api/plebiscites/{pk}/audits",
+                 core.AuditedBallot(data, 2, (r, r, r)).to_json())
+    assert audit.status_code == 422, audit.content
+    assert audit.json()["detail"] == f"invalid request: body.payload: the audited ballot {why}"
+    assert (counts(), Ciphertext.objects.count(), AuditedBallot.objects.count()) == before
+
+
 def test_a_ballot_signed_with_an_unlisted_credential_is_refused(open_now: Running,
                                                                 client: Client) -> None:
     stranger = core.PrivateCredential(bytes(range(32)))
@@ -196,8 +269,8 @@ def test_the_whole_flow_through_the_api(open_now: Running, client: Client) -> No
     from openpeace.plebiscites import services
     from openpeace.plebiscites.selectors import board_of
 
-    services.plebiscite_close(plebiscite=open_now.plebiscite,
-                              at=open_now.plebiscite.closes_at)
+    services.plebiscite_close(commission=open_now.plebiscite.commission,
+                              plebiscite=open_now.plebiscite, at=open_now.plebiscite.closes_at)
     for index in (2, 3):
         _, partial = core.partial_decrypt(open_now.election, open_now.trustees.keys[index],
                                           board_of(open_now.plebiscite))

@@ -114,6 +114,17 @@ def test_the_demo_and_verify_on_its_record(db: None, tmp_path: Path) -> None:
         assert not report.ok and report.failures[0].split(":")[0]
 
 
+def test_the_demo_says_how_many_ballots_the_board_holds(db: None) -> None:
+    """More revotes asked (20, the default) than voters: each voter revotes once at most, and
+    the line counts what is on the board."""
+    from openpeace.plebiscites.models import CastBallot
+
+    out = StringIO()
+    call_command("demo", "plebiscite", "--voters", "10", stdout=out)
+    assert CastBallot.objects.count() == 20
+    assert "20 ballots cast (10 revotes), 5 audited" in out.getvalue()
+
+
 def test_verify_names_an_unreadable_file(tmp_path: Path) -> None:
     refused = auditor("plebiscite", "verify", str(tmp_path / "missing.json"))
     assert refused.returncode == 2 and "cannot read" in refused.stderr

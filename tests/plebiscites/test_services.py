@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.test import Client
 
 from openpeace.core import plebiscite as core
 from openpeace.core.situation import Situation
@@ -48,6 +49,25 @@ def test_every_act_is_logged_and_the_result_becomes_a_free_decision(finns: Runni
     assert report.ok, report.failures
 
 
+def test_every_act_of_the_commission_names_it(finns: Running) -> None:
+    finns.cast(0, 0)
+    finns.finish()
+    label = finns.plebiscite.commission.label
+    acts = ["created", "credentials_published", "trustee_appointed", "key_ceremony",
+            "voting_closed"]
+    entries = Entry.objects.filter(kind__in=[f"plebiscite.{a}" for a in acts])
+    assert sorted({e.kind for e in entries}) == sorted(f"plebiscite.{a}" for a in acts)
+    assert {json.loads(bytes(e.body))["content"].get("commission") for e in entries} == {label}
+
+
+def test_another_commission_of_the_nationality_cannot_close(finns: Running) -> None:
+    other = commission_issue(nationality=finns.plebiscite.nationality, label="other").commission
+    before = state()
+    with pytest.raises(services.NotYourPlebiscite, match="called by 'finns commission'"):
+        services.plebiscite_close(commission=other, plebiscite=finns.plebiscite, at=CLOSES)
+    assert state() == before and Plebiscite.objects.get().status == "ready"
+
+
 def test_a_result_under_occupation_is_recorded_not_free(armenians: Running) -> None:
     """The not-free rule: Erzurum is occupied by Russia during the voting."""
     armenians.cast(0, 1)
@@ -86,6 +106,72 @@ def test_a_revote_replaces_the_earlier_ballot(finns: Running) -> None:
     plebiscite = finns.finish()
     assert plebiscite.result == {"counts": [1, 1], "ballots": 2}
     assert plebiscite.tally is not None and plebiscite.tally["counted"] == [1, 2]
+
+
+def test_a_result_contradicting_a_decision_of_the_same_day_is_still_published(
+    loaded: Situation, client: Client
+) -> None:
+    """Three plebiscites of the Finns close on one day: two decide to join Russia, the third
+    for a separate state. The register cannot hold both decisions of that day, so the third is
+    not recorded as a decision, but its counts are published, logged and shown, with why."""
+    first, second, third = (start("finns", ["russia"]) for _ in range(3))
+    for running, choice in ((first, 1), (second, 1)):
+        running.cast(0, choice)
+        assert running.finish().decision is not None
+    third.cast(0, 0)
+    third.cast(1, 0)
+    services.plebiscite_close(commission=third.plebiscite.commission, plebiscite=third.plebiscite,
+                              at=CLOSES)
+    third.plebiscite.refresh_from_db()
+    from openpeace.plebiscites.selectors import board_of
+
+    for index in (1, 2):
+        _, partial = core.partial_decrypt(third.election, third.trustees.keys[index],
+                                          board_of(third.plebiscite))
+        response = client.post(f"/api/plebiscites/{third.plebiscite.pk}/decryptions",
+                               json.dumps(partial.to_json()), content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {third.token_of(index)}")
+        assert response.status_code == 201, response.content
+    assert response.json()["result"] == {"counts": [2, 0], "ballots": 2}
+    assert response.json()["status"] == "decided"
+    plebiscite = Plebiscite.objects.get(pk=third.plebiscite.pk)
+    why = ("the finns already decided otherwise on 1918-01-10: decisions on one day contradict "
+           "each other (russia and a separate state); record which decision stands, not both")
+    assert plebiscite.decision is None and plebiscite.decision_withheld == why
+    assert Decision.objects.count() == 2
+    entry = Entry.objects.get(kind="plebiscite.result",
+                              subject=f"plebiscite:{plebiscite.election_id}")
+    content = json.loads(bytes(entry.body))["content"]
+    assert content["result"] == {"counts": [2, 0], "ballots": 2}
+    assert content["decided"] == "separate_state" and content["decision_withheld"] == why
+    page = client.get(f"/plebiscites/{plebiscite.pk}/").content.decode()
+    assert "Not recorded as the nationality's decision:" in page
+    assert "the finns already decided otherwise on 1918-01-10" in page and "<td>2</td>" in page
+    report = core.verify_record(record_of(plebiscite).to_bytes())  # type: ignore[union-attr]
+    assert report.ok and report.counts == (2, 0), report.failures
+    first_entry = Entry.objects.get(kind="plebiscite.result",
+                                    subject=f"plebiscite:{first.plebiscite.election_id}")
+    assert json.loads(bytes(first_entry.body))["content"]["decision_withheld"] is None
+
+
+def test_a_contradiction_is_found_even_behind_a_later_decision(loaded: Situation) -> None:
+    """Results are recorded in the order of their decryptions, not of their days: a decision of
+    10 January must be checked against every free decision of that day, not only against the
+    latest one (20 January), or the register would hold two and refuse to be built."""
+    from openpeace.selfdetermination.selectors import terms_register
+
+    tenth = start("finns", ["russia"])
+    twentieth = start("finns", ["russia"], closes=CLOSES + dt.timedelta(days=10))
+    late = start("finns", ["russia"])
+    for running, choice in ((tenth, 1), (twentieth, 0), (late, 0)):
+        running.cast(0, choice)
+        running.finish()
+    assert late.plebiscite.decision is None
+    assert "already decided otherwise on 1918-01-10" in late.plebiscite.decision_withheld
+    assert Decision.objects.count() == 2
+    register = terms_register()
+    free = register.free_decision("finns")
+    assert free is not None and free.taken_on == dt.date(1918, 1, 20)
 
 
 def test_a_tie_is_published_but_decides_nothing(finns: Running) -> None:
@@ -136,7 +222,8 @@ def test_a_lying_audit_is_refused(finns: Running) -> None:
 
 def test_a_bad_decryption_is_refused_and_a_trustee_decrypts_once(finns: Running) -> None:
     finns.cast(0, 0)
-    services.plebiscite_close(plebiscite=finns.plebiscite, at=CLOSES)
+    services.plebiscite_close(commission=finns.plebiscite.commission, plebiscite=finns.plebiscite,
+                              at=CLOSES)
     from openpeace.plebiscites.selectors import board_of
 
     _, partial = core.partial_decrypt(finns.election, finns.trustees.keys[1],
@@ -153,7 +240,8 @@ def test_a_bad_decryption_is_refused_and_a_trustee_decrypts_once(finns: Running)
 
 def test_nothing_out_of_order(finns: Running) -> None:
     with pytest.raises(services.PlebisciteRefused, match="voting is open until"):
-        services.plebiscite_close(plebiscite=finns.plebiscite, at=finns.during)
+        services.plebiscite_close(commission=finns.plebiscite.commission,
+                                  plebiscite=finns.plebiscite, at=finns.during)
     with pytest.raises(services.PlebisciteRefused, match="after the tally"):
         services.decryption_submit(trustee=finns.trustee(1), plebiscite=finns.plebiscite,
                                    partial=core.PartialDecryption(1, (), ()))

@@ -117,7 +117,8 @@ def test_three_trustees_deal_complain_answer_and_decrypt_from_their_own_machines
     for voter, choice in [(0, 1), (1, 1), (2, 0)]:
         services.ballot_cast(plebiscite=plebiscite, at=DURING, data=core.encrypt_ballot(
             election, called.credentials[voter], choice).data)
-    services.plebiscite_close(plebiscite=plebiscite, at=CLOSES)
+    services.plebiscite_close(commission=plebiscite.commission, plebiscite=plebiscite,
+                              at=CLOSES)
     assert "the tally of 3 ballots" in desk[3]("decrypt")
     assert "partial decryption of trustee 1 posted" in desk[1]("decrypt", "--processes", "2")
     plebiscite.refresh_from_db()

@@ -315,7 +315,8 @@ def test_each_trustee_decrypts_for_itself_and_the_commission_no_more(
     finns: Running, client: Client
 ) -> None:
     finns.cast(0, 1)
-    services.plebiscite_close(plebiscite=finns.plebiscite, at=finns.plebiscite.closes_at)
+    services.plebiscite_close(commission=finns.plebiscite.commission, plebiscite=finns.plebiscite,
+                              at=finns.plebiscite.closes_at)
     url = f"/api/plebiscites/{finns.plebiscite.pk}/decryptions"
     _, second = core.partial_decrypt(finns.election, finns.trustees.keys[2],
                                      board_of(finns.plebiscite))

@@ -164,6 +164,7 @@ class Register:
             t: tuple(sorted(os, key=lambda o: (o.since, o.occupier))) for t, os in occupied.items()
         }
         self._free: dict[str, Decision] = {}
+        self._free_on: dict[tuple[str, dt.date], Decision] = {}
         self._unfree: defaultdict[str, list[Decision]] = defaultdict(list)
         # Sorted on every field, so that the register's content, not its order, decides.
         for d in sorted(
@@ -182,20 +183,18 @@ class Register:
         if why := self.contradiction(decision):
             raise ValueError(why)
         self._free[decision.nationality] = decision
+        self._free_on.setdefault((decision.nationality, decision.taken_on), decision)
 
     def contradiction(self, decision: Decision) -> str:
         """Why a free `decision` cannot stand beside the register's ('' if it can): two free
         decisions of one nationality on one day must agree, or the register must say which
-        stands (it does not choose)."""
-        latest = self._free.get(decision.nationality)
-        if (
-            latest is not None
-            and latest.taken_on == decision.taken_on
-            and latest.choice != decision.choice
-        ):
+        stands (it does not choose). Any free decision of that day, not only the latest: a
+        plebiscite's result is recorded after later-dated decisions may have been."""
+        same_day = self._free_on.get((decision.nationality, decision.taken_on))
+        if same_day is not None and same_day.choice != decision.choice:
             return (
                 f"the {decision.nationality} already decided otherwise on {decision.taken_on}: "
-                f"decisions on one day contradict each other ({latest.choice} and "
+                f"decisions on one day contradict each other ({same_day.choice} and "
                 f"{decision.choice}); record which decision stands, not both"
             )
         return ""

@@ -179,6 +179,8 @@ def _commission(request: HttpRequest) -> Commission:
 
 
 def _own(request: HttpRequest, plebiscite_id: int) -> tuple[Commission, Plebiscite]:
+    """The commission acting and the plebiscite, if it is of the commission's nationality (403
+    otherwise); the services refuse, 403 likewise, a commission that did not call it."""
     commission = _commission(request)
     plebiscite = found(Plebiscite.objects.select_related("nationality"), "plebiscite",
                        id=plebiscite_id)
@@ -291,9 +293,9 @@ def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
                        422: InvalidOut})
 def plebiscite_close(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
     """After the voting period: verify the whole board and publish its tally."""
-    plebiscite = _own(request, plebiscite_id)[1]
+    commission, plebiscite = _own(request, plebiscite_id)
     try:
-        services.plebiscite_close(plebiscite=plebiscite)
+        services.plebiscite_close(commission=commission, plebiscite=plebiscite)
     except services.PlebisciteRefused as refused:
         return _refused(refused)
     return _done(plebiscite)

@@ -114,13 +114,16 @@ def demo_plebiscite(
                              at=next(tick))
         if n and n % 1000 == 0:
             say(f"  {n:,} ballots cast")
-    # Some voters change their minds: their last ballot counts.
-    for n in rng.sample(range(voters), min(revotes, voters)):
+    # Some voters change their minds: their last ballot counts. Each revotes once at most, so
+    # there are never more revotes than voters; the line says what the board holds.
+    revoted = min(revotes, voters)
+    for n in rng.sample(range(voters), revoted):
         services.ballot_cast(plebiscite=plebiscite,
                              data=core.encrypt_ballot(election, private[n], 0).data,
                              at=next(tick))
-    say(f"{voters + revotes:,} ballots cast ({revotes} revotes), {audits} audited")
-    plebiscite = services.plebiscite_close(plebiscite=plebiscite, at=CLOSES, processes=2)
+    say(f"{voters + revoted:,} ballots cast ({revoted:,} revotes), {audits} audited")
+    plebiscite = services.plebiscite_close(commission=commission, plebiscite=plebiscite,
+                                          at=CLOSES, processes=2)
     say("voting closed; the whole board verified and tallied")
     board = board_of(plebiscite)  # a trustee takes the board, verifies it, decrypts its tally
     for index in (1, 3):

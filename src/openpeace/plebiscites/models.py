@@ -56,6 +56,11 @@ class Plebiscite(models.Model):
     result = models.JSONField(null=True, blank=True)
     decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="plebiscite")
+    decision_withheld = models.TextField(
+        blank=True,
+        help_text="why a result with a winner was not recorded as the nationality's decision: it "
+                  "contradicts a free decision already recorded for the same day, and officials "
+                  "must say which stands")
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+",
                                  help_text="the log entry of its creation")
 

@@ -9,7 +9,8 @@ audit them, during the voting period; each is verified by the core before it is 
 the period the board is tallied (the core verifies all of it again), the trustees' partial
 decryptions are verified as they come, and once k of them are in, the result is published and
 becomes the nationality's decision (`selfdetermination.services.decision_record`, which marks
-it not free when taken under occupation).
+it not free when taken under occupation), unless it contradicts a free decision of the same
+day: then the result stands and the contradiction is published with it (`_result`).
 
 Each act is one transaction with its log entry (subject `plebiscite:<election id>`); a refused
 act writes nothing. The log entries carry everything public (the parameters, every ballot's
@@ -29,6 +30,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openpeace.core import plebiscite as core
+from openpeace.core import terms
+from openpeace.core.plebiscite.board import repeated_ciphertext
 from openpeace.core.plebiscite.credentials import credential_list_problems
 from openpeace.core.plebiscite.encoding import b64, hex32, scalar_hex, unhex_scalar
 from openpeace.core.plebiscite.tally import decryption_problems
@@ -38,6 +41,7 @@ from openpeace.log.services import entry_append
 from openpeace.plebiscites import models as m
 from openpeace.plebiscites.selectors import board_of, election_of, tally_of, voting_refusal
 from openpeace.selfdetermination.models import Commission, Decision
+from openpeace.selfdetermination.selectors import terms_register
 from openpeace.selfdetermination.services import DecisionRefused, decision_record
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import Nationality, Occupation, State
@@ -56,6 +60,10 @@ class NotYours(PlebisciteRefused):
 
 class NotYourNationality(NotYours):
     """A commission acting for a nationality other than its own."""
+
+
+class NotYourPlebiscite(NotYours):
+    """A commission of the right nationality acting on a plebiscite another commission called."""
 
 
 class NotYourIndex(NotYours):
@@ -77,6 +85,19 @@ def _check_commission(commission: Commission, nationality: Nationality) -> None:
         raise NotYourNationality(
             f"this commission acts for the {commission.nationality.key}, not for the "
             f"{nationality.key}"
+        )
+
+
+def _check_caller(commission: Commission, plebiscite: m.Plebiscite) -> None:
+    """Only the commission that called a plebiscite runs it: it alone publishes the electorate,
+    appoints the trustees (whose dealings make the election key), records the ceremony and
+    closes the vote. Another commission of the same nationality is another body, and the pages
+    name the caller as the one answerable for every step ("Called by")."""
+    _check_commission(commission, plebiscite.nationality)
+    if plebiscite.commission_id != commission.pk:
+        raise NotYourPlebiscite(
+            f"plebiscite {plebiscite.pk} was called by {plebiscite.commission.label!r}: only "
+            f"that commission runs it, not {commission.label!r}"
         )
 
 
@@ -168,7 +189,7 @@ def plebiscite_credentials_publish(
 ) -> m.Plebiscite:
     """Publish the public credentials (the credential authority's public output, sorted)."""
     plebiscite = _locked(plebiscite)
-    _check_commission(commission, plebiscite.nationality)
+    _check_caller(commission, plebiscite)
     if plebiscite.status != m.Plebiscite.Status.CREATED:
         raise PlebisciteRefused("the credentials are published once, before the key ceremony")
     if not credentials:
@@ -180,8 +201,8 @@ def plebiscite_credentials_publish(
     plebiscite.credentials = [hex32(c) for c in credentials]
     plebiscite.status = m.Plebiscite.Status.CREDENTIALS
     plebiscite.save(update_fields=["credentials", "status"])
-    _log(plebiscite, "credentials_published", at, count=len(credentials),
-         credentials=plebiscite.credentials)
+    _log(plebiscite, "credentials_published", at, commission=commission.label,
+         count=len(credentials), credentials=plebiscite.credentials)
     return plebiscite
 
 
@@ -201,7 +222,7 @@ def trustee_appoint(
     appointment), before the key ceremony. The appointment is public; the token is the
     trustee's alone, and every act of the ceremony and the tally checks it."""
     plebiscite = _locked(plebiscite)
-    _check_commission(commission, plebiscite.nationality)
+    _check_caller(commission, plebiscite)
     _before_ceremony(plebiscite, "trustees are appointed")
     name = _text(name, "a trustee's name")
     index = m.Trustee.objects.filter(plebiscite=plebiscite).count() + 1
@@ -303,7 +324,7 @@ def plebiscite_ceremony_record(
     the complaints and the answers which dealers qualify (spec §6.3); their dealings give the
     election key, and the parameters are fixed and hashed."""
     plebiscite = _locked(plebiscite)
-    _check_commission(commission, plebiscite.nationality)
+    _check_caller(commission, plebiscite)
     if plebiscite.status != m.Plebiscite.Status.CREDENTIALS:
         raise PlebisciteRefused(
             "the key ceremony is recorded once, after the credentials are published"
@@ -359,9 +380,9 @@ def plebiscite_ceremony_record(
     plebiscite.election_hash = hex32(parameters.hash)
     plebiscite.status = m.Plebiscite.Status.READY
     plebiscite.save(update_fields=["parameters", "election_hash", "status"])
-    _log(plebiscite, "key_ceremony", at, findings=findings, complaints=[list(c) for c in pairs],
-         public_key=hex32(parameters.public_key), election_hash=plebiscite.election_hash,
-         parameters=parameters.to_json())
+    _log(plebiscite, "key_ceremony", at, commission=commission.label, findings=findings,
+         complaints=[list(c) for c in pairs], public_key=hex32(parameters.public_key),
+         election_hash=plebiscite.election_hash, parameters=parameters.to_json())
     return plebiscite
 
 
@@ -372,7 +393,13 @@ def _voting(plebiscite: m.Plebiscite, at: dt.datetime) -> core.Election:
     return election_of(plebiscite)
 
 
-def _shared(plebiscite: m.Plebiscite, ballot: core.Ballot) -> str | None:
+def _shared(plebiscite: m.Plebiscite, ballot: core.Ballot, what: str) -> str | None:
+    """The board entry whose ciphertext the ballot reuses (spec §11.2), if any; a ballot that
+    repeats a ciphertext among its own options is refused outright, naming it (the unique
+    constraint on `Ciphertext` would otherwise meet it as a database error)."""
+    repeated = repeated_ciphertext(ballot)
+    if repeated is not None:
+        raise PlebisciteRefused(f"{what} repeats a ciphertext: {repeated}")
     return (m.Ciphertext.objects.filter(plebiscite=plebiscite,
                                         a__in=[c.a.hex() for c in ballot.ciphertexts])
             .values_list("owner", flat=True).first())
@@ -400,7 +427,7 @@ def ballot_cast(
         said = str(error)
         joined = " " if said.startswith(("is ", "has ", "its ")) else " is refused: "
         raise PlebisciteRefused(f"the ballot{joined}{said}") from None
-    owner = _shared(plebiscite, ballot)
+    owner = _shared(plebiscite, ballot, "the ballot")
     if owner is not None:
         if owner.startswith("audit"):
             raise PlebisciteRefused(f"the ballot was audited ({owner}): it cannot be cast")
@@ -429,7 +456,7 @@ def ballot_audit(
     if problems:
         raise PlebisciteRefused("the audit: " + "; ".join(problems))
     ballot = core.Ballot.from_bytes(audited.data)
-    owner = _shared(plebiscite, ballot)
+    owner = _shared(plebiscite, ballot, "the audited ballot")
     if owner is not None:
         raise PlebisciteRefused(f"the audited ballot reuses a ciphertext of {owner}")
     position = m.AuditedBallot.objects.filter(plebiscite=plebiscite).count()
@@ -446,12 +473,15 @@ def ballot_audit(
 
 @transaction.atomic
 def plebiscite_close(
-    *, plebiscite: m.Plebiscite, at: dt.datetime | None = None, processes: int = 1
+    *, commission: Commission, plebiscite: m.Plebiscite, at: dt.datetime | None = None,
+    processes: int = 1,
 ) -> m.Plebiscite:
-    """After the voting period: verify the whole board again and publish its tally (which
-    ballots count, the last of each credential, and their product), for the trustees."""
+    """After the voting period, the calling commission closes the vote: the whole board is
+    verified again and its tally (which ballots count, the last of each credential, and their
+    product) published, for the trustees."""
     at = at or timezone.now()
     plebiscite = _locked(plebiscite)
+    _check_caller(commission, plebiscite)
     if plebiscite.status != m.Plebiscite.Status.READY:
         raise PlebisciteRefused("only a plebiscite that has been voting can be closed")
     if at < plebiscite.closes_at:
@@ -464,7 +494,7 @@ def plebiscite_close(
     plebiscite.tally = tally.to_json()
     plebiscite.status = m.Plebiscite.Status.CLOSED
     plebiscite.save(update_fields=["tally", "status"])
-    _log(plebiscite, "voting_closed", at, tally=plebiscite.tally,
+    _log(plebiscite, "voting_closed", at, commission=commission.label, tally=plebiscite.tally,
          ballots=m.CastBallot.objects.filter(plebiscite=plebiscite).count(),
          audits=m.AuditedBallot.objects.filter(plebiscite=plebiscite).count())
     return plebiscite
@@ -511,9 +541,38 @@ def _taken_on(plebiscite: m.Plebiscite) -> dt.date:
     return max(opens, occupied.since)
 
 
+def _contradiction(plebiscite: m.Plebiscite, joins: str | None, taken_on: dt.date,
+                   source: str) -> str:
+    """Why the result cannot be recorded as a decision beside the register's ('' if it can):
+    the core's rule (`terms.Register.contradiction`), judged as `decision_record` judges it (a
+    decision taken under occupation is not free, and contradicts nothing)."""
+    decision = terms.Decision(plebiscite.nationality.key, joins or terms.SEPARATE_STATE,
+                              "plebiscite", taken_on, source)
+    register = terms_register()
+    if register.occupation_during(decision) is not None:
+        return ""
+    return register.contradiction(decision)
+
+
 def _result(
     plebiscite: m.Plebiscite, election: core.Election, tally: core.Tally, at: dt.datetime
 ) -> None:
+    """Publish the result with the k-th decryption, and record it as the nationality's decision
+    when one option has more votes than every other.
+
+    The counts are a fact the trustees' decryptions prove and the voters verify: nothing vetoes
+    their publication. The decision is another matter. It counts as taken on the day voting
+    closed, or the first day of an occupation during voting (`_taken_on`), and the register
+    holds two free decisions of one nationality on one day only if they agree: it does not
+    choose between them (`terms.Register.contradiction`). So when the winner contradicts a free
+    decision already recorded for that day (another plebiscite of the same nationality closing
+    the same day, or a recognised declaration of that day), the result is published and the
+    vote stays decided by its counts, but no second decision is recorded: the result's log
+    entry says why (`decision_withheld`), the plebiscite keeps it and its page shows it, so
+    that officials can settle which decision stands. Refusing such plebiscites when they are
+    called would not do: the day is known only at the end (an occupation can move it), a
+    declaration can be recorded for it in the meantime, and plebiscites that agree are fine.
+    """
     partials = [core.PartialDecryption.from_json(d.partial, "decryption")
                 for d in m.Decryption.objects.filter(plebiscite=plebiscite)]
     try:
@@ -526,20 +585,24 @@ def _result(
     top = max(result.counts, default=0)
     winners = [o for o, c in enumerate(result.counts) if c == top]
     decided = result.ballots > 0 and len(winners) == 1
+    joins_key = plebiscite.joins[winners[0]] if decided else None
+    summary = ", ".join(f"{o}: {c}" for o, c in counts.items())
+    source = (f"plebiscite {plebiscite.election_id} ({summary}; {result.ballots} ballots "
+              "counted)")
+    taken_on = _taken_on(plebiscite)
+    withheld = _contradiction(plebiscite, joins_key, taken_on, source) if decided else ""
+    plebiscite.decision_withheld = withheld
     _log(plebiscite, "result", at, result=plebiscite.result, counts=counts,
-         decided=plebiscite.options[winners[0]]["id"] if decided else None)
-    if decided:
-        joins_key = plebiscite.joins[winners[0]]
-        summary = ", ".join(f"{o}: {c}" for o, c in counts.items())
+         decided=plebiscite.options[winners[0]]["id"] if decided else None,
+         decision_withheld=withheld or None)
+    if decided and not withheld:
         try:
             plebiscite.decision = decision_record(
                 nationality=plebiscite.nationality,
                 joins=State.objects.get(key=joins_key) if joins_key else None,
-                via=Decision.Via.PLEBISCITE, taken_on=_taken_on(plebiscite), at=at,
-                source=f"plebiscite {plebiscite.election_id} ({summary}; "
-                       f"{result.ballots} ballots counted)",
+                via=Decision.Via.PLEBISCITE, taken_on=taken_on, at=at, source=source,
             )
-        except DecisionRefused as refused:
+        except DecisionRefused as refused:  # only if the register changed since the check
             raise PlebisciteRefused(f"the result cannot be recorded as a decision: {refused}"
                                     ) from None
-    plebiscite.save(update_fields=["result", "status", "decision"])
+    plebiscite.save(update_fields=["result", "status", "decision", "decision_withheld"])

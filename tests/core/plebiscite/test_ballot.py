@@ -5,6 +5,7 @@ unknown credential, or with any byte flipped, never does."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -45,11 +46,13 @@ def resign(ballot: Ballot, signer: PrivateCredential, **changes: object) -> byte
     return body + signer.sign(body)
 
 
-def forge(election: Election, credential: PrivateCredential, messages: list[int]) -> bytes:
+def forge(election: Election, credential: PrivateCredential, messages: list[int],
+          randomness: Sequence[int] | None = None) -> bytes:
     """A ballot encrypting `messages` (any integers mod L), with the best proofs a cheater can
-    make: honest where the claim is true, the 0/1 proof computed as if m were 1 otherwise."""
+    make: honest where the claim is true, the 0/1 proof computed as if m were 1 otherwise; with
+    the given `randomness` per option (fresh by default)."""
     h = election.public_key
-    rs = [group.random_scalar() for _ in messages]
+    rs = list(randomness) if randomness is not None else [group.random_scalar() for _ in messages]
     cts = tuple(elgamal.encrypt(h, m % L, r) for m, r in zip(messages, rs, strict=True))
     parts = (credential.public, u32(len(cts)), *(c.to_bytes() for c in cts))
     range_t = election.prefixes.range.extend(*parts)

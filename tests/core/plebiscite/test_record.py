@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openpeace.core.plebiscite import (
+    AuditedBallot,
     BallotBox,
     BallotRejected,
     Board,
@@ -25,10 +26,12 @@ from openpeace.core.plebiscite import (
     verify_record,
 )
 from openpeace.core.plebiscite import ballot as ballot_module
-from openpeace.core.plebiscite.elgamal import Ciphertext
+from openpeace.core.plebiscite.ballot import ballot_problem
+from openpeace.core.plebiscite.elgamal import Ciphertext, encrypt
 from openpeace.core.plebiscite.proofs import EqualityProof
 
 from .conftest import Setup, tallied
+from .test_ballot import forge
 
 
 def failures(record: ElectionRecord | bytes) -> list[str]:
@@ -95,6 +98,36 @@ def test_a_replayed_ballot_is_refused(setup: Setup) -> None:
         box.cast(first)
     with pytest.raises(BallotRejected, match="not a ballot of this format"):
         box.cast(b"nonsense")
+
+
+@settings(max_examples=8, deadline=None)
+@given(pair=st.sampled_from([(0, 1), (0, 2), (1, 2)]), choice=st.integers(0, 2),
+       r=st.integers(1, group.L - 1), audited=st.booleans())
+def test_a_ballot_repeating_a_ciphertext_within_itself_is_refused(
+    setup: Setup, pair: tuple[int, int], choice: int, r: int, audited: bool
+) -> None:
+    """Two options encrypted with the same r have the same A: the ballot verifies on its own,
+    but the board refuses it (cast or audited) and the verifier names it (spec §11.2)."""
+    first, second = pair
+    randomness = [group.random_scalar() for _ in range(3)]
+    randomness[first] = randomness[second] = r
+    messages = [int(o == choice) for o in range(3)]
+    data = forge(setup.election, setup.credentials[0], messages, randomness)
+    assert ballot_problem(setup.election, data) is None
+    a = encrypt(setup.election.public_key, 0, r).a.hex()  # r·G
+    why = f"repeats a ciphertext: options {first} and {second} share the ciphertext A = {a}"
+    box = BallotBox(setup.election)
+    with pytest.raises(BallotRejected, match=f"^the (audited )?ballot {why}$"):
+        if audited:
+            box.audit(AuditedBallot(data, choice, tuple(randomness)))
+        else:
+            box.cast(data)
+    assert box.board == Board(())
+    honest = encrypt_ballot(setup.election, setup.credentials[1], choice).data
+    board = (Board((honest,), (AuditedBallot(data, choice, tuple(randomness)),)) if audited
+             else Board((honest, data)))
+    found = failures(ElectionRecord(setup.parameters, board))
+    assert found == [f"audit 0: {why}" if audited else f"ballot 1: {why}"]
 
 
 def test_the_box_restores_and_finds_trackers(setup: Setup, record: ElectionRecord) -> None:

@@ -9,6 +9,11 @@ ciphertext, compared by its first component A = r·G. That one rule refuses
 - a copy of another voter's ciphertexts (which the proofs, bound to the credential, already
   refuse).
 
+The rule holds within one entry too: two options of one ballot never share a ciphertext
+(`repeated_ciphertext`). Such a ballot can verify on its own (equal randomness for every option
+gives valid proofs), but honest clients never repeat r, and a board that kept it would have two
+owners for one ciphertext.
+
 Of the ballots of one credential, the last on the board counts (`last_ballots`).
 """
 
@@ -55,16 +60,32 @@ def last_ballots(credentials: Sequence[bytes]) -> list[int]:
     return sorted(last.values())
 
 
+def repeated_ciphertext(ballot: Ballot) -> str | None:
+    """Why the ballot shares a ciphertext between two of its own options (spec §11.2), naming
+    them and the repeated A; None if it does not."""
+    seen: dict[bytes, int] = {}
+    for option, ciphertext in enumerate(ballot.ciphertexts):
+        first = seen.setdefault(ciphertext.a, option)
+        if first != option:
+            return (f"options {first} and {option} share the ciphertext A = "
+                    f"{ciphertext.a.hex()}")
+    return None
+
+
 def reuse_problems(
     ballots: Sequence[tuple[int, Ballot]], audits: Sequence[tuple[int, Ballot]] = ()
 ) -> list[str]:
-    """Every entry that shares a ciphertext with an earlier one (cast ballots first, then
-    audited ballots), named against the entry it copies. Entries are (position, ballot)."""
+    """Every entry that repeats a ciphertext among its own options, or shares one with an
+    earlier entry (cast ballots first, then audited ballots), named against the entry it
+    copies. Entries are (position, ballot)."""
     owner: dict[bytes, str] = {}
     problems = []
     entries = [(f"ballot {n}", b) for n, b in ballots]
     entries += [(f"audit {n}", b) for n, b in audits]
     for name, ballot in entries:
+        repeated = repeated_ciphertext(ballot)
+        if repeated is not None:
+            problems.append(f"{name}: repeats a ciphertext: {repeated}")
         for ciphertext in ballot.ciphertexts:
             first = owner.setdefault(ciphertext.a, name)
             if first != name:
@@ -100,7 +121,10 @@ class BallotBox:
         """Where the ballot with this tracker is on the board (recorded-as-cast), if it is."""
         return self._positions.get(tracker_bytes)
 
-    def _reused(self, ballot: Ballot) -> str | None:
+    def _reused(self, ballot: Ballot, what: str) -> str | None:
+        repeated = repeated_ciphertext(ballot)
+        if repeated is not None:
+            raise BallotRejected(f"{what} repeats a ciphertext: {repeated}")
         for ciphertext in ballot.ciphertexts:
             owner = self._owners.get(ciphertext.a)
             if owner is not None:
@@ -126,7 +150,7 @@ class BallotBox:
             ballot = verify_ballot(self.election, data)
         except InvalidBallot as error:
             raise BallotRejected(f"the ballot {error}") from error
-        owner = self._reused(ballot)
+        owner = self._reused(ballot, "the ballot")
         if owner is not None:
             if owner.startswith("audit"):
                 raise BallotRejected(f"the ballot was audited ({owner}): it cannot be cast")
@@ -140,7 +164,7 @@ class BallotBox:
         if problems:
             raise BallotRejected("; ".join(problems))
         ballot = Ballot.from_bytes(audited.data)
-        owner = self._reused(ballot)
+        owner = self._reused(ballot, "the audited ballot")
         if owner is not None:
             raise BallotRejected(f"the audited ballot reuses a ciphertext of {owner}")
         self._record_audit(ballot, audited)

@@ -18,6 +18,7 @@ fails even if the new tree is internally consistent.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import os
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TextIO
 
 from openpeace.core.log.checkpoint import Checkpoint, open_checkpoint
-from openpeace.core.log.entries import read_entry, subject_marker
+from openpeace.core.log.entries import read_entry
 from openpeace.core.log.errors import LogError
 from openpeace.core.log.note import Verifier
 from openpeace.core.log.proof import TlogProof, verify_proof
@@ -50,14 +51,14 @@ def _state_file(state_dir: Path, verifier: Verifier) -> Path:
     return state_dir / f"{name}.checkpoint"
 
 
-def _progress(stream: TextIO) -> Progress:
+def _progress(stream: TextIO, what: str = "entries") -> Progress:
     last = [-1]
 
     def show(done: int, total: int) -> None:
         tenth = done * 10 // total if total else 10
         if tenth != last[0]:
             last[0] = tenth
-            stream.write(f"  verified {done:,} of {total:,} entries\n")
+            stream.write(f"  verified {done:,} of {total:,} {what}\n")
             stream.flush()
 
     return show
@@ -68,7 +69,8 @@ def verify_once(source: LogSource, verifier: Verifier, state: Path, out: TextIO)
     if state.exists():
         previous = open_checkpoint(state.read_bytes(), [verifier])
     started = time.perf_counter()
-    report = verify_log(source, [verifier], previous, _progress(sys.stderr))
+    report = verify_log(source, [verifier], previous, _progress(sys.stderr),
+                        content_progress=_progress(sys.stderr, "contents committed by hash"))
     elapsed = time.perf_counter() - started
     state.parent.mkdir(parents=True, exist_ok=True)
     temporary = state.with_suffix(".tmp")
@@ -81,8 +83,8 @@ def verify_once(source: LogSource, verifier: Verifier, state: Path, out: TextIO)
     )
     out.write(
         f"OK: {report.checkpoint.origin} at size {report.checkpoint.size:,}: signature, "
-        f"{report.bundles:,} entry bundles and {report.tiles:,} tiles verified in "
-        f"{elapsed:.2f} s{since}\n"
+        f"{report.bundles:,} entry bundles, {report.tiles:,} tiles and {report.contents:,} "
+        f"contents committed by hash verified in {elapsed:.2f} s{since}\n"
     )
     return OK
 
@@ -163,23 +165,25 @@ def verify_proof_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = s
 
 
 def _plebiscite_from_log(source: LogSource, verifier: Verifier, election_id: str,
-                         out: TextIO) -> bytes:
-    """Verify the whole log, keeping the plebiscite's entries as they are verified, and
-    rebuild the election record from them (spec §13.4)."""
-    from openpeace.core.plebiscite.from_log import record_from_entries, subject
+                         out: TextIO) -> tuple[bytes, tuple[str, ...]]:
+    """Verify the whole log, keeping the plebiscite's entries (and the decisions that cite it)
+    as they are verified, and rebuild the election record from them (spec §13.4): the record,
+    and where it disagrees with what the plebiscite published."""
+    from openpeace.core.plebiscite.from_log import entry_filter, read_record, subject
 
-    marker = subject_marker(subject(election_id))
+    wanted = entry_filter(election_id)
     bodies: list[tuple[int, bytes]] = []
 
     def keep(first: int, entries: list[bytes]) -> None:
-        bodies.extend((first + n, body) for n, body in enumerate(entries) if marker in body)
+        bodies.extend((first + n, body) for n, body in enumerate(entries) if wanted(body))
 
     report = verify_log(source, [verifier], reader=keep)
     entries = [read_entry(index, body, source.read) for index, body in bodies]
-    record = record_from_entries(election_id, entries)
+    read = read_record(election_id, entries)
+    about = sum(entry.subject == subject(election_id) for entry in entries)
     out.write(f"OK: the log {report.checkpoint.origin} at size {report.checkpoint.size:,} "
-              f"verifies; {len(entries):,} entries of {subject(election_id)} give its record\n")
-    return record.to_bytes()
+              f"verifies; {about:,} entries of {subject(election_id)} give its record\n")
+    return read.record.to_bytes(), read.failures
 
 
 def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
@@ -189,7 +193,10 @@ def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
         description="Check a plebiscite's whole election record: every ballot's proofs and "
         "signature, the credentials, the last ballot per credential, the product, every "
         "decryption proof and the result (docs/plebiscite-spec.md). The record is read from a "
-        "copy of the log (verified first, with the log's key) or from an exported file.",
+        "copy of the log (verified first, with the log's key) or from an exported file. From "
+        "a log it must also be the plebiscite that was published: the question, options, "
+        "credentials and trustees' commitments published before its key ceremony, and the "
+        "decision recorded from its result (spec §13.4).",
     )
     parser.add_argument("source", help="the log (its URL …/log, or a directory copy of it), "
                         "or an exported record file (canonical JSON)")
@@ -207,9 +214,10 @@ def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
                   "--election (the plebiscite's election id)\n")
         return USAGE
     try:
+        consistency: tuple[str, ...] = ()
         if from_log:
-            data = _plebiscite_from_log(_source(args.source), Verifier.from_vkey(args.key),
-                                        args.election, out)
+            data, consistency = _plebiscite_from_log(
+                _source(args.source), Verifier.from_vkey(args.key), args.election, out)
         else:
             data = Path(args.source).read_bytes()
     except OSError as error:
@@ -220,6 +228,8 @@ def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
         err.write(f"FAILED: {args.source}: {error}\n")
         return FAILED
     report = verify_record(data, processes=max(1, args.processes))
+    if consistency:  # the record disagrees with what the plebiscite published (spec §13.4)
+        report = dataclasses.replace(report, failures=(*consistency, *report.failures))
     (out if report.ok else err).write(report.summary() + "\n")
     return OK if report.ok else FAILED
 

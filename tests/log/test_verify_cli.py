@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openpeace.core.log.bundle import decode_bundle, encode_bundle
-from tests.conftest import OPENPEACE, ROOT, run
+from tests.conftest import MINI, OPENPEACE, ROOT, run
 
 Env = dict[str, str]
 
@@ -114,3 +115,53 @@ def test_bad_arguments_are_usage_errors(tmp_path: Path) -> None:
     result = subprocess.run([OPENPEACE, "verify", str(tmp_path / "nowhere"), "--key", "x"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "openpeace verify:" in result.stderr
+
+
+BIG_ACT = (
+    "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='openpeace.settings';"
+    "django.setup(); from django.db import transaction;"
+    "from openpeace.log.services import entry_append\n"
+    "with transaction.atomic():\n"
+    "    entry_append(kind='test.act', subject='act:big', content={'text': 'peace ' * 20000})"
+)
+
+
+def test_a_missing_or_altered_content_fails_naming_the_entry_and_its_hash(
+    environment: Env, tmp_path: Path
+) -> None:
+    """The audit's case: the situation file that entry 0 (`situation.loaded`) names by its hash,
+    and a content too large to inline (`content_sha256`), each published at content/<sha256>;
+    appending bytes to one, or deleting it, must fail, naming the entry and the hash."""
+    run(environment, OPENPEACE, "load-situation", str(MINI))
+    subprocess.run([sys.executable, "-c", BIG_ACT], env=environment, cwd=ROOT, check=True)
+    run(environment, OPENPEACE, "integrate")
+    export = tmp_path / "export"
+    run(environment, OPENPEACE, "log", "export", str(export))
+    key = (export / "key").read_text().strip()
+    entries = [json.loads(e) for e in decode_bundle(next(
+        (export / "tile" / "entries").glob("000.p/*")).read_bytes())]
+    assert entries[0]["kind"] == "situation.loaded" and entries[-1]["kind"] == "test.act"
+    situation = entries[0]["content"]["document_sha256"]
+    big = entries[-1]["content_sha256"]
+    assert {p.name for p in (export / "content").iterdir()} == {situation, big}
+
+    ok = verify(environment, export, key, tmp_path / "state")
+    assert ok.returncode == 0, ok.stderr
+    assert "2 contents committed by hash verified" in ok.stdout
+    assert "verified 2 of 2 contents" in ok.stderr
+
+    for sha256, index in ((situation, 0), (big, len(entries) - 1)):
+        path = export / "content" / sha256
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        altered = verify(environment, export, key, tmp_path / "state")
+        assert altered.returncode == 1, altered.stdout
+        assert f"FAILED: {export}: entry {index}: " in altered.stderr
+        assert sha256 in altered.stderr and "does not have the SHA-256" in altered.stderr
+        path.unlink()
+        missing = verify(environment, export, key, tmp_path / "state")
+        assert missing.returncode == 1, missing.stdout
+        assert f"entry {index}: " in missing.stderr and "missing" in missing.stderr
+        assert sha256 in missing.stderr
+        path.write_bytes(original)
+    assert verify(environment, export, key, tmp_path / "state").returncode == 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -21,6 +23,7 @@ from openpeace.core.log.note import NoteError, Signer
 from openpeace.core.log.source import DirectorySource, HttpSource, SourceError
 from openpeace.core.log.tiles import entry_bundles, hash_tiles
 from openpeace.core.log.verifier import (
+    BadContentError,
     BadEntryError,
     BadTileError,
     InconsistentLogError,
@@ -230,3 +233,191 @@ def test_sources_stay_inside_the_log(published: tuple[Path, Checkpoint]) -> None
             DirectorySource(published[0]).read(path)
     with pytest.raises(SourceError, match="http"):
         HttpSource("file:///etc")
+
+
+# Contents committed to by hash (entries.py; docs/plebiscite-spec.md §13.4) -------------------
+
+
+def _canonical(document: object) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def committing(index: int, content: object, *, loaded: bool = False) -> tuple[bytes, str, bytes]:
+    """An entry that commits to a document published beside the tiles by its SHA-256: the
+    entry, the hash, the document's bytes. As the service writes an entry too large to inline
+    (`content_sha256` instead of its content) or, `loaded`, as `situation.loaded` names the
+    situation file it loaded (`document_sha256` in its content)."""
+    data = _canonical(content)
+    digest = hashlib.sha256(data).hexdigest()
+    entry: dict[str, object] = {"v": 1, "kind": "offer.released", "subject": f"s:{index}",
+                                "time": "1917-11-08T00:00:00.000000+00:00",
+                                "content_sha256": digest}
+    if loaded:
+        del entry["content_sha256"]
+        entry.update(kind="situation.loaded", content={"key": "1917-11", "document_sha256": digest})
+    return _canonical(entry), digest, data
+
+
+CONTENTS = [{"document": "the situation of 1917", "n": n, "pad": "z" * (n * 500)}
+            for n in range(5)]
+
+
+def publish_with_contents(root: Path) -> dict[int, str]:
+    """A log of 600 entries, five of which (at 0, 100, 300, 450, 599) commit to a content by
+    hash, the first as the 1917 situation's `situation.loaded` does; the one at 450 to the same
+    content as the one at 100. Among the rest, entries that only mention `content_sha256` or
+    `document_sha256` (inside their content, in another kind's content, or in bytes that are not
+    an entry) commit to nothing. Returns the hash each committing entry names, by index."""
+    entries = [b'{"act":%d}' % n for n in range(600)]
+    entries[7] = _canonical({"v": 1, "kind": "k", "subject": "s", "time": "t",
+                             "content": {"content_sha256": "not checked: inside a content"}})
+    entries[8] = b'not JSON, "content_sha256": "0000"'
+    entries[9] = _canonical({"v": 1, "kind": "offer.released", "subject": "s", "time": "t",
+                             "content": {"document_sha256": "not a document of this kind"}})
+    named: dict[int, str] = {}
+    for index, content in zip((0, 100, 300, 450, 599), [*CONTENTS[:3], CONTENTS[1], CONTENTS[4]],
+                              strict=True):
+        entries[index], named[index], data = committing(index, content, loaded=index == 0)
+        DirectorySource(root).write({f"content/{named[index]}": data})
+    publish(root, entries)
+    return named
+
+
+@pytest.fixture(scope="module")
+def with_contents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, str]]:
+    root = tmp_path_factory.mktemp("contents")
+    return root, publish_with_contents(root)
+
+
+@pytest.fixture
+def contents_restored(with_contents: tuple[Path, dict[int, str]]) -> Iterator[Path]:
+    root = with_contents[0]
+    saved = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    yield root
+    for path in root.rglob("*"):
+        if path.is_file() and path not in saved:
+            path.unlink()
+    for path, data in saved.items():
+        path.write_bytes(data)
+
+
+def test_the_contents_committed_by_hash_are_each_fetched_once_and_checked(
+    with_contents: tuple[Path, dict[int, str]],
+) -> None:
+    root, _ = with_contents
+    read: list[str] = []
+
+    class Counting(DirectorySource):
+        def read(self, path: str) -> bytes:
+            read.append(path)
+            return super().read(path)
+
+    seen: list[tuple[int, int]] = []
+    report = verify_log(Counting(root), [SIGNER.verifier],
+                        content_progress=lambda *p: seen.append(p))
+    assert report.contents == 4  # five entries, four distinct contents
+    assert sorted(p for p in read if p.startswith("content/")) == sorted(
+        f"content/{d}" for d in {*with_contents[1].values()})
+    assert seen[-1] == (4, 4)
+
+
+@pytest.mark.parametrize("index", [0, 300, 599])
+@pytest.mark.parametrize("how", ["appended", "flipped", "deleted", "emptied"])
+def test_a_missing_or_altered_content_is_a_failure_naming_the_entry_and_the_hash(
+    with_contents: tuple[Path, dict[int, str]], contents_restored: Path, index: int, how: str,
+) -> None:
+    """The audit's case: bytes appended to `content/<sha256>` of entry 0, or the file
+    deleted, and the log still said OK."""
+    digest = with_contents[1][index]
+    path = contents_restored / "content" / digest
+    data = path.read_bytes()
+    if how == "appended":
+        path.write_bytes(data + b"\n")
+    elif how == "flipped":
+        path.write_bytes(bytes([data[0] ^ 1]) + data[1:])
+    elif how == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(b"")
+    reason = "missing or unreadable" if how == "deleted" else "does not have the SHA-256"
+    with pytest.raises(BadContentError, match=f"^entry {index}: .*{reason}") as raised:
+        verify_log(DirectorySource(contents_restored), [SIGNER.verifier])
+    assert raised.value.index == index and raised.value.sha256 == digest
+    assert digest in str(raised.value)
+
+
+def test_a_content_shared_by_two_entries_names_the_first(
+    with_contents: tuple[Path, dict[int, str]], contents_restored: Path,
+) -> None:
+    digest = with_contents[1][450]
+    assert with_contents[1][100] == digest
+    (contents_restored / "content" / digest).unlink()
+    with pytest.raises(BadContentError, match=f"^entry 100: .*{digest}"):
+        verify_log(DirectorySource(contents_restored), [SIGNER.verifier])
+
+
+def test_an_entry_whose_content_sha256_is_not_a_hash_is_named(tmp_path: Path) -> None:
+    entries = [b'{"act":0}', _canonical({"v": 1, "kind": "k", "subject": "s", "time": "t",
+                                         "content_sha256": "../checkpoint"})]
+    publish(tmp_path, entries)
+    with pytest.raises(BadContentError, match=r"^entry 1: the hash it names .* is not a SHA-256"):
+        verify_log(DirectorySource(tmp_path), [SIGNER.verifier])
+
+
+def test_an_altered_entry_is_named_before_its_content_is_fetched(
+    with_contents: tuple[Path, dict[int, str]], contents_restored: Path,
+) -> None:
+    """An entry changed to name another hash is an altered entry (the tree says so), not a
+    missing content."""
+    forged, _, _ = committing(300, {"forged": True})
+    path = contents_restored / entry_bundles(600)[1].path
+    bundle = decode_bundle(path.read_bytes())
+    bundle[300 - 256] = forged
+    path.write_bytes(encode_bundle(bundle))
+    with pytest.raises(BadEntryError, match=r"^entry 300: its bytes do not hash") as raised:
+        verify_log(DirectorySource(contents_restored), [SIGNER.verifier])
+    assert not isinstance(raised.value, BadContentError)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_any_one_altered_content_among_many_is_found(tmp_path_factory: pytest.TempPathFactory,
+                                                     data: st.DataObject) -> None:
+    contents = data.draw(st.lists(st.dictionaries(st.text(max_size=5), st.integers()),
+                                  min_size=1, max_size=12, unique_by=_canonical))
+    root = tmp_path_factory.mktemp("any")
+    entries: list[bytes] = []
+    digests: list[str] = []
+    for content in contents:
+        entries.append(b'{"act":%d}' % len(entries))
+        entry, digest, body = committing(len(entries), content)
+        entries.append(entry)
+        digests.append(digest)
+        DirectorySource(root).write({f"content/{digest}": body})
+    publish(root, entries)
+    assert verify_log(DirectorySource(root), [SIGNER.verifier]).contents == len(contents)
+    victim = data.draw(st.integers(min_value=0, max_value=len(contents) - 1))
+    path = root / "content" / digests[victim]
+    path.write_bytes(path.read_bytes() + data.draw(st.binary(min_size=1, max_size=8)))
+    with pytest.raises(BadContentError) as raised:
+        verify_log(DirectorySource(root), [SIGNER.verifier])
+    assert (raised.value.index, raised.value.sha256) == (2 * victim + 1, digests[victim])
+
+
+def test_a_content_missing_over_http_is_named(
+    with_contents: tuple[Path, dict[int, str]], contents_restored: Path,
+) -> None:
+    handler = partial(_GzipBundles, directory=str(contents_restored))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        source = HttpSource(f"http://127.0.0.1:{server.server_address[1]}/log/")
+        assert verify_log(source, [SIGNER.verifier], workers=2).contents == 4
+        digest = with_contents[1][599]
+        (contents_restored / "content" / digest).unlink()
+        with pytest.raises(BadContentError, match=f"^entry 599: .*{digest}.*HTTP 404"):
+            verify_log(source, [SIGNER.verifier], workers=2)
+    finally:
+        server.shutdown()
+        thread.join()

@@ -65,6 +65,13 @@ def test_a_denunciation_ends_it_after_the_notice(accepted: Offer) -> None:
         ({"effective_on": D(1917, 12, 14)}, "cannot come into force"),
         ({"term_count": 0}, "at least one"),
         ({"notice_days": 40}, "longer than the first period"),
+        ({"parties": ["germany", "ottoman-empire"]}, r"signed by its proposing state \(russia\)"),
+        ({"parties": ["russia", "france"]}, "and at least one state it was addressed to"),
+        ({"parties": ["russia", "germany", "france"]},
+         "france: not addressed by the offer 'peace-1917'"),
+        ({"signed_on": D(1917, 11, 1)}, r"between its release \(1917-11-08\)"),
+        ({"signed_on": D(2999, 1, 1), "effective_on": D(2999, 1, 2)},
+         "and the day it is recorded"),
     ],
 )
 def test_an_impossible_armistice_is_refused_and_changes_nothing(
@@ -76,6 +83,8 @@ def test_an_impossible_armistice_is_refused_and_changes_nothing(
         "signed_on": D(1917, 12, 15), "effective_on": D(1917, 12, 17), "term_count": 28,
         "term_unit": "days", "renewal": Armistice.Renewal.CONTINUED, "notice_days": 7,
     }
+    if "parties" in change:
+        change = {**change, "parties": list(State.objects.filter(key__in=change["parties"]))}
     with pytest.raises(ArmisticeRefused, match=message):
         armistice_record(**{**arguments, **change})  # type: ignore[arg-type]
     assert Entry.objects.count() == before and not Armistice.objects.exists()
@@ -87,7 +96,7 @@ def test_an_impossible_armistice_is_refused_and_changes_nothing(
 def test_an_armistice_with_a_state_that_never_accepted_one_is_refused(
     complete_offer: Offer,
 ) -> None:
-    offer_release(offer=complete_offer)
+    offer_release(offer=complete_offer, at=dt.datetime(1917, 11, 8, tzinfo=dt.UTC))
     with pytest.raises(ArmisticeRefused, match="germany cannot record 'signs_armistice'"):
         armistice_record(
             offer=complete_offer,

@@ -187,6 +187,37 @@ def test_a_counter_proposal_with_unreadable_terms_is_422_naming_the_place(
     assert unchanged() == before and stage("germany") == "offered"
 
 
+@pytest.mark.parametrize(("clause", "problems"), [
+    ({"territory": "atlantis", "to": "germany"},
+     [("territory", "unknown territory 'atlantis'")]),
+    ({"territory": "erzurum", "to": "narnia"}, [("to", "unknown state 'narnia'")]),
+    ({"territory": "atlantis", "to": "narnia"},
+     [("territory", "unknown territory 'atlantis'"), ("to", "unknown state 'narnia'")]),
+])
+def test_a_counter_proposal_names_places_and_states_of_the_register(
+    released: Offer, client: Client, clause: dict[str, str], problems: list[tuple[str, str]],
+) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany", {
+        "reply": "counter_proposal", "text": "Our terms.",
+        "terms": {"territorial_clauses": [{"id": "a", **clause}]}})
+    assert response.status_code == 422
+    assert [(p["location"], p["message"]) for p in response.json()["problems"]] == [
+        (f"body.payload.terms.territorial_clauses[0].{field}", message)
+        for field, message in problems]
+    assert unchanged() == before and stage("germany") == "offered"
+
+
+def test_a_counter_proposal_may_propose_a_separate_state(released: Offer,
+                                                          client: Client) -> None:
+    """The first choice the source text names: "to form a separate state"."""
+    response = reply(client, token_for("germany"), "germany", {
+        "reply": "counter_proposal", "text": "Our terms.",
+        "terms": {"territorial_clauses": [{"id": "a", "territory": "erzurum",
+                                           "to": "separate_state", "kind": "independence"}]}})
+    assert response.status_code == 201, response.content
+
+
 def test_the_deadline_job_applies_due_deadlines_once(released: Offer) -> None:
     from io import StringIO
 

@@ -46,7 +46,7 @@ from openpeace.treaties.export import CSV_COLUMNS
 from openpeace.treaties.services import treaty_repudiate, treaty_text_revise
 from openpeace.treaties.treaty_file import treaties_import
 from openpeace.world.models import Language, Nationality, People, State, Territory
-from tests.diplomacy.conftest import write_texts
+from tests.diplomacy.conftest import RELEASED_1917, write_texts
 from tests.plebiscites.conftest import start
 from tests.treaties.conftest import MINI_TREATIES, PUBLISHED_1917
 
@@ -76,7 +76,7 @@ def world(loaded: Situation) -> dict[str, Any]:
     """Something of every dataset, public and hidden."""
     released = _offer("peace-1917", "Decree on Peace")
     write_texts(released)  # Ottoman people: ota, ar, hy
-    offer_release(offer=released)
+    offer_release(offer=released, at=RELEASED_1917)  # before the armistice signed under it
     released.refresh_from_db()
     for key, kind in [("germany", "accepts_armistice"), ("ottoman-empire", "rejects")]:
         envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy

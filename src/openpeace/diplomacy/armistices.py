@@ -82,6 +82,27 @@ def armistice_today(armistice: Armistice, today: dt.date | None = None) -> Armis
     )
 
 
+def _check_under_offer(offer: Offer, parties: list[State], signed_on: dt.date,
+                       at: dt.datetime) -> None:
+    """An armistice under the offer answers it: signed by the proposing state and at least one
+    addressee, after the release and not after the day it is recorded."""
+    keys = {party.key for party in parties}
+    addressed = set(offer.addressees.values_list("key", flat=True))
+    proposer = offer.proposing_state.key
+    if proposer not in keys or not keys & addressed:
+        raise ArmisticeRefused(f"an armistice under the offer {offer.key!r} is signed by its "
+                               f"proposing state ({proposer}) and at least one state it was "
+                               "addressed to")
+    if strangers := sorted(keys - addressed - {proposer}):
+        raise ArmisticeRefused(f"{', '.join(strangers)}: not addressed by the offer "
+                               f"{offer.key!r}, so not a party to an armistice under it")
+    released_on = timezone.localdate(offer.released_at)
+    if not released_on <= signed_on <= timezone.localdate(at):
+        raise ArmisticeRefused(f"an armistice under the offer is signed between its release "
+                               f"({released_on}) and the day it is recorded "
+                               f"({timezone.localdate(at)}), not on {signed_on}")
+
+
 @transaction.atomic
 def armistice_record(
     *, offer: Offer, parties: list[State], signed_on: dt.date, effective_on: dt.date,
@@ -100,6 +121,7 @@ def armistice_record(
     except calendar.ArmisticeError as error:
         raise ArmisticeRefused(str(error)) from None
     at = at or timezone.now()
+    _check_under_offer(offer, parties, signed_on, at)
     entry = entry_append(
         kind="armistice.recorded", subject=f"offer:{offer.key}", at=at,
         content={

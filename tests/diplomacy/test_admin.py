@@ -56,6 +56,34 @@ def test_an_official_records_a_session(admin_client: Client, accepted: Offer) ->
     assert NegotiationSession.objects.get().entry.kind == "negotiation.session"
 
 
+def test_an_official_records_a_party_s_denunciation_and_breach(
+    admin_client: Client, accepted: Offer
+) -> None:
+    """An armistice's record would otherwise say for good that no party denounced it."""
+    admin_client.post("/admin/diplomacy/armistice/add/", armistice_form(accepted))
+    armistice = Armistice.objects.get()
+    russia, france = State.objects.get(key="russia"), State.objects.get(key="france")
+    before = Entry.objects.count()
+    refused = admin_client.post("/admin/diplomacy/denunciation/add/", {
+        "armistice": armistice.pk, "party": france.pk, "on": "1918-02-10"})
+    assert refused.status_code == 200 and "France is not a party" in refused.content.decode()
+    refused = admin_client.post("/admin/diplomacy/breach/add/", {
+        "armistice": armistice.pk, "reported_by": russia.pk, "on": "1917-12-01",
+        "description": "Troops moved."})
+    assert "a breach is dated between the signing (1917-12-15)" in refused.content.decode()
+    assert Entry.objects.count() == before
+    for url, form in [
+        ("/admin/diplomacy/breach/add/", {"armistice": armistice.pk, "reported_by": russia.pk,
+                                          "on": "1918-01-20", "description": "Troops moved."}),
+        ("/admin/diplomacy/denunciation/add/", {"armistice": armistice.pk,
+                                                "party": russia.pk, "on": "1918-02-10"}),
+    ]:
+        response = admin_client.post(url, form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert [e.kind for e in Entry.objects.order_by("pk")[before:]] == [
+        "armistice.breach_reported", "armistice.denounced"]
+
+
 def test_acts_cannot_be_edited_or_deleted_in_the_admin(
     admin_client: Client, accepted: Offer
 ) -> None:

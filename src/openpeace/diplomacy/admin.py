@@ -134,5 +134,31 @@ class NegotiationSessionAdmin(RecordedThroughServices):
         )
 
 
+@admin.register(Denunciation)
+class DenunciationAdmin(RecordedThroughServices):
+    """A party's denunciation, as its government notified it: the armistice then ends after
+    its notice (`core.armistice`)."""
+
+    refusals = (ArmisticeRefused,)
+    list_display = ["armistice", "party", "on"]
+
+    def record(self, data: dict[str, Any]) -> Denunciation:
+        return armistices.denunciation_record(armistice=data["armistice"], party=data["party"],
+                                              on=data["on"])
+
+
+@admin.register(Breach)
+class BreachAdmin(RecordedThroughServices):
+    """A breach a party reports: published as reported, for the armistice's record."""
+
+    refusals = (ArmisticeRefused,)
+    list_display = ["armistice", "reported_by", "on"]
+
+    def record(self, data: dict[str, Any]) -> Breach:
+        return armistices.breach_report(armistice=data["armistice"],
+                                        reported_by=data["reported_by"], on=data["on"],
+                                        description=data["description"])
+
+
 # Replies come from envoys, stages from the process rules: officials read them here.
-admin.site.register([Reply, BelligerentProcess, Breach, Denunciation], ReadOnly)
+admin.site.register([Reply, BelligerentProcess], ReadOnly)

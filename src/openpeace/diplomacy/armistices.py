@@ -151,10 +151,19 @@ def armistice_record(
     return armistice
 
 
-@transaction.atomic
-def denunciation_record(*, armistice: Armistice, party: State, on: dt.date) -> Denunciation:
+def _check_by_a_party(armistice: Armistice, party: State, on: dt.date, act: str) -> None:
+    """A denunciation or a breach is a party's, on a day between the signing and today."""
     if not armistice.parties.filter(pk=party.pk).exists():
         raise ArmisticeRefused(f"{party.name} is not a party to this armistice")
+    today = timezone.localdate()
+    if not armistice.signed_on <= on <= today:
+        raise ArmisticeRefused(f"{act} is dated between the signing ({armistice.signed_on}) "
+                               f"and today ({today}), not {on}")
+
+
+@transaction.atomic
+def denunciation_record(*, armistice: Armistice, party: State, on: dt.date) -> Denunciation:
+    _check_by_a_party(armistice, party, on, "a denunciation")
     entry = entry_append(
         kind="armistice.denounced", subject=f"offer:{armistice.offer.key}",
         content={"armistice": armistice.entry.pk, "party": party.key, "on": on.isoformat()},
@@ -175,6 +184,7 @@ def denunciation_record(*, armistice: Armistice, party: State, on: dt.date) -> D
 def breach_report(
     *, armistice: Armistice, reported_by: State, on: dt.date, description: str
 ) -> Breach:
+    _check_by_a_party(armistice, reported_by, on, "a breach")
     if not description.strip():
         raise ArmisticeRefused("a breach is reported with a description of what happened")
     entry = entry_append(

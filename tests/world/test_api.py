@@ -31,7 +31,8 @@ def test_states_list_is_paginated_and_filterable(client: Client, loaded: Situati
     assert page["count"] == 4 and len(page["items"]) == 2
     assert keys(get(client, "/api/states?side=central-powers")) == ["germany", "ottoman-empire"]
     assert keys(get(client, "/api/states?at_war_with=germany")) == ["france", "russia"]
-    assert keys(get(client, "/api/states?at_war_with=atlantis")) == []
+    assert get(client, "/api/states?at_war_with=atlantis", 404) == {
+        "detail": "at_war_with: no state with key 'atlantis'"}
 
 
 def test_state_detail_carries_government_peoples_and_languages(
@@ -110,6 +111,32 @@ def test_bad_parameters_give_422_naming_the_parameter(
     body = get(client, url, 422)
     assert body["problems"][0]["location"] == location
     assert body["detail"].startswith(f"invalid request: {location}: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/api/states?side=martians", "side: no side with key 'martians'"),
+        ("/api/states?side=central-powers&at_war_with=atlantis",
+         "at_war_with: no state with key 'atlantis'"),
+        ("/api/peoples?state=atlantis&language=xx",
+         "state: no state with key 'atlantis'; language: no language with tag 'xx'"),
+        ("/api/nationalities?ruled_by=atlantis", "ruled_by: no state with key 'atlantis'"),
+        ("/api/territories?held_by=atlantis", "held_by: no state with key 'atlantis'"),
+        ("/api/treaties?party=atlantis", "party: no state with key 'atlantis'"),
+        ("/api/treaties/search?q=peace&party=atlantis", "party: no state with key 'atlantis'"),
+    ],
+)
+def test_a_filter_naming_an_unknown_id_is_404_not_an_empty_page(
+    client: Client, loaded: Situation, url: str, detail: str
+) -> None:
+    assert get(client, url, 404) == {"detail": detail}
+
+
+def test_a_filter_naming_the_register_still_answers_an_empty_page(
+    client: Client, loaded: Situation
+) -> None:
+    assert get(client, "/api/treaties?party=russia")["count"] == 0  # none published yet
 
 
 def test_the_situation_of_an_empty_register_is_404(client: Client, db: None) -> None:

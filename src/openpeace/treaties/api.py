@@ -21,8 +21,9 @@ from openpeace.treaties import selectors
 from openpeace.treaties.export import treaty_document
 from openpeace.treaties.models import Clause, Treaty
 from openpeace.treaties.search import treaty_search
-from openpeace.world.api import detailed, listed
-from openpeace.world.schemas import InvalidOut
+from openpeace.world.api import detailed, filtered, known
+from openpeace.world.models import State
+from openpeace.world.schemas import ErrorOut, InvalidOut
 
 router = Router(tags=["treaties"])
 
@@ -127,10 +128,11 @@ class HitOut(Schema):
     rank: float
 
 
-@router.get("/treaties", response=listed(TreatyOut))
+@router.get("/treaties", response=filtered(TreatyOut))
 @paginate(Page)
 def treaty_list(request: HttpRequest, filters: Query[TreatyFiltersIn]) -> QuerySet[Treaty]:
     """The public register: published and repudiated treaties, oldest first."""
+    known(("party", filters.party, State.objects.all(), "key"))
     return selectors.treaty_list_public(filters.filters())
 
 
@@ -143,11 +145,12 @@ class SearchIn(TreatyFiltersIn):
         return selectors.TreatyFilters(**self.dict(exclude={"q", "limit", "offset"}))
 
 
-@router.get("/treaties/search", response={200: list[HitOut], 422: InvalidOut})
+@router.get("/treaties/search", response={200: list[HitOut], 404: ErrorOut, 422: InvalidOut})
 def treaty_search_api(request: HttpRequest, params: Query[SearchIn]) -> Any:
     """Full-text search over treaty texts (every language) and clause descriptions, best first;
     a query that cannot be searched gets a 422 saying why."""
     q = params.q
+    known(("party", params.party, State.objects.all(), "key"))
     try:
         return treaty_search(q, params.filters(), limit=params.limit, offset=params.offset)
     except QueryError as error:

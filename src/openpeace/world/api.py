@@ -28,10 +28,26 @@ def listed(item: type[Schema]) -> dict[int, Any]:
     return {200: list[item], 422: s.InvalidOut}  # type: ignore[valid-type]
 
 
+def filtered(item: type[Schema]) -> dict[int, Any]:
+    """The answers of a list operation filtered by ids: also 404 for an unknown one (`known`)."""
+    return {**listed(item), 404: s.ErrorOut}
+
+
 def detailed(item: type[Schema] | Any) -> dict[int, Any]:
     """The answers of a detail operation: the item (its schema, or `Any` for a raw JSON body),
     404 for an unknown id, 422 for a bad one."""
     return {200: item, 404: s.ErrorOut, 422: s.InvalidOut}
+
+
+def known(*filters: tuple[str, str | None, QuerySet[Any], str]) -> None:
+    """404 naming each filter (parameter, value, the rows it names, the field it names them by)
+    that names an unknown id, as every unknown id is answered: it would otherwise answer an
+    empty page, as if nothing matched it, where a typo ought to be said."""
+    unknown = [f"{parameter}: no {rows.model._meta.verbose_name} with {field} {value!r}"
+               for parameter, value, rows, field in filters
+               if value and not rows.filter(**{field: value}).exists()]
+    if unknown:
+        raise HttpError(404, "; ".join(unknown))
 
 
 def found(queryset: QuerySet[T], what: str, **lookup: object) -> T:
@@ -118,9 +134,11 @@ class StateFilter(Schema):
     at_war_with: Text | None = None
 
 
-@router.get("/states", response=listed(s.StateOut))
+@router.get("/states", response=filtered(s.StateOut))
 @paginate(Page)
 def state_list(request: HttpRequest, filters: Query[StateFilter]) -> QuerySet[m.State]:
+    known(("side", filters.side, m.Side.objects.all(), "key"),
+          ("at_war_with", filters.at_war_with, m.State.objects.all(), "key"))
     states = _states()
     if filters.side:
         states = states.filter(side__key=filters.side)
@@ -145,11 +163,13 @@ def government_get(request: HttpRequest, state: Text) -> m.Government:
     return found(m.Government.objects.select_related("state"), "government", state__key=state)
 
 
-@router.get("/peoples", response=listed(s.PeopleOut))
+@router.get("/peoples", response=filtered(s.PeopleOut))
 @paginate(Page)
 def people_list(
     request: HttpRequest, state: Text | None = None, language: Text | None = None
 ) -> QuerySet[m.People]:
+    known(("state", state, m.State.objects.all(), "key"),
+          ("language", language, m.Language.objects.all(), "tag"))
     peoples = m.People.objects.select_related("state").prefetch_related("languages")
     if state:
         peoples = peoples.filter(state__key=state)
@@ -170,11 +190,13 @@ class NationalityFilter(Schema):
     language: Text | None = None
 
 
-@router.get("/nationalities", response=listed(s.NationalityOut))
+@router.get("/nationalities", response=filtered(s.NationalityOut))
 @paginate(Page)
 def nationality_list(
     request: HttpRequest, filters: Query[NationalityFilter]
 ) -> QuerySet[m.Nationality]:
+    known(("ruled_by", filters.ruled_by, m.State.objects.all(), "key"),
+          ("language", filters.language, m.Language.objects.all(), "tag"))
     nationalities = _nationalities()
     if filters.standing:
         nationalities = nationalities.filter(standing=filters.standing)
@@ -190,11 +212,12 @@ def nationality_get(request: HttpRequest, key: Text) -> m.Nationality:
     return found(_nationalities(), "nationality", key=key)
 
 
-@router.get("/territories", response=listed(s.TerritoryOut))
+@router.get("/territories", response=filtered(s.TerritoryOut))
 @paginate(Page)
 def territory_list(
     request: HttpRequest, held_by: Text | None = None, occupied: bool | None = None
 ) -> QuerySet[m.Territory]:
+    known(("held_by", held_by, m.State.objects.all(), "key"))
     territories = _territories()
     if held_by:
         territories = territories.filter(held_by__key=held_by)

@@ -269,11 +269,14 @@ def test_the_process_board_shows_stages_replies_and_findings(
     released: Offer, client: Client
 ) -> None:
     reply(client, token_for("ottoman-empire"), "ottoman-empire",
-          {"reply": "counter_proposal", "text": "Our terms.",
+          {"reply": "counter_proposal", "text": "Our terms.\n\nErzurum <returns>.",
            "terms": {"territorial_clauses": [{"id": "art-1", "territory": "erzurum",
                                                "to": "ottoman-empire"}]}})
     html = client.get("/offers/peace-1917/").content.decode()
     assert "<strong class=\"status\">open: awaiting replies</strong>" in html
+    # The government's own words, as published (escaped, paragraphs kept, their own direction).
+    assert ('<blockquote dir="auto"><p>Our terms.</p>\n\n<p>Erzurum &lt;returns&gt;.</p>'
+            '</blockquote>') in html
     assert "counter-proposed" in html and "offered, awaiting a reply" in html
     assert "<code>annexation.return_to_prewar_ruler</code>" in html
 

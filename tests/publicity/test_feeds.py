@@ -582,3 +582,29 @@ def test_the_index_page_in_a_browser_passes_axe(
     assert len(results.response["passes"]) > 10
     assert results.violations_count == 0, results.generate_report()
     keys.signer.cache_clear()
+
+
+def test_the_endorsements_acts_read_as_what_they_did(endorsable: Offer) -> None:
+    """What a feed, a webhook's reader and a follower's mail see of them, in words."""
+    from django.contrib.auth import get_user_model
+
+    from openpeace.publicity import services as publicity
+    from openpeace.publicity.feeds.acts import describe
+
+    submitted = publicity.endorsement_submit(offer=endorsable, contact="bot@spam.example",
+                                             country=endorsable.addressees.get(key="germany"))
+    publicity.endorsement_confirm(token=publicity.confirmation_token(submitted.endorsement.ref))
+    publicity.tally_run(offer=endorsable, lag=dt.timedelta(0))
+    publicity.endorsements_invalidate(
+        offer=endorsable, criteria={"domain": "spam.example"}, reason="a bot farm",
+        official=get_user_model().objects.create_user("official"))
+    log_integrate()
+    said = {entry.kind: describe(entry, Register())
+            for entry in Entry.objects.filter(kind__startswith="endorsement.")}
+    title = endorsable.title
+    assert said["endorsement.period_opened"].title.text == f"Endorsements of {title} open"
+    assert said["endorsement.tally"].title.text == f"{title}: 1 endorsements counted"
+    invalidated = said["endorsement.invalidated"]
+    assert invalidated.title.text == f"{title}: 1 endorsements invalidated"
+    assert invalidated.summary.text == "By an official, for this reason: a bot farm"
+    assert f"/offers/{endorsable.key}/endorsements/" in [p.path for p in invalidated.pages]

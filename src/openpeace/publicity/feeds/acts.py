@@ -168,6 +168,8 @@ class _Describer:
                                     "deadline": _date(c.get("deadline"))})
         elif kind.startswith("armistice."):
             self._armistice(key, title)
+        elif kind.startswith("endorsement."):
+            self._endorsement(title)
         elif kind == "negotiation.session":
             self.title = _site(_("Negotiation session at %(place)s, %(day)s")
                                % {"place": c.get("place", ""), "day": _date(c.get("opened_on"))})
@@ -177,6 +179,33 @@ class _Describer:
             number = self.register.sessions.get(self.entry.pk)
             if number is not None:
                 self.add_page(_page("diplomacy:session", key, number, title=self.title.text))
+
+    def _endorsement(self, title: str) -> None:
+        """The peoples' endorsements of the offer: the acts of their period, and the counts."""
+        kind, c = self.entry.kind, self.c
+        self.add_page(_page("publicity:tally", self.entry.subject.partition(":")[2],
+                            title=_("The endorsements of %(title)s") % {"title": title}))
+        if kind == "endorsement.period_opened":
+            self.title = _site(_("Endorsements of %(title)s open") % {"title": title})
+            self.summary = _site(_("Anyone may endorse the offer once, until %(day)s; only the "
+                                   "counts per country and region are published.")
+                                 % {"day": _date(c.get("closes_at"))})
+        elif kind in ("endorsement.tally", "endorsement.recount"):
+            self.title = _site(_("%(title)s: %(total)s endorsements counted")
+                               % {"title": title, "total": c.get("total")})
+            if c.get("matches") is False:
+                self.summary = _site(_("The daily recount did not match the published tally: "
+                                       "the counts are set to the recount."))
+        elif kind == "endorsement.invalidated":
+            self.title = _site(_("%(title)s: %(count)s endorsements invalidated")
+                               % {"title": title, "count": c.get("count")})
+            self.summary = _site(_("By an official, for this reason: %(reason)s")
+                                 % {"reason": c.get("reason", "")})
+        elif kind == "endorsement.pseudonymised":
+            self.title = _site(_("%(title)s: the endorsers' contact data are erased")
+                               % {"title": title})
+            self.summary = _site(_("The endorsement period is over: only the counts per "
+                                   "country and region remain."))
 
     def _stage_change(self, text: str) -> str:
         stage = self.c.get("stage")

@@ -603,8 +603,8 @@ def test_the_endorsements_acts_read_as_what_they_did(endorsable: Offer) -> None:
             for entry in Entry.objects.filter(kind__startswith="endorsement.")}
     title = endorsable.title
     assert said["endorsement.period_opened"].title.text == f"Endorsements of {title} open"
-    assert said["endorsement.tally"].title.text == f"{title}: 1 endorsements counted"
+    assert said["endorsement.tally"].title.text == f"{title}: 1 endorsement counted"
     invalidated = said["endorsement.invalidated"]
-    assert invalidated.title.text == f"{title}: 1 endorsements invalidated"
+    assert invalidated.title.text == f"{title}: 1 endorsement invalidated"
     assert invalidated.summary.text == "By an official, for this reason: a bot farm"
     assert f"/offers/{endorsable.key}/endorsements/" in [p.path for p in invalidated.pages]

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openpeace.core.log.entries import EntryError, read_entry
 from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
@@ -191,14 +192,18 @@ class _Describer:
                                    "counts per country and region are published.")
                                  % {"day": _date(c.get("closes_at"))})
         elif kind in ("endorsement.tally", "endorsement.recount"):
-            self.title = _site(_("%(title)s: %(total)s endorsements counted")
-                               % {"title": title, "total": c.get("total")})
+            total = int(c.get("total") or 0)
+            self.title = _site(ngettext("%(title)s: %(total)s endorsement counted",
+                                        "%(title)s: %(total)s endorsements counted", total)
+                               % {"title": title, "total": total})
             if c.get("matches") is False:
                 self.summary = _site(_("The daily recount did not match the published tally: "
                                        "the counts are set to the recount."))
         elif kind == "endorsement.invalidated":
-            self.title = _site(_("%(title)s: %(count)s endorsements invalidated")
-                               % {"title": title, "count": c.get("count")})
+            count = int(c.get("count") or 0)
+            self.title = _site(ngettext("%(title)s: %(count)s endorsement invalidated",
+                                        "%(title)s: %(count)s endorsements invalidated", count)
+                               % {"title": title, "count": count})
             self.summary = _site(_("By an official, for this reason: %(reason)s")
                                  % {"reason": c.get("reason", "")})
         elif kind == "endorsement.pseudonymised":

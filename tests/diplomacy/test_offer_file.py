@@ -70,3 +70,27 @@ def test_a_bad_file_is_refused_with_located_problems_and_writes_nothing(
         offer_import(write(tmp_path, {**GOOD, **change}))
     assert any(str(p).startswith(problem) for p in refused.value.problems), refused.value
     assert not Offer.objects.exists()
+
+
+def test_the_command_imports_a_draft_once_and_says_every_problem(
+    loaded: Situation, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from openpeace.diplomacy.models import Offer
+
+    out = StringIO()
+    call_command("offers", "import", str(write(tmp_path, GOOD)), stdout=out)
+    assert out.getvalue().startswith("peace: imported as a draft, with 1 note and 1 "
+                                     "proclamation; an official releases it in the admin")
+    assert Offer.objects.get().released_at is None  # a draft: its release is an official's act
+    with pytest.raises(CommandError, match="key: an offer with key 'peace' already exists"):
+        call_command("offers", "import", str(write(tmp_path, GOOD)))
+    with pytest.raises(CommandError, match=r"addressees\[0\]: unknown state 'atlantis'"):
+        call_command("offers", "import", str(write(tmp_path, {**GOOD, "key": "other",
+                                                             "addressees": ["atlantis"]})))
+    with pytest.raises(CommandError, match="No such file or directory"):
+        call_command("offers", "import", str(tmp_path / "missing.yaml"))
+    assert Offer.objects.count() == 1

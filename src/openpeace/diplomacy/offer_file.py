@@ -37,6 +37,8 @@ def _problems(doc: dict[str, Any]) -> list[Problem]:
     addressed = set(doc["addressees"])
     if doc["proposing_state"] not in states:
         problems.append(Problem("proposing_state", f"unknown state {doc['proposing_state']!r}"))
+    if Offer.objects.filter(key=doc["key"]).exists():
+        problems.append(Problem("key", f"an offer with key {doc['key']!r} already exists"))
     said = addressee_problems(doc["proposing_state"], doc["addressees"])
     for i, key in enumerate(doc["addressees"]):
         if key not in states:

@@ -2,7 +2,7 @@
 
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
 from openpeace.diplomacy.api import router as diplomacy_router
@@ -10,6 +10,14 @@ from openpeace.plebiscites.api import router as plebiscites_router
 from openpeace.selfdetermination.api import router as selfdetermination_router
 from openpeace.treaties.api import router as treaties_router
 from openpeace.world.api import router as world_router
+
+
+class ApiDocs(Swagger):
+    """ninja's Swagger UI, on a page that says its language and direction, as every page of the
+    site does (the UI is in English, left to right)."""
+
+    template = "web/api_docs.html"
+
 
 api = NinjaAPI(
     title="openpeace",
@@ -20,6 +28,7 @@ api = NinjaAPI(
         "Every read is public; writes need a role's token."
     ),
     urls_namespace="api",
+    docs=ApiDocs(),
 )
 api.add_router("/", world_router)
 api.add_router("/", diplomacy_router)

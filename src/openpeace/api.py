@@ -10,6 +10,7 @@ from openpeace.plebiscites.api import router as plebiscites_router
 from openpeace.selfdetermination.api import router as selfdetermination_router
 from openpeace.treaties.api import router as treaties_router
 from openpeace.world.api import router as world_router
+from openpeace.world.schemas import invalid_body
 
 
 class ApiDocs(Swagger):
@@ -40,11 +41,6 @@ api.add_router("/", plebiscites_router)
 @api.exception_handler(ValidationError)
 def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """422 with a `detail` that says, for each bad field, where it is and what is wrong."""
-    problems = [
-        {"location": ".".join(map(str, e.get("loc", ()))), "message": e.get("msg", "invalid")}
-        for e in exc.errors
-    ]
-    summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
-    return api.create_response(
-        request, {"detail": f"invalid request: {summary}", "problems": problems}, status=422
-    )
+    problems = ((".".join(map(str, e.get("loc", ()))), e.get("msg", "invalid"))
+                for e in exc.errors)
+    return api.create_response(request, invalid_body(problems), status=422)

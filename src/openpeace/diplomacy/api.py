@@ -32,7 +32,7 @@ from openpeace.diplomacy.process import (
 )
 from openpeace.pagination import Page
 from openpeace.world.api import detailed, listed
-from openpeace.world.schemas import ErrorOut, InvalidOut
+from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
 
 router = Router(tags=["diplomacy"])
 
@@ -257,13 +257,6 @@ class ReplyOut(Schema):
         return obj.offer.status
 
 
-def _invalid(problems: list[tuple[str, str]]) -> Status[Any]:
-    """A 422 the service found, in the shape of the API's own (`openpeace.api.invalid_request`)."""
-    summary = "; ".join(f"{location}: {message}" for location, message in problems)
-    return Status(422, {"detail": f"invalid request: {summary}", "problems": [
-        {"location": location, "message": message} for location, message in problems]})
-
-
 @router.post(
     "/offers/{key}/replies/{state}",
     auth=EnvoyToken(),
@@ -288,10 +281,10 @@ def reply_create(
             envoy=envoy, offer=offer, kind=payload.reply, text=payload.text, terms=payload.terms
         )
     except CounterProposalUnreadable as unreadable:
-        return _invalid([(f"body.payload.terms.{p.path}", p.message)
-                         for p in unreadable.problems])
+        return Status(422, invalid_body((f"body.payload.terms.{p.path}", p.message)
+                                        for p in unreadable.problems))
     except ReplyInvalid as invalid:
-        return _invalid([(f"body.payload.{invalid.field}", str(invalid))])
+        return Status(422, invalid_body([(f"body.payload.{invalid.field}", str(invalid))]))
     except ReplyRefused as refused:
         raise HttpError(409, str(refused)) from None
     return Status(201, reply)

@@ -25,14 +25,13 @@ from openpeace.selfdetermination.api import CommissionToken
 from openpeace.selfdetermination.models import Commission
 from openpeace.world.api import detailed, found, listed
 from openpeace.world.models import Nationality, State
-from openpeace.world.schemas import ErrorOut, InvalidOut
+from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
 
 router = Router(tags=["plebiscites"])
 
 
 def _invalid(message: str, location: str = "body.payload") -> Status[Any]:
-    return Status(422, {"detail": f"invalid request: {location}: {message}",
-                        "problems": [{"location": location, "message": message}]})
+    return Status(422, invalid_body([(location, message)]))
 
 
 class OptionOut(Schema):

@@ -23,7 +23,7 @@ from openpeace.treaties.models import Clause, Treaty
 from openpeace.treaties.search import treaty_search
 from openpeace.world.api import detailed, filtered, known
 from openpeace.world.models import State
-from openpeace.world.schemas import ErrorOut, InvalidOut
+from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
 
 router = Router(tags=["treaties"])
 
@@ -154,8 +154,7 @@ def treaty_search_api(request: HttpRequest, params: Query[SearchIn]) -> Any:
     try:
         return treaty_search(q, params.filters(), limit=params.limit, offset=params.offset)
     except QueryError as error:
-        problem = {"location": "query.q", "message": str(error)}
-        return Status(422, {"detail": f"invalid request: query.q: {error}", "problems": [problem]})
+        return Status(422, invalid_body([("query.q", str(error))]))
 
 
 @router.get("/treaties/{key}", response=detailed(TreatyDetailOut), by_alias=True)

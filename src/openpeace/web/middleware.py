@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
+from openpeace.world.schemas import invalid_body
+
 
 class RefuseNulCharacters:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,9 +34,5 @@ class RefuseNulCharacters:
         message = f"{where} contains a NUL character, which no text here may contain"
         if request.path.startswith("/api/"):
             # The API's documented answer to an invalid request (see openpeace.api).
-            return JsonResponse(
-                {"detail": f"invalid request: {location}: {message}",
-                 "problems": [{"location": location, "message": message}]},
-                status=422,
-            )
+            return JsonResponse(invalid_body([(location, message)]), status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -2,6 +2,7 @@
 
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -268,6 +269,14 @@ class ErrorOut(Schema):
 class ProblemOut(Schema):
     location: str
     message: str
+
+
+def invalid_body(problems: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The body of every 422 the API answers (`InvalidOut`): each problem's location and
+    message, and a one-line summary of them all."""
+    listed = [{"location": location, "message": message} for location, message in problems]
+    summary = "; ".join(f"{p['location']}: {p['message']}" for p in listed)
+    return {"detail": f"invalid request: {summary}", "problems": listed}
 
 
 class InvalidOut(Schema):

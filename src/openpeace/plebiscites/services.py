@@ -42,7 +42,11 @@ from openpeace.plebiscites import models as m
 from openpeace.plebiscites.selectors import board_of, election_of, tally_of, voting_refusal
 from openpeace.selfdetermination.models import Commission, Decision
 from openpeace.selfdetermination.selectors import terms_register
-from openpeace.selfdetermination.services import DecisionRefused, decision_record
+from openpeace.selfdetermination.services import (
+    DecisionRefused,
+    decision_record,
+    decisions_lock,
+)
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import Nationality, Occupation, State
 
@@ -590,6 +594,7 @@ def _result(
     source = (f"plebiscite {plebiscite.election_id} ({summary}; {result.ballots} ballots "
               "counted)")
     taken_on = _taken_on(plebiscite)
+    decisions_lock(plebiscite.nationality)
     withheld = _contradiction(plebiscite, joins_key, taken_on, source) if decided else ""
     plebiscite.decision_withheld = withheld
     _log(plebiscite, "result", at, result=plebiscite.result, counts=counts,

@@ -62,6 +62,18 @@ def _check(
         )
 
 
+def decisions_lock(nationality: Nationality) -> None:
+    """Take one nationality's decisions one at a time, until the transaction ends.
+
+    Whether a decision may stand is judged against the decisions already recorded
+    (`terms.Register.contradiction`): two taken at once (a plebiscite's result and a declaration,
+    or two plebiscites' results) would each pass that check before either is written, and
+    PostgreSQL would record both. Locking the nationality's row first makes the second wait for
+    the first and then see it. (SQLite has one writer at a time already.)
+    """
+    Nationality.objects.select_for_update().only("pk").get(pk=nationality.pk)
+
+
 @transaction.atomic
 def decision_record(
     *, nationality: Nationality, joins: State | None, via: str, taken_on: dt.date,
@@ -71,6 +83,7 @@ def decision_record(
     """Record a decision: `joins` is the state it decided to join, None for a separate state."""
     _check(joins=joins, via=via, taken_on=taken_on, recognised_on=recognised_on,
            recognised_by=recognised_by, source=source)
+    decisions_lock(nationality)
     choice = terms.SEPARATE_STATE if joins is None else joins.key
     core_decision = terms.Decision(nationality.key, choice, via, taken_on, source)  # type: ignore[arg-type]
     register = terms_register()

@@ -31,8 +31,19 @@ def content_read(sha256: str) -> bytes:
     return bytes(Content.objects.values_list("data", flat=True).get(sha256=sha256))
 
 
-def entry_list_recent(limit: int = 50) -> QuerySet[Entry]:
-    return Entry.objects.filter(index__isnull=False).order_by("-index")[:limit]
+def entry_list_recent(
+    limit: int = 50, *, kind: str = "", subject: str = "", before: int | None = None
+) -> list[Entry]:
+    """The latest integrated entries, newest first: of `kind` and about `subject` when given,
+    and older than the index `before` when given (the log browser's next page)."""
+    entries = Entry.objects.filter(index__isnull=False)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if subject:
+        entries = entries.filter(subject=subject)
+    if before is not None:
+        entries = entries.filter(index__lt=before)
+    return list(entries.order_by("-index")[:limit])
 
 
 def entries_integrated() -> QuerySet[Entry]:

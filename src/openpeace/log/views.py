@@ -9,6 +9,7 @@ so it is cached for a second at most.
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from openpeace.core.log.tiles import TileError, parse_tile_path
 from openpeace.log import keys, selectors
+from openpeace.log.forms import EntryFilter
 from openpeace.log.models import Content, Entry, LogFile
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -65,16 +67,37 @@ def content(request: HttpRequest, sha256: str) -> HttpResponse:
     return response
 
 
+PAGE = 50
+"""Entries on one page of the log browser."""
+
+
 @require_safe
 def browser(request: HttpRequest) -> HttpResponse:
+    """The checkpoint, how to verify it, and the entries newest first, a page at a time,
+    filtered by kind and subject (`?kind=`, `?subject=`, `?before=<index>`)."""
+    form = EntryFilter(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    filters = form.cleaned_data if form.is_bound and valid else {}
+    found = selectors.entry_list_recent(
+        PAGE + 1, kind=filters.get("kind", ""), subject=filters.get("subject", ""),
+        before=filters.get("before"),
+    ) if valid else []
+    entries = found[:PAGE]
+    asked = {k: v for k in ("kind", "subject") if (v := filters.get(k))}
+    older = urlencode({**asked, "before": entries[-1].index}) if len(found) > PAGE else None
     return render(
         request,
         "log/browser.html",
         {
             "checkpoint": selectors.checkpoint_latest(),
-            "entries": selectors.entry_list_recent(),
+            "form": form,
+            "entries": entries,
+            "filtered": bool(asked),
+            "newest": urlencode(asked) if filters.get("before") is not None else None,
+            "older": older,
             "vkey": keys.verifier().to_vkey(),
         },
+        status=200 if valid else 400,
     )
 
 

@@ -1,10 +1,5 @@
-"""Refuse NUL characters at the edge, before any query can see them.
-
-PostgreSQL cannot store or compare text containing NUL (0x00), so a parameter carrying one
-would turn a harmless filter into a server error deep inside a query. Every path and query
-parameter is checked here, once, and refused naming the parameter: 422 in the API's
-documented shape, 400 on pages.
-"""
+"""The site's own middleware: NUL characters refused at the edge; data that does not vary with
+the reader's language said so to caches."""
 
 from __future__ import annotations
 
@@ -16,6 +11,14 @@ from openpeace.world.schemas import invalid_body
 
 
 class RefuseNulCharacters:
+    """Refuse NUL characters at the edge, before any query can see them.
+
+    PostgreSQL cannot store or compare text containing NUL (0x00), so a parameter carrying one
+    would turn a harmless filter into a server error deep inside a query. Every path and query
+    parameter is checked here, once, and refused naming the parameter: 422 in the API's
+    documented shape, 400 on pages.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -36,3 +39,37 @@ class RefuseNulCharacters:
             # The API's documented answer to an invalid request (see openpeace.api).
             return JsonResponse(invalid_body([(location, message)]), status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+DATA_TYPES = ("application/json", "application/geo+json", "application/problem+json",
+              "text/csv", "text/plain", "application/octet-stream")
+"""The media types of what reads the same in every language: the API, the open data, the log's
+files. Pages, feeds and the SVGs inside pages are written in the reader's language."""
+
+
+class VaryOnLanguageOnlyForPages:
+    """Data does not vary with the reader's language: say so to caches.
+
+    `LocaleMiddleware` marks every response `Vary: Accept-Language` and `Content-Language`,
+    because a page is rendered in the language the browser asks for. The JSON, CSV and log
+    files are not, and browsers send thousands of different Accept-Language headers: a shared
+    cache (nginx, a CDN) that honours the Vary would keep one copy of the cached tally per
+    header, and hardly ever hit. Placed before `LocaleMiddleware` so that it sees its headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        media_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if media_type in DATA_TYPES:
+            vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+            kept = [v for v in vary if v.lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            elif "Vary" in response:
+                del response["Vary"]
+            if "Content-Language" in response:
+                del response["Content-Language"]
+        return response

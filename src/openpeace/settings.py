@@ -1,20 +1,32 @@
 """Django settings, read from the environment (Wagtail's plain `os.environ` style).
 
 Defaults are the embedded mode: SQLite and a generated secret key in the data directory
-(`./var`), served on 127.0.0.1 with no server to install. A deployment sets:
+(`./var`), served on 127.0.0.1 with no server to install. Every variable read here:
 
-- `DATABASE_URL` (e.g. `postgres://user:pass@host/db`), `SECRET_KEY`, `ALLOWED_HOSTS`
-  (comma-separated), `OPENPEACE_DATA_DIR`, `DEBUG` (`1`/`0`, default off);
-- `OPENPEACE_LOG_ORIGIN`, `OPENPEACE_LOG_SIGNING_KEY` for the transparency log;
-- `OPENPEACE_TASKS_BACKEND` for background work (`rq` and `REDIS_URL` at scale);
-  `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` for e-mail (default: files
-  in `DATA_DIR/outbox`);
+- `DATABASE_URL` (e.g. `postgres://user:pass@host/db`), `CONN_MAX_AGE` (seconds, default 60),
+  `SECRET_KEY`, `ALLOWED_HOSTS` and `CSRF_TRUSTED_ORIGINS` (comma-separated),
+  `OPENPEACE_DATA_DIR`, `DEBUG` (`1`/`0`, default off), `LOG_LEVEL` (default INFO);
 - `OPENPEACE_SITE_URL` (e.g. `https://peace.example`): the site's public address, for what
-  leaves it (mails, webhooks, feed ids, open-data links);
+  leaves it (mails, webhooks, feed ids, open-data links); `openpeace serve` sets it to the
+  address it listens on when it is not set;
 - `FORWARDED_ALLOW_IPS` (comma-separated; default 127.0.0.1 and ::1): the reverse proxies
   trusted to name the client in `X-Forwarded-For` (gunicorn's setting, read here too);
 - `OPENPEACE_HTTPS=1` behind TLS: secure cookies, HSTS and the HTTPS redirect, so that
-  `openpeace check --deploy` passes.
+  `openpeace check --deploy` passes;
+- the transparency log: `OPENPEACE_LOG_ORIGIN`, `OPENPEACE_LOG_SIGNING_KEY`,
+  `OPENPEACE_LOG_DIRECTORY` (also publish its files there), `OPENPEACE_LOG_INTERVAL`
+  (seconds between integrations, default 0.2);
+- background work: `OPENPEACE_TASKS_BACKEND` (`rq` and `REDIS_URL` at scale),
+  `OPENPEACE_OUTBOX_LEASE` (seconds a sender holds what it claimed, default 300),
+  `OPENPEACE_WEBHOOKS_ALLOW_PRIVATE=1` (webhooks to private addresses too);
+- endorsements: `OPENPEACE_TALLY_INTERVAL` and `OPENPEACE_TALLY_LAG` (seconds, default 60
+  and 10), `OPENPEACE_ENDORSE_PER_ADDRESS` and `OPENPEACE_ENDORSE_PER_NETWORK` (submissions
+  per offer in the checks' window, default 5 and 50);
+- e-mail: `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` (default: files
+  in `DATA_DIR/outbox`).
+
+`openpeace serve` reads `HOST`, `PORT` and `WEB_CONCURRENCY` (gunicorn's workers) for its
+options' defaults.
 """
 
 from __future__ import annotations

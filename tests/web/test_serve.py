@@ -42,7 +42,8 @@ def fetch(url: str, attempts: int = 60, expect: int | None = None) -> tuple[int,
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> dict[str, str]:
-    test_only = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    test_only = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG",
+                 "OPENPEACE_SITE_URL"}
     env = {k: v for k, v in os.environ.items() if k not in test_only}
     return {**env, "OPENPEACE_DATA_DIR": str(tmp_path / "var")}
 
@@ -65,6 +66,9 @@ def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
         assert status == 200 and b'"openapi"' in body
         status, _ = fetch(base + "/static/openpeace/site.css")
         assert status == 200
+        # What leaves the site names the port it is served on, not the default 8000.
+        status, body = fetch(base + "/data/offers.json")
+        assert status == 200 and f'"schema": "{base}/data/offers.schema.json"'.encode() in body
         # The integrator runs beside the server: the load's entry gets signed, and the log
         # verifies over HTTP with nothing but its published key.
         status, _ = fetch(base + "/log/checkpoint", expect=200)

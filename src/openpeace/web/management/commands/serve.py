@@ -29,6 +29,14 @@ from openpeace.task_backends import worker_command
 from openpeace.world.services import register_is_empty
 
 
+def site_address(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at: a server listening on
+    every interface is reached at 127.0.0.1."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
     help = "Migrate, load the 1917 default into an empty register, and serve with gunicorn."
 
@@ -61,7 +69,11 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         bind = f"{options['host']}:{options['port']}"
-        self.stdout.write(f"openpeace is serving at http://{bind}/")
+        address = site_address(options["host"], options["port"])
+        # What leaves the site (mails, feeds, open data) names the address it is served at,
+        # unless the deployment names its public one: the children read it from here.
+        os.environ.setdefault("OPENPEACE_SITE_URL", address)
+        self.stdout.write(f"openpeace is serving at {address}/")
         sys.stdout.flush()
         self.run_until_stopped(
             [

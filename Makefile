@@ -33,6 +33,7 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy
 
 $(VENV)/bin/python:
+	PYTHON=$(PYTHON) scripts/system-packages venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
 

@@ -21,6 +21,7 @@ from openpeace.core.armistice import (
     RenewedFor,
     Term,
     add_months,
+    ends_on,
     ends_on_denunciation,
     expires_on,
     in_force,
@@ -200,6 +201,25 @@ def test_in_force_exactly_on_the_periods_not_cut_by_a_denunciation(
         assert in_force(armistice, day) == (armistice.effective_on <= day)
 
 
+@given(armistice=armistices(), data=st.data())
+def test_the_end_is_the_last_day_in_force_fixed_by_the_term_or_the_first_denunciation(
+    armistice: Armistice, data: st.DataObject
+) -> None:
+    span = (armistice.first_expiry - armistice.signed_on).days * 4
+    denounced = data.draw(denunciations_of(armistice, span))
+    end = ends_on(armistice, denounced)
+    if armistice.renewal is None:
+        assert end == armistice.first_expiry
+    elif not denounced:
+        assert end is None  # renewed, or continued, until a party denounces it
+    else:
+        assert end == min(ends_on_denunciation(armistice, d) for d in denounced)
+    if end is not None:
+        assert in_force(armistice, end, denounced)
+        assert not in_force(armistice, end + DAY, denounced)
+        assert periods(armistice, end, denounced)[-1].end == end
+
+
 @given(armistice=armistices("renewed"), data=st.data())
 def test_the_last_day_to_denounce_is_the_notice_before_the_expiry_and_in_the_period(
     armistice: Armistice, data: st.DataObject
@@ -316,6 +336,8 @@ def test_the_armistice_of_15_december_1917() -> None:
     later = [Denunciation("russia", D(1918, 2, 10))]
     assert expires_on(BREST, D(1918, 2, 10), later) == D(1918, 2, 17)
     assert not in_force(BREST, D(1918, 2, 18), later)
+    assert ends_on(BREST) is None  # undenounced, it never ends
+    assert (ends_on(BREST, on_time), ends_on(BREST, later)) == (D(1918, 1, 14), D(1918, 2, 17))
 
 
 # Nonsense --------------------------------------------------------------------------------------
@@ -373,6 +395,10 @@ def test_the_armistice_of_15_december_1917() -> None:
         (
             lambda: in_force(BREST, D(1918, 1, 1), [Denunciation("russia", D(1917, 12, 1))]),
             "before the armistice was signed",
+        ),
+        (
+            lambda: ends_on(BREST, [Denunciation("france", D(1918, 2, 10))]),
+            "'france' is not a party",
         ),
         (
             lambda: Armistice(PARTIES, D(9999, 12, 1), D(9999, 12, 1), Term.months(1)),

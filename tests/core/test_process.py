@@ -67,10 +67,21 @@ ALLOWED: dict[Stage, dict[Event, Stage]] = {
         "rejects": "rejected",
         "signs_armistice": "armistice_in_force",
     },
-    "armistice_in_force": {"concludes_peace": "peace_concluded"},
+    "armistice_in_force": {
+        "concludes_peace": "peace_concluded",
+        "armistice_ends": "armistice_ended",
+    },
+    "armistice_ended": {
+        "accepts_armistice": "armistice_accepted",
+        "accepts_negotiations": "negotiating",
+        "counter_proposal": "counter_proposed",
+        "rejects": "rejected",
+        "signs_armistice": "armistice_in_force",
+        "concludes_peace": "peace_concluded",
+    },
     "peace_concluded": {},
 }
-NO_TRUCE = {"offered", "silent", "rejected", "counter_proposed"}
+NO_TRUCE = {"offered", "silent", "rejected", "counter_proposed", "armistice_ended"}
 
 
 def at(day: int, month: int, year: int = 1917) -> dt.datetime:
@@ -136,12 +147,13 @@ def test_random_events_follow_the_table_and_nothing_else(
         assert set(path) <= set(STAGES)
         for before, after_stage in pairwise(path):
             if after_stage == "armistice_in_force":
-                assert before in {"armistice_accepted", "negotiating"}
+                assert before in {"armistice_accepted", "negotiating", "armistice_ended"}
             if after_stage == "peace_concluded":
-                assert before in {"armistice_in_force", "negotiating"}
-        if "armistice_in_force" in path:
-            rest = path[path.index("armistice_in_force") :]
-            assert set(rest) <= {"armistice_in_force", "peace_concluded"}
+                assert before in {"armistice_in_force", "negotiating", "armistice_ended"}
+            if after_stage == "armistice_ended":
+                assert before == "armistice_in_force"
+            if before == "armistice_in_force":  # the truce holds until peace or its end
+                assert after_stage in {"peace_concluded", "armistice_ended"}
 
 
 @given(process=processes(), event=st.sampled_from(EVENTS), data=st.data())
@@ -268,6 +280,33 @@ def test_the_1917_sequence() -> None:
     )
 
 
+def test_when_the_armistice_ends_the_war_resumes() -> None:
+    """ "an immediate armistice (even if only for three months)": a truce may end, and then it
+    no longer counts as one; the government may reply anew or sign another armistice."""
+    process = Process.offer(["germany", "france"], at(21, 11), deadline=at(2, 12))
+    process = process.record("germany", "accepts_armistice", at(26, 11))
+    process, _ = apply_deadline(process, at(3, 12))
+    process = process.record("germany", "signs_armistice", at(15, 12))
+    assert status(process, at(15, 12)) == "truce"
+
+    ended = process.record("germany", "armistice_ends", at(18, 2, 1918))
+    assert ended.states["germany"] == BelligerentState("armistice_ended", at(18, 2, 1918))
+    assert status(ended, at(18, 2, 1918)) == "defence"
+    negotiating = ended.record("france", "accepts_negotiations", at(19, 2, 1918))
+    assert status(negotiating, at(19, 2, 1918)) == "negotiations"
+    again = ended.record("germany", "signs_armistice", at(20, 2, 1918))
+    assert status(again, at(20, 2, 1918)) == "truce"
+    peace = ended.record("germany", "concludes_peace", at(3, 3, 1918))
+    assert peace.states["germany"].stage == "peace_concluded"
+    assert "armistice_ends" not in REPLY_STAGES
+
+
+def test_an_armistice_ended_before_the_deadline_leaves_the_offer_open() -> None:
+    process = alone("armistice_in_force", at(25, 11)).record("france", "armistice_ends", at(1, 12))
+    assert status(process, at(1, 12)) == "open"
+    assert status(process, at(3, 12)) == "defence"
+
+
 def test_the_least_probable_thing_a_war_of_defence_until_someone_accepts() -> None:
     process = Process.offer(["germany", "france"], at(21, 11), deadline=at(2, 12))
     process = process.record("germany", "rejects", at(25, 11))
@@ -310,7 +349,8 @@ def alone(stage: Stage, since: dt.datetime, key: str = "france") -> Process:
             "offered",
             "signs_armistice",
             "germany cannot record 'signs_armistice': its process is 'offered'"
-            " ('signs_armistice' can follow only 'negotiating' or 'armistice_accepted')",
+            " ('signs_armistice' can follow only 'negotiating' or 'armistice_accepted' or"
+            " 'armistice_ended')",
         ),
         (
             "rejected",
@@ -327,6 +367,22 @@ def alone(stage: Stage, since: dt.datetime, key: str = "france") -> Process:
             "accepts_negotiations",
             "germany cannot record 'accepts_negotiations': its process is already"
             " 'armistice_accepted'",
+        ),
+        (
+            "armistice_accepted",
+            "armistice_ends",
+            "germany cannot record 'armistice_ends': its process is 'armistice_accepted'"
+            " ('armistice_ends' can follow only 'armistice_in_force')",
+        ),
+        (
+            "armistice_ended",
+            "armistice_ends",
+            "germany cannot record 'armistice_ends': its process is already 'armistice_ended'",
+        ),
+        (
+            "peace_concluded",
+            "armistice_ends",
+            "germany cannot record 'armistice_ends': its process is already 'peace_concluded'",
         ),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from django.test import Client
 
 from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
@@ -46,6 +47,28 @@ def test_a_refused_armistice_is_a_form_error_and_records_nothing(
     assert not Armistice.objects.exists() and Entry.objects.count() == before
 
 
+@pytest.mark.parametrize(("geometry", "message"), [
+    ('{"type": "LineString", "coordinates": [[23.9, 57.0], [NaN, 45.3]]}',
+     "demarcation_geometry.coordinates[1][0]: a longitude is a finite number, not nan"),
+    ('{"type": "MultiLineString", "coordinates": [[[23.9, 57.0], [29.7, 145.3]]]}',
+     "demarcation_geometry.coordinates[0][1][1]: a latitude is between -90 and 90 degrees"),
+    ('{"type": "Point", "coordinates": [25.3, 52.1]}', "not &#x27;Point&#x27;"),
+    ('"the front line"', "a GeoJSON geometry is an object, not a string"),
+])
+def test_a_demarcation_off_the_map_is_a_form_error_at_its_field_and_records_nothing(
+    admin_client: Client, accepted: Offer, geometry: str, message: str
+) -> None:
+    before = Entry.objects.count()
+    response = admin_client.post("/admin/diplomacy/armistice/add/",
+                                 armistice_form(accepted, demarcation_geometry=geometry))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["demarcation_geometry"]
+    assert message.replace("&#x27;", "'") in errors["demarcation_geometry"][0]
+    assert message in response.content.decode()
+    assert not Armistice.objects.exists() and Entry.objects.count() == before
+
+
 def test_an_official_records_a_session(admin_client: Client, accepted: Offer) -> None:
     response = admin_client.post("/admin/diplomacy/negotiationsession/add/", {
         "offer": accepted.pk, "place": "Brest-Litovsk", "opened_on": "1917-12-22",
@@ -80,8 +103,11 @@ def test_an_official_records_a_party_s_denunciation_and_breach(
     ]:
         response = admin_client.post(url, form)
         assert response.status_code == 302, response.content.decode()[:2000]
+    # Denounced on 10 February 1918 with seven days' notice, it ended on the 17th: the truce is
+    # over for both addressees, in the denunciation's own act.
     assert [e.kind for e in Entry.objects.order_by("pk")[before:]] == [
-        "armistice.breach_reported", "armistice.denounced"]
+        "armistice.breach_reported", "armistice.denounced", "armistice.ended", "armistice.ended",
+        "offer.status_changed"]
 
 
 def test_acts_cannot_be_edited_or_deleted_in_the_admin(

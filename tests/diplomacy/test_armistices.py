@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,7 +26,7 @@ from openpeace.world.models import State
 D = dt.date
 
 
-def record_1917(offer: Offer) -> Armistice:
+def record_1917(offer: Offer, demarcation_geometry: Any = None) -> Armistice:
     """The armistice of 15 December 1917: 17 Dec to 14 Jan, then until denounced (7 days)."""
     return armistice_record(
         offer=offer, parties=list(State.objects.filter(
@@ -33,6 +34,7 @@ def record_1917(offer: Offer) -> Armistice:
         signed_on=D(1917, 12, 15), effective_on=D(1917, 12, 17), term_count=28,
         term_unit="days", renewal=Armistice.Renewal.CONTINUED, notice_days=7,
         demarcation="The front line of 17 December 1917, from the Baltic to the Black Sea.",
+        demarcation_geometry=demarcation_geometry,
     )
 
 
@@ -57,6 +59,13 @@ def test_a_denunciation_ends_it_after_the_notice(accepted: Offer) -> None:
     assert armistice_today(armistice, D(1918, 2, 17)).in_force
     assert not armistice_today(armistice, D(1918, 2, 18)).in_force
     assert Entry.objects.filter(kind="armistice.denounced").count() == 1
+    # Recorded long after its notice ran out: the truce is over in the same act.
+    assert set(BelligerentProcess.objects.values_list("stage", flat=True)) == {
+        "armistice_ended"
+    }
+    assert Entry.objects.filter(kind="armistice.ended").count() == 2
+    accepted.refresh_from_db()
+    assert accepted.status == "open"
 
 
 @pytest.mark.parametrize(
@@ -91,6 +100,55 @@ def test_an_impossible_armistice_is_refused_and_changes_nothing(
     assert set(BelligerentProcess.objects.values_list("stage", flat=True)) == {
         "armistice_accepted"
     }
+
+
+FRONT = [[23.9, 57.0], [26.5, 55.9], [25.3, 52.1], [26.0, 48.3], [29.7, 45.3]]
+
+
+@pytest.mark.parametrize(("geometry", "message"), [
+    ({"type": "Point", "coordinates": [25.3, 52.1]},
+     "demarcation_geometry.type: a demarcation is a LineString, MultiLineString, Polygon or "
+     "MultiPolygon, not 'Point'"),
+    ({"type": "LineString", "coordinates": [[23.9, 57.0], [226.5, 55.9]]},
+     "demarcation_geometry.coordinates[1][0]: a longitude is between -180 and 180 degrees "
+     "(WGS 84), not 226.5"),
+    ({"type": "LineString", "coordinates": [[57.0, 23.9], [55.9, 96.5]]},
+     "demarcation_geometry.coordinates[1][1]: a latitude is between -90 and 90 degrees (WGS 84),"
+     " not 96.5"),
+    ({"type": "LineString", "coordinates": [[float("nan"), 57.0], [26.5, 55.9]]},
+     "demarcation_geometry.coordinates[0][0]: a longitude is a finite number, not nan"),
+    ({"type": "Polygon", "coordinates": [FRONT]},
+     "demarcation_geometry.coordinates[0]: a ring must end where it begins"),
+    ({"type": "Feature", "geometry": {"type": "LineString", "coordinates": FRONT}},
+     "not 'Feature' (give the Feature's \"geometry\" member)"),
+    ({"type": "LineString", "coordinates": [[200, 0]] * 15},
+     "demarcation_geometry.coordinates[9][0]: a longitude is between -180 and 180 degrees "
+     "(WGS 84), not 200; and 5 more problem(s)"),
+    ("LINESTRING (23.9 57, 29.7 45.3)",
+     "demarcation_geometry: a GeoJSON geometry is an object, not a string"),
+])
+def test_a_demarcation_that_is_no_line_or_area_on_earth_is_refused_at_its_field(
+    accepted: Offer, geometry: object, message: str
+) -> None:
+    before = Entry.objects.count()
+    with pytest.raises(ArmisticeRefused) as refused:
+        record_1917(accepted, demarcation_geometry=geometry)
+    assert refused.value.field == "demarcation_geometry"
+    assert str(refused.value).startswith("the demarcation line cannot be recorded: ")
+    assert message in str(refused.value)
+    assert Entry.objects.count() == before and not Armistice.objects.exists()
+    assert set(BelligerentProcess.objects.values_list("stage", flat=True)) == {
+        "armistice_accepted"
+    }
+
+
+def test_a_demarcation_is_a_line_or_a_zone(accepted: Offer, client: Client) -> None:
+    zone = {"type": "Polygon", "coordinates": [[[23.0, 56.0], [24.0, 56.0], [24.0, 57.0],
+                                                [23.0, 56.0]]]}
+    armistice = record_1917(accepted, demarcation_geometry=zone)
+    assert armistice.demarcation_geometry == zone
+    url = f"/offers/peace-1917/armistices/{armistice.pk}/demarcation.geojson"
+    assert client.get(url).json() == zone
 
 
 def test_an_armistice_with_a_state_that_never_accepted_one_is_refused(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -39,6 +40,33 @@ def test_the_replay_ends_in_the_states_of_december_1917(replayed: Offer) -> None
     assert str(armistice.signed_on) == "1917-12-15" and armistice.notice_days == 7
     session = replayed.sessions.get()
     assert (session.place, str(session.opened_on)) == ("Brest-Litovsk", "1917-12-22")
+
+
+def test_the_1917_armistice_holds_until_denounced_and_the_replay_denounces_none(
+    replayed: Offer,
+) -> None:
+    """The replay ends with the conference's opening on 22 December 1917. The armistice "is
+    automatically prolonged until one of the parties denounces it with seven days' notice", and
+    no denunciation is in the replay's sources, so it is in force today: the deadline job leaves
+    the Central Powers' truce as it is. Record a denunciation, and the truce is over."""
+    from django.test import Client
+
+    from openpeace.diplomacy.armistices import denunciation_record
+    from openpeace.world.models import State
+
+    call_command("apply_deadlines", stdout=StringIO())
+    stages = dict(BelligerentProcess.objects.values_list("state__key", "stage"))
+    assert {stages[k] for k in CENTRAL_POWERS} == {"armistice_in_force"}
+    (armistice,) = Client().get("/api/offers/decree-on-peace-1917").json()["armistices"]
+    assert (armistice["in_force_today"], armistice["expires_on"]) == (True, None)
+
+    denunciation_record(armistice=replayed.armistices.get(),
+                        party=State.objects.get(key="germany"), on=dt.date(1918, 2, 10))
+    stages = dict(BelligerentProcess.objects.values_list("state__key", "stage"))
+    assert {stages[k] for k in CENTRAL_POWERS} == {"armistice_ended"}
+    replayed.refresh_from_db()
+    assert replayed.status == "defence"  # the Allies silent, no truce with anyone any more
+    assert Entry.objects.filter(kind="armistice.ended").count() == len(CENTRAL_POWERS)
 
 
 def test_every_act_of_the_replay_is_in_a_signed_checkpoint(replayed: Offer) -> None:

@@ -250,9 +250,9 @@ def test_an_offer_whose_deadline_cannot_be_applied_is_reported_and_fails_the_run
     Offer.objects.filter(pk=released.pk).update(released_at=now - dt.timedelta(minutes=1),
                                                 reply_deadline=now - dt.timedelta(days=1))
     err = StringIO()
-    with pytest.raises(CommandError, match="the deadline of peace-1917 could not be applied"):
+    with pytest.raises(CommandError, match="the deadlines of peace-1917 could not be applied"):
         call_command("apply_deadlines", stderr=err)
-    assert "peace-1917: its deadline cannot be applied: " in err.getvalue()
+    assert "peace-1917: its deadlines cannot be applied: " in err.getvalue()
     assert not Entry.objects.filter(kind="process.silent").exists()
 
 

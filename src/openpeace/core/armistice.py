@@ -322,6 +322,13 @@ def _end(armistice: Armistice, denunciations: Iterable[Denunciation]) -> dt.date
     return min(ends, default=None)
 
 
+def ends_on(armistice: Armistice, denunciations: Iterable[Denunciation] = ()) -> dt.date | None:
+    """The last day `armistice` is in force: the expiry of its term without renewal, or the end
+    fixed by the denunciation that ends it first. None while nothing has fixed it (renewed, or
+    continued, until a party denounces it). From the next day the war has resumed."""
+    return _end(armistice, denunciations)
+
+
 def in_force(
     armistice: Armistice, day: dt.date, denunciations: Iterable[Denunciation] = ()
 ) -> bool:

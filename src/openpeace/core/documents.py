@@ -38,6 +38,19 @@ class DocumentError(ValueError):
         super().__init__("\n".join(f"{origin}: {p}" for p in self.problems))
 
 
+_JSON_TYPES: tuple[tuple[type, str], ...] = (  # a boolean before a number: bool is an int
+    (dict, "an object"), (list, "an array"), (str, "a string"), (bool, "a boolean"),
+    (int, "a number"), (float, "a number"), (type(None), "null"),
+)
+
+
+def json_type(value: object) -> str:
+    """What a parsed JSON value is, as a refusal names it: "an object", "a number"… (a form's
+    JSON field gives subclasses, such as a string that remembers it was JSON)."""
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)),
+                type(value).__name__)
+
+
 def format_path(parts: Iterable[str | int]) -> str:
     """`["nationalities", 12, "languages", 0]` → `nationalities[12].languages[0]`."""
     out = ""

@@ -23,6 +23,13 @@ machine driven by its government's replies and by what is signed with it:
                               rejects                rejected
                               signs_armistice        armistice_in_force
     armistice_in_force        concludes_peace        peace_concluded
+                              armistice_ends         armistice_ended
+    armistice_ended           accepts_armistice      armistice_accepted
+                              accepts_negotiations   negotiating
+                              counter_proposal       counter_proposed
+                              rejects                rejected
+                              signs_armistice        armistice_in_force
+                              concludes_peace        peace_concluded
     peace_concluded           (nothing)
 
 Any other (stage, event) is refused with a `TransitionError` that names both.
@@ -39,23 +46,34 @@ The reasons for the table:
   on; accepting an armistice from there is a step further, and consenting to negotiations after
   accepting an armistice adds nothing to the process (the talks are held under the truce, and
   their sessions are recorded as negotiations, not here).
-- An armistice comes into force only for a belligerent that accepted an armistice or is
-  negotiating; peace is concluded only under an armistice in force or in negotiations. Once an
-  armistice is in force nothing but peace moves the process: it never goes back to a reply. When
-  the armistice itself ends is the armistice calendar's business (`openpeace.core.armistice`).
+- An armistice comes into force only for a belligerent that accepted an armistice, is
+  negotiating, or whose earlier armistice has ended; peace is concluded under an armistice in
+  force, in negotiations, or after an armistice has ended. Once an armistice is in force nothing
+  but peace or the armistice's end moves the process: it never goes back to a reply while the
+  truce holds.
+- An armistice ends. The text asks for one "even if only for three months", so a truce may have
+  a term, and the 1917 armistice could be denounced "giving seven days' notice of resumption of
+  military actions" (`openpeace.core.armistice`, whose calendar says when it ends). Once it has
+  ended, `armistice_ends` moves the process to `armistice_ended`: the war with that belligerent
+  has resumed, so this is not a truce stage. It is not a reply either (not in `REPLY_STAGES`): it
+  is recorded for a belligerent whose every armistice under the offer has ended. From there the
+  government may do what it may before any agreement or while negotiating: reply anew, sign a
+  new armistice (the signature is its acceptance), or conclude peace.
 
 The overall status of the offer, with this precedence (the first that holds):
 1. `peace`: every addressee has concluded peace. This is the general peace the text asks for; a
    separate peace with some of them is not.
 2. `truce`: at least one addressee has accepted an armistice, has one in force, or has concluded
-   peace (hostilities with it have ended): the least the text asks for is obtained.
+   peace (hostilities with it have ended): the least the text asks for is obtained. An
+   armistice that has ended (`armistice_ended`) no longer counts: the war has resumed.
 3. `negotiations`: at least one addressee is negotiating, and none of the above holds.
 4. `defence`: the reply deadline has passed and none of the above holds (every addressee is
-   offered, silent, rejected or counter-proposed). This is the source text's rule: "If the least
-   probable thing happens, i.e., if not a single belligerent state accepts even a truce, then as
-   far as we are concerned the war becomes truly forced upon us, it becomes a truly just war of
-   defence." A counter-proposal is not an acceptance. The status is a function of the present
-   stages, so a late acceptance turns `defence` back into `truce` or `negotiations`.
+   offered, silent, rejected, counter-proposed, or back at war after an armistice). This is the
+   source text's rule: "If the least probable thing happens, i.e., if not a single belligerent
+   state accepts even a truce, then as far as we are concerned the war becomes truly forced upon
+   us, it becomes a truly just war of defence." A counter-proposal is not an acceptance. The
+   status is a function of the present stages, so a late acceptance turns `defence` back into
+   `truce` or `negotiations`.
 5. `open`: the deadline has not passed yet and nothing has been agreed.
 
 Times are timezone-aware datetimes. The deadline is the last instant at which a reply is on
@@ -78,6 +96,7 @@ Stage = Literal[
     "negotiating",
     "armistice_accepted",
     "armistice_in_force",
+    "armistice_ended",
     "peace_concluded",
 ]
 Event = Literal[
@@ -87,6 +106,7 @@ Event = Literal[
     "rejects",
     "no_reply",
     "signs_armistice",
+    "armistice_ends",
     "concludes_peace",
 ]
 Status = Literal["open", "truce", "negotiations", "peace", "defence"]
@@ -103,13 +123,17 @@ REPLY_STAGES: Mapping[Event, Stage] = MappingProxyType(
 )
 """The events that are a government's reply, and the stage each reply leads to."""
 
-_BEFORE_AGREEMENT: tuple[Stage, ...] = ("offered", "silent", "rejected", "counter_proposed")
+_FREE_TO_REPLY: tuple[Stage, ...] = (
+    "offered", "silent", "rejected", "counter_proposed", "armistice_ended"
+)
+"""The stages from which a government may give any reply: before any agreement, or once the
+armistice it had has ended."""
 
 TRANSITIONS: Mapping[tuple[Stage, Event], Stage] = MappingProxyType(
     {
         **{
             (stage, event): target
-            for stage in _BEFORE_AGREEMENT
+            for stage in _FREE_TO_REPLY
             for event, target in REPLY_STAGES.items()
             if stage != target or event == "counter_proposal"
         },
@@ -123,6 +147,9 @@ TRANSITIONS: Mapping[tuple[Stage, Event], Stage] = MappingProxyType(
         ("armistice_accepted", "rejects"): "rejected",
         ("armistice_accepted", "signs_armistice"): "armistice_in_force",
         ("armistice_in_force", "concludes_peace"): "peace_concluded",
+        ("armistice_in_force", "armistice_ends"): "armistice_ended",
+        ("armistice_ended", "signs_armistice"): "armistice_in_force",
+        ("armistice_ended", "concludes_peace"): "peace_concluded",
     }
 )
 """Every allowed (stage, event) and the stage it leads to; any other pair is refused."""
@@ -140,6 +167,7 @@ _ORDER: tuple[tuple[Stage, ...], ...] = (
     ("negotiating",),
     ("armistice_accepted",),
     ("armistice_in_force",),
+    ("armistice_ended",),
     ("peace_concluded",),
 )
 _PROGRESS: Mapping[Stage, int] = {

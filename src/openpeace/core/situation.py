@@ -27,7 +27,7 @@ from openpeace.core.documents import (
     definition_problems,
     schema_problems,
 )
-from openpeace.core.geometry import open_rings
+from openpeace.core.geometry import OPEN_RING, open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
 
 FORMAT = "openpeace-situation/1"
@@ -413,8 +413,7 @@ def geometry_problems(geometry: object) -> list[Problem]:
 def _ring_problems(at: str, geometry: Mapping[str, Any] | None) -> Iterator[Problem]:
     """A polygon's rings must be closed (RFC 7946 §3.1.6), which the schema cannot say."""
     for path in open_rings(geometry) if geometry else ():
-        yield Problem(f"{at}.{path}",
-                      "a ring must end where it begins (its last position repeats its first)")
+        yield Problem(f"{at}.{path}", OPEN_RING)
 
 
 def _unique(

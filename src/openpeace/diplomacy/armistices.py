@@ -2,12 +2,18 @@
 
 The calendar (`core.armistice`) validates an agreement before it is recorded and answers the
 questions its page shows: is it in force today, when does it expire, what is the last day to
-denounce it.
+denounce it. It also says when an armistice has ended (its term, or a denunciation's notice,
+run out: "giving seven days' notice of resumption of military actions", in 1917's words), and
+then the war has resumed with its parties: their processes leave `armistice_in_force` for
+`armistice_ended` (`offer_apply_armistice_ends`, which `openpeace apply-deadlines` runs, and at
+once when an armistice or a denunciation is recorded after that end).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +22,8 @@ from django.utils import timezone
 
 from openpeace.core import armistice as calendar
 from openpeace.core import process as rules
+from openpeace.core.documents import json_type
+from openpeace.core.geometry import demarcation_problems
 from openpeace.diplomacy.models import Armistice, Breach, Denunciation, NegotiationSession, Offer
 from openpeace.diplomacy.process import process_of, status_log, transition_apply
 from openpeace.log.services import entry_append
@@ -31,6 +39,16 @@ class ArmisticeRefused(ValueError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+@contextmanager
+def _refused() -> Iterator[None]:
+    """What the calendar or the process rules refuse is the act's refusal (the transaction rolls
+    back: nothing is recorded)."""
+    try:
+        yield
+    except (calendar.ArmisticeError, rules.ProcessError) as error:
+        raise ArmisticeRefused(str(error)) from None
 
 
 def _calendar(
@@ -71,10 +89,14 @@ class ArmisticeToday:
     last_day_to_denounce: dt.date | None
 
 
+def _denunciations(armistice: Armistice) -> list[calendar.Denunciation]:
+    return [calendar.Denunciation(d.party.key, d.on) for d in armistice.denunciations.all()]
+
+
 def armistice_today(armistice: Armistice, today: dt.date | None = None) -> ArmisticeToday:
     day = today or timezone.localdate()
     agreement = calendar_of(armistice)
-    denounced = [calendar.Denunciation(d.party.key, d.on) for d in armistice.denunciations.all()]
+    denounced = _denunciations(armistice)
     return ArmisticeToday(
         in_force=calendar.in_force(agreement, day, denounced),
         expires_on=calendar.expires_on(agreement, day, denounced),
@@ -103,6 +125,25 @@ def _check_under_offer(offer: Offer, parties: list[State], signed_on: dt.date,
                                f"({timezone.localdate(at)}), not on {signed_on}")
 
 
+SHOWN_PROBLEMS = 10
+"""A refusal names this many problems of a demarcation at most, and counts the rest."""
+
+
+def _check_demarcation(geometry: object) -> None:
+    """A demarcation line drawn is published as given and drawn on maps: it is a line or an area
+    in WGS 84 (`core.geometry.demarcation_problems`), or it is refused at its field."""
+    if geometry is None:
+        return
+    if problems := demarcation_problems(geometry, at="demarcation_geometry"):
+        shown = "; ".join(str(p) for p in problems[:SHOWN_PROBLEMS])
+        more = len(problems) - SHOWN_PROBLEMS
+        raise ArmisticeRefused(
+            f"the demarcation line cannot be recorded: {shown}"
+            + (f"; and {more} more problem(s)" if more > 0 else ""),
+            field="demarcation_geometry",
+        )
+
+
 @transaction.atomic
 def armistice_record(
     *, offer: Offer, parties: list[State], signed_on: dt.date, effective_on: dt.date,
@@ -111,17 +152,19 @@ def armistice_record(
     demarcation: str = "", demarcation_geometry: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> Armistice:
-    """Record a signed armistice; each addressed party's process becomes `armistice_in_force`."""
+    """Record a signed armistice; each addressed party's process becomes `armistice_in_force`,
+    and `armistice_ended` at once if the armistice had already ended when it is recorded."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.released_at is None:
         raise ArmisticeRefused(f"the offer {offer.key!r} has not been released")
-    try:
+    with _refused():
         _calendar([p.key for p in parties], signed_on, effective_on, term_count, term_unit,
                   renewal, renewal_count, renewal_unit, notice_days)
-    except calendar.ArmisticeError as error:
-        raise ArmisticeRefused(str(error)) from None
+    _check_demarcation(demarcation_geometry)
     at = at or timezone.now()
     _check_under_offer(offer, parties, signed_on, at)
+    with _refused():
+        _armistice_ends_record(offer, at)  # an earlier armistice that has ended holds no more
     entry = entry_append(
         kind="armistice.recorded", subject=f"offer:{offer.key}", at=at,
         content={
@@ -140,15 +183,79 @@ def armistice_record(
         demarcation_geometry=demarcation_geometry, entry=entry,
     )
     armistice.parties.set(parties)
+    with _refused():
+        _signatures_apply(offer, parties, at)
+        _armistice_ends_record(offer, at)  # nor this one, if it ended before it was recorded
+    status_log(offer, at)
+    return armistice
+
+
+def _signatures_apply(offer: Offer, parties: list[State], at: dt.datetime) -> None:
+    """Each addressed party's process: `signs_armistice` (the proposing state has none)."""
     process = process_of(offer)
     for party in parties:
         if party.key in process.states:
-            try:
-                transition_apply(offer, process.transition(party.key, "signs_armistice", at))
-            except rules.ProcessError as error:
-                raise ArmisticeRefused(str(error)) from None
+            transition_apply(offer, process.transition(party.key, "signs_armistice", at))
+
+
+def _ended_on(armistice: Armistice) -> dt.date | None:
+    """The last day `armistice` was or will be in force, as its denunciations fix it."""
+    return calendar.ends_on(calendar_of(armistice), _denunciations(armistice))
+
+
+def _armistice_ends_record(offer: Offer, at: dt.datetime) -> int:
+    """Record `armistice_ends`, each with its entry, for every party whose process is
+    `armistice_in_force` and whose every armistice under the offer ended before `at`'s day.
+
+    A party that another armistice of the offer still covers (in force, or signed and yet to
+    come into force) keeps its truce. Returns how many processes it moved: none when run again.
+    """
+    today = timezone.localdate(at)
+    covered: set[str] = set()
+    last: dict[str, tuple[dt.date, Armistice]] = {}  # each party's latest ended armistice
+    for armistice in offer.armistices.select_related("entry").prefetch_related(
+        "parties", "denunciations__party"
+    ):
+        end = _ended_on(armistice)
+        for key in (party.key for party in armistice.parties.all()):
+            if end is None or end >= today:
+                covered.add(key)
+            elif key not in last or last[key][0] < end:
+                last[key] = (end, armistice)
+    process = process_of(offer)
+    ended = [
+        (key, end, armistice) for key, (end, armistice) in sorted(last.items())
+        if key not in covered and key in process.states
+        and process.states[key].stage == "armistice_in_force"
+    ]
+    for key, end, armistice in ended:
+        transition = process.transition(key, "armistice_ends", at)
+        transition_apply(offer, transition)
+        entry_append(
+            kind="armistice.ended", subject=f"offer:{offer.key}:{key}", at=at,
+            content={"offer": offer.key, "state": key, "armistice": armistice.entry.pk,
+                     "ended_on": end.isoformat(),
+                     "stage": {"from": transition.before, "to": transition.after}},
+        )
+    return len(ended)
+
+
+@transaction.atomic
+def offer_apply_armistice_ends(*, offer: Offer, now: dt.datetime | None = None) -> int:
+    """Record the end of the truce with every party whose armistices under the offer have all
+    ended before today, and the overall status that follows; idempotent.
+
+    Returns how many processes left `armistice_in_force`. Safe to run twice, or from a schedule
+    at any interval (`openpeace apply-deadlines`). Raises `ProcessError` or `ArmisticeError`
+    for an offer whose rows the rules cannot read.
+    """
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.released_at is None:
+        return 0
+    at = now or timezone.now()
+    ended = _armistice_ends_record(offer, at)
     status_log(offer, at)
-    return armistice
+    return ended
 
 
 def _check_by_a_party(armistice: Armistice, party: State, on: dt.date, act: str) -> None:
@@ -163,20 +270,24 @@ def _check_by_a_party(armistice: Armistice, party: State, on: dt.date, act: str)
 
 @transaction.atomic
 def denunciation_record(*, armistice: Armistice, party: State, on: dt.date) -> Denunciation:
+    """Record a party's denunciation; if the notice it gave has already run out (a denunciation
+    recorded late), the truce with the armistice's parties ends in the same act."""
+    offer = Offer.objects.select_for_update().get(pk=armistice.offer_id)
     _check_by_a_party(armistice, party, on, "a denunciation")
+    at = timezone.now()
     entry = entry_append(
-        kind="armistice.denounced", subject=f"offer:{armistice.offer.key}",
+        kind="armistice.denounced", subject=f"offer:{offer.key}", at=at,
         content={"armistice": armistice.entry.pk, "party": party.key, "on": on.isoformat()},
     )
     denunciation = Denunciation.objects.create(
         armistice=armistice, party=party, on=on, entry=entry
     )
-    try:
+    with _refused():
         calendar.ends_on_denunciation(
             calendar_of(armistice), calendar.Denunciation(party.key, on)
         )
-    except calendar.ArmisticeError as error:
-        raise ArmisticeRefused(str(error)) from None
+        _armistice_ends_record(offer, at)
+    status_log(offer, at)
     return denunciation
 
 
@@ -197,13 +308,7 @@ def breach_report(
     )
 
 
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-               int: "a number", float: "a number", type(None): "null"}
 DELEGATION_SHAPE = '{"state": KEY, "members": [NAME, ...]}'
-
-
-def _json_type(value: object) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def delegations_problems(delegations: object) -> list[str]:
@@ -216,7 +321,7 @@ def delegations_problems(delegations: object) -> list[str]:
     """
     if not isinstance(delegations, list):
         return [f"delegations: a list of delegations, each {DELEGATION_SHAPE}, "
-                f"not {_json_type(delegations)}"]
+                f"not {json_type(delegations)}"]
     if not delegations:
         return ["delegations: a session has at least one delegation"]
     registered = set(State.objects.filter(
@@ -228,7 +333,7 @@ def delegations_problems(delegations: object) -> list[str]:
         at = f"delegations[{i}]"
         if not isinstance(delegation, dict):
             problems.append(f"{at}: a delegation is {DELEGATION_SHAPE}, "
-                            f"not {_json_type(delegation)}")
+                            f"not {json_type(delegation)}")
             continue
         if unknown := sorted(set(delegation) - {"state", "members"}):
             problems.append(f"{at}: unknown field(s) {', '.join(map(repr, unknown))}; "
@@ -236,19 +341,19 @@ def delegations_problems(delegations: object) -> list[str]:
         if "state" not in delegation:
             problems.append(f"{at}.state: missing; the key of a registered state")
         elif not isinstance(state := delegation["state"], str):
-            problems.append(f"{at}.state: the key of a registered state, not {_json_type(state)}")
+            problems.append(f"{at}.state: the key of a registered state, not {json_type(state)}")
         elif state not in registered:
             problems.append(f"{at}.state: no registered state with key {state!r}")
         members = delegation.get("members")
         if "members" not in delegation:
             problems.append(f"{at}.members: missing; a non-empty list of names")
         elif not isinstance(members, list) or not members:
-            given = "an empty array" if members == [] else _json_type(members)
+            given = "an empty array" if members == [] else json_type(members)
             problems.append(f"{at}.members: a non-empty list of names, not {given}")
         else:
             for j, member in enumerate(members):
                 if not isinstance(member, str) or not member.strip():
-                    given = "blank text" if isinstance(member, str) else _json_type(member)
+                    given = "blank text" if isinstance(member, str) else json_type(member)
                     problems.append(f"{at}.members[{j}]: a name, not {given}")
     return problems
 

@@ -39,7 +39,7 @@ class Offer(models.Model):
         TRUCE = "truce", "truce"
         NEGOTIATIONS = "negotiations", "negotiations"
         PEACE = "peace", "peace"
-        DEFENCE = "defence", "defence: not one belligerent accepted even a truce"
+        DEFENCE = "defence", "defence: not one belligerent accepts even a truce"
 
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.OPEN,
@@ -120,6 +120,7 @@ class BelligerentProcess(models.Model):
         ARMISTICE_ACCEPTED = "armistice_accepted", "armistice accepted"
         NEGOTIATING = "negotiating", "negotiating"
         ARMISTICE_IN_FORCE = "armistice_in_force", "armistice in force"
+        ARMISTICE_ENDED = "armistice_ended", "armistice ended: no truce any more"
         PEACE_CONCLUDED = "peace_concluded", "peace concluded"
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="processes")
@@ -189,7 +190,11 @@ class Armistice(models.Model):
     renewal_unit = models.CharField(max_length=6, choices=Unit.choices, blank=True)
     notice_days = models.PositiveIntegerField(null=True, blank=True)
     demarcation = models.TextField(blank=True, help_text="the demarcation line, in words")
-    demarcation_geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON")
+    demarcation_geometry = models.JSONField(
+        null=True, blank=True,
+        help_text="GeoJSON: the line (LineString or MultiLineString) or the zone (Polygon or "
+        "MultiPolygon), in longitude and latitude (WGS 84)",
+    )
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:

@@ -63,7 +63,9 @@ def replay_1917(say: Callable[[str], None] = print) -> Offer:
     say(f"the deadline passes: {silent} governments silent")
 
     # 15 Dec 1917: the armistice, 17 Dec to 14 Jan, then until denounced with 7 days' notice,
-    # on the whole front from the Baltic to the Black Sea and in Asia [ARM].
+    # on the whole front from the Baltic to the Black Sea and in Asia [ARM]. The replay ends
+    # before anyone denounced it, so it stays in force: no end is fixed, and `apply-deadlines`
+    # leaves the truce as it is.
     armistice_record(
         offer=offer, parties=list(State.objects.filter(key__in=["russia", *CENTRAL_POWERS])),
         signed_on=dt.date(1917, 12, 15), effective_on=dt.date(1917, 12, 17), term_count=28,

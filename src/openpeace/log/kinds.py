@@ -21,7 +21,7 @@ KINDS: tuple[str, ...] = (
     "occupation.ended",
     # diplomacy
     "offer.released", "offer.status_changed", "reply.recorded", "process.silent",
-    "armistice.recorded", "armistice.denounced", "armistice.breach_reported",
+    "armistice.recorded", "armistice.denounced", "armistice.breach_reported", "armistice.ended",
     "negotiation.session",
     # treaties
     "treaty.published", "treaty.repudiated", "treaty.text_revised",

@@ -238,6 +238,11 @@ class _Describer:
                 self.title = _site(_("%(state)s denounces the armistice")
                                    % {"state": self.register.state_name(c.get("party"))})
                 self.summary = _site(_("Denounced on %(day)s.") % {"day": _date(c.get("on"))})
+            elif kind == "armistice.ended":
+                state = self.register.state_name(c.get("state"))
+                self.title = _site(_("The armistice with %(state)s has ended") % {"state": state})
+                self.summary = _site(self._stage_change(
+                    _("Its last day in force was %(day)s.") % {"day": _date(c.get("ended_on"))}))
             else:
                 self.title = _site(_("%(state)s reports a breach of the armistice")
                                    % {"state": self.register.state_name(c.get("reported_by"))})

@@ -12,6 +12,7 @@ parties). So anyone holding the log and the situation can recompute every state 
 | `offer.released`, `offer.status_changed` | the proposing state and every addressee |
 | `reply.recorded`, `process.silent` (`offer:K:STATE`) | that state and the proposing state |
 | `armistice.recorded` | its parties |
+| `armistice.ended` (`offer:K:STATE`, its truce over) | that state and the proposing state |
 | `armistice.denounced`, `armistice.breach_reported` | its parties and the state acting |
 | `negotiation.session` | the states of its delegations |
 | `treaty:…` (published, repudiated, text revised) | its parties, and the repudiating state |

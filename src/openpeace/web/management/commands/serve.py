@@ -4,11 +4,11 @@ It migrates the database, loads the default situation (the world of November 191
 the register is empty — running it again keeps every change — collects the static files, and
 runs gunicorn, a production WSGI server (never Django's development server), beside the
 background workers: the log's integrator, which turns every act's entry into a signed
-checkpoint within a fraction of a second, the job that applies reply deadlines, the jobs
-that check the endorsements and queue their mails and publish their tallies, the senders of
-webhooks and of followers' e-mails, and the worker of the task queue (notices to envoys,
-mails): `db_worker`, or `rqworker` when the queue is in Redis (`OPENPEACE_TASKS_BACKEND=rq`;
-at scale, run more `openpeace rqworker` on other machines).
+checkpoint within a fraction of a second, the job that applies reply deadlines and the ends of
+armistices, the jobs that check the endorsements and queue their mails and publish their
+tallies, the senders of webhooks and of followers' e-mails, and the worker of the task queue
+(notices to envoys, mails): `db_worker`, or `rqworker` when the queue is in Redis
+(`OPENPEACE_TASKS_BACKEND=rq`; at scale, run more `openpeace rqworker` on other machines).
 """
 
 from __future__ import annotations

@@ -16,16 +16,17 @@ from urllib.parse import urlsplit
 import jsonschema_rs
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from openpeace.core.situation import Situation
-from openpeace.diplomacy.armistices import armistice_record
-from openpeace.diplomacy.models import Armistice, Note, Offer, Proclamation
+from openpeace.diplomacy.armistices import armistice_record, session_record
+from openpeace.diplomacy.models import Armistice, NegotiationSession, Note, Offer, Proclamation
 from openpeace.diplomacy.process import reply_record
 from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.models import Entry
-from openpeace.log.services import log_integrate
+from openpeace.log.services import entry_append, log_integrate
 from openpeace.publicity import services as publicity
 from openpeace.publicity.opendata import render, rows
 from openpeace.publicity.opendata.schema import (
@@ -54,10 +55,11 @@ SITE = settings.OPENPEACE_SITE_URL
 
 DOCS = Path(__file__).parents[2] / "docs" / "open-data.md"
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
-# Words that exist only in what is hidden: the secret treaty, the draft offer's texts, the
-# undecided plebiscite's question.
+# Words that exist only in what is hidden: the secret treaty, the draft offer's texts and
+# session, the undecided plebiscite's question.
 HIDDEN_WORDS = ["finnish-note", "Finnish Note", "Anleihe", "Kohlenlieferungen",
-                "draft-offer", "Entwurfsnote", "Draft proclamation", "Undecided question"]
+                "draft-offer", "Entwurfsnote", "Draft proclamation", "Entwurfsort",
+                "Draft session record", "Undecided question"]
 
 
 def _offer(key: str, title: str) -> Offer:
@@ -87,6 +89,12 @@ def world(loaded: Situation) -> dict[str, Any]:
         term_unit="days", renewal=Armistice.Renewal.CONTINUED, notice_days=7,
         demarcation="The front line, from the Baltic to the Black Sea.",
         demarcation_geometry={"type": "LineString", "coordinates": [[21.0, 55.7], [30.7, 46.5]]},
+    )
+    session_record(
+        offer=released, place="Brest-Litovsk", opened_on=dt.date(1917, 12, 22),
+        closed_on=dt.date(1917, 12, 28), record="The first session: the terms are read.",
+        delegations=[{"state": "russia", "members": ["Adolph Joffe"]},
+                     {"state": "germany", "members": ["Richard von Kühlmann"]}],
     )
     publicity.endorsement_period_open(offer=released,
                                       closes_at=timezone.now() + dt.timedelta(days=30))
@@ -137,7 +145,22 @@ def world(loaded: Situation) -> dict[str, Any]:
                                  label="Algerian committee")
     demand_file(commission=algerians.commission, nationality=algerians.commission.nationality,
                 kind="autonomy", text="Autonomy.", acts_asked="A statute.")
+    _draft_session(draft)
     return {"offer": released}
+
+
+def _draft_session(draft: Offer) -> NegotiationSession:
+    """A session under the draft: `session_record` refuses one, but a row written otherwise
+    (the admin, an import) must stay as hidden as its offer. Its entry is never integrated, as
+    nothing of a draft may reach the log's files."""
+    with transaction.atomic():
+        return NegotiationSession.objects.create(
+            offer=draft, place="Entwurfsort", opened_on=dt.date(1917, 12, 1),
+            delegations=[{"state": "germany", "members": ["A delegate"]}],
+            record="Draft session record.",
+            entry=entry_append(kind="negotiation.session", subject=f"offer:{draft.key}",
+                               content={"place": "Entwurfsort"}),
+        )
 
 
 def _get(client: Client, url: str) -> Any:
@@ -220,11 +243,21 @@ def test_the_exports_show_exactly_what_the_pages_and_the_api_show(
         (r["offer"], r["people"], r["language"], r["sha256"]) for r in data["proclamations"]}
     offer_pages = "".join(_get(client, f"/offers/{o['key']}/").content.decode() for o in offers)
     assert set(map(int, re.findall(r'id="reply-(\d+)"', offer_pages))) == {
-        r["id"] for r in data["replies"]}
+        r["id"] for r in data["replies"]} == {r["id"] for d in details for r in d["replies"]}
     assert set(map(int, re.findall(r'id="armistice-(\d+)"', offer_pages))) == {
         r["id"] for r in data["armistices"]}
     assert sorted((a["signed_on"], a["log_entry"]) for d in details for a in d["armistices"]) == (
         sorted((r["signed_on"], r["log_index"]) for r in data["armistices"]))
+    assert set(map(int, re.findall(r'id="session-(\d+)"', offer_pages))) == {
+        r["id"] for r in data["sessions"]}
+    assert sorted((s["opened_on"], s["log_entry"], s["record"]) for d in details
+                  for s in d["sessions"]) == sorted(
+        (r["opened_on"], r["log_index"], r["record"]) for r in data["sessions"])
+    assert [r["delegations"] for r in data["sessions"]] == [
+        [{"state": "russia", "members": ["Adolph Joffe"]},
+         {"state": "germany", "members": ["Richard von Kühlmann"]}]]
+    hidden = NegotiationSession.objects.get(offer__key="draft-offer")
+    assert client.get(f"/offers/draft-offer/sessions/{hidden.pk}/").status_code == 404
 
     treaties = _api(client, "/api/treaties")["items"]
     assert {t["key"] for t in treaties} == {r["AgtId"] for r in data["treaties"]} == {

@@ -172,6 +172,38 @@ class SessionOut(Schema):
         return obj.entry.index
 
 
+class FindingOut(Schema):
+    rule: str
+    severity: str
+    clause: str
+    nationality: str | None
+    territory: str | None
+    message: str
+    quotes: list[str]
+
+
+class OfferReplyOut(Schema):
+    """A government's reply as the offer's page quotes it."""
+
+    id: int = Field(description="its number: the page's anchor reply-<id>, and its row in "
+                    "/data/replies")
+    state: str
+    reply: str = Field(alias="kind")
+    text: str
+    replied_at: dt.datetime
+    findings: list[FindingOut] = Field(description="the terms validator's findings on a "
+                                       "counter-proposal's terms; none for another reply")
+    log_entry: int | None
+
+    @staticmethod
+    def resolve_state(obj: Reply) -> str:
+        return obj.state.key
+
+    @staticmethod
+    def resolve_log_entry(obj: Reply) -> int | None:
+        return obj.entry.index
+
+
 class OfferDetailOut(OfferOut):
     status: str
     terms: dict[str, object]
@@ -180,6 +212,7 @@ class OfferDetailOut(OfferOut):
     processes: list[ProcessOut]
     armistices: list[ArmisticeOut]
     sessions: list[SessionOut]
+    replies: list[OfferReplyOut]
 
 
 @router.get("/offers", response=listed(OfferOut))
@@ -213,16 +246,6 @@ class ReplyIn(Schema):
         if (self.reply == "counter_proposal") != (self.terms is not None):
             raise ValueError("terms go with a counter_proposal, and only with one")
         return self
-
-
-class FindingOut(Schema):
-    rule: str
-    severity: str
-    clause: str
-    nationality: str | None
-    territory: str | None
-    message: str
-    quotes: list[str]
 
 
 class ReplyOut(Schema):

@@ -30,7 +30,8 @@ def offer_list_public() -> QuerySet[Offer]:
 
 
 def offer_get_public(key: str) -> Offer:
-    """A released offer with its texts; raises `Offer.DoesNotExist` for drafts too."""
+    """A released offer with its texts and acts (its replies, in the order they were
+    recorded); raises `Offer.DoesNotExist` for drafts too."""
     return offer_list_public().prefetch_related(
         "addressees",
         Prefetch("processes", BelligerentProcess.objects.select_related("state")),
@@ -43,6 +44,8 @@ def offer_get_public(key: str) -> Offer:
             .order_by("signed_on", "pk"),
         ),
         Prefetch("sessions", NegotiationSession.objects.select_related("entry")),
+        Prefetch("replies", Reply.objects.select_related("state", "entry").order_by(
+            "replied_at", "pk")),
         Prefetch("notes", Note.objects.select_related("state", "language").order_by("state__name")),
         Prefetch(
             "proclamations",
@@ -81,6 +84,16 @@ def armistices_public() -> QuerySet[Armistice]:
         .select_related("offer", "entry")
         .prefetch_related("parties")
         .order_by("signed_on", "pk")
+    )
+
+
+def sessions_public() -> QuerySet[NegotiationSession]:
+    """Every negotiation session under a released offer, in the order they opened (open
+    data): a draft's sessions are no more public than the draft."""
+    return (
+        NegotiationSession.objects.filter(offer__released_at__isnull=False)
+        .select_related("offer", "entry")
+        .order_by("opened_on", "pk")
     )
 
 

@@ -37,7 +37,7 @@ def offer_detail(request: HttpRequest, key: str) -> HttpResponse:
         offer = selectors.offer_get_public(key)
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
-    replies = offer.replies.select_related("entry").order_by("replied_at")
+    replies = offer.replies.all()
     armistices = [{"armistice": a, "today": armistice_today(a)} for a in offer.armistices.all()]
     sessions = offer.sessions.all()
     return render(

@@ -24,7 +24,7 @@ KINDS: tuple[str, ...] = (
     "armistice.recorded", "armistice.denounced", "armistice.breach_reported", "armistice.ended",
     "negotiation.session",
     # treaties
-    "treaty.published", "treaty.repudiated", "treaty.text_revised",
+    "treaty.published", "treaty.repudiated", "treaty.text_revised", "treaty.findings_changed",
     # selfdetermination: a demand's steps are logged as `demand.<its new status>`
     "decision.recorded",
     *(f"demand.{status}" for status in DemandStatus),

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from openpeace.selfdetermination.models import Decision
 
 
 class TreatiesConfig(AppConfig):
@@ -9,9 +16,10 @@ class TreatiesConfig(AppConfig):
         from openpeace.selfdetermination.services import decision_recorded
         from openpeace.treaties.services import clauses_rejudge
 
-        def rejudge(sender: object, **kwargs: object) -> None:
+        def rejudge(sender: object, *, decision: Decision, **kwargs: object) -> None:
             """A nationality decided: a clause that followed no decision may now follow one
-            (or go against it), in the same transaction as the decision."""
-            clauses_rejudge()
+            (or go against it), in the same transaction as the decision, which the log entry
+            of a public treaty's changed findings names as their cause."""
+            clauses_rejudge(decision=decision)
 
         decision_recorded.connect(rejudge, weak=False, dispatch_uid="treaties.rejudge")

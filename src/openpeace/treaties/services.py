@@ -5,13 +5,15 @@ full with its SHA-256 (the log, not the page, is the proof of what was published
 repudiation logs the statement; a revision logs the new text beside the hash of the one it
 corrects. Entering a secret treaty is not a public act and writes nothing to the log: the log
 is public, and a secret treaty is invisible to everyone but officials until it is published.
+Judging a public treaty's clauses again is: the publication committed to their findings, so a
+change to them is logged too (`treaty.findings_changed`), or the page would differ from the log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,11 @@ from openpeace.selfdetermination.selectors import terms_register
 from openpeace.treaties.models import Clause, SearchDocument, Treaty, TreatyText
 from openpeace.treaties.search import config_for
 from openpeace.world.models import Language, State
+
+if TYPE_CHECKING:
+    from openpeace.selfdetermination.models import Decision
+
+Findings = list[dict[str, Any]]
 
 
 def text_sha256(text: str) -> str:
@@ -46,6 +53,11 @@ def _text_document(text: TreatyText) -> dict[str, Any]:
         "source": text.source,
         "sha256": text.sha256,
     }
+
+
+def _rules(findings: Findings) -> list[str]:
+    """A clause's findings as the log gives them: the ids of the rules they apply."""
+    return [f["rule"] for f in findings]
 
 
 def _treaty_document(treaty: Treaty) -> dict[str, Any]:
@@ -74,7 +86,7 @@ def treaty_publish(*, treaty: Treaty, at: dt.datetime | None = None) -> Entry:
             "texts": [_text_document(t) for t in texts],
             "clauses": [
                 {"id": c.code, "type": c.type, "description": c.description,
-                 "findings": [f["rule"] for f in c.findings]}
+                 "findings": _rules(c.findings)}
                 for c in treaty.clauses.all()
             ],
         },
@@ -242,16 +254,67 @@ def treaty_clauses_refresh(treaty: Treaty) -> None:
     index_clauses(clauses)
 
 
+def _cause(decision: Decision | None) -> dict[str, Any]:
+    """Why clauses were judged again, as the log says it: the decision that changed the
+    register (named as its own `decision.recorded` entry names it), or an official's command."""
+    if decision is None:
+        return {"why": "rejudged by command", "decision": None}
+    return {"why": "decision recorded", "decision": {
+        "nationality": decision.nationality.key,
+        "choice": decision.choice,
+        "joins": decision.joins.key if decision.joins else None,
+        "taken_on": decision.taken_on.isoformat(),
+        "free": decision.free,
+    }}
+
+
+def _findings_changes_log(
+    changed: list[tuple[Clause, Findings]], decision: Decision | None
+) -> None:
+    """One `treaty.findings_changed` entry per public treaty among the `changed` clauses (each
+    with its findings before): its publication logged their findings, so the log says that they
+    changed, and why (`decision`, or an official's command). A secret draft changes without a
+    trace: nothing of it is public.
+
+    An entry caused by a decision is recorded at the decision's own time (a past decision
+    replayed stays in its day). Each treaty's row is locked before its status is read, as
+    `treaty_publish` locks it before it logs the findings: a treaty published meanwhile either
+    logs the new findings itself or is seen published here, and its change is logged."""
+    by_treaty: dict[int, list[tuple[Clause, Findings]]] = {}
+    for clause, before in changed:
+        by_treaty.setdefault(clause.treaty_id, []).append((clause, before))
+    public = (Treaty.objects.select_for_update().filter(pk__in=by_treaty)
+              .exclude(status=Status.SECRET).order_by("key"))
+    for treaty in public:
+        entry_append(
+            kind="treaty.findings_changed",
+            subject=f"treaty:{treaty.key}",
+            at=decision.entry.recorded_at if decision else None,
+            content={
+                "treaty": treaty.key,
+                "clauses": [
+                    {"id": c.code, "findings": _rules(c.findings), "previous": _rules(before)}
+                    for c, before in by_treaty[treaty.pk]
+                ],
+                **_cause(decision),
+            },
+        )
+
+
 @transaction.atomic
-def clauses_rejudge() -> int:
-    """Judge every coded clause again against today's register (after a nationality decides);
-    returns how many clauses changed their findings."""
+def clauses_rejudge(*, decision: Decision | None = None) -> int:
+    """Judge every coded clause again against today's register: after a nationality's
+    `decision` (the `decision_recorded` signal, in the decision's transaction), or by an
+    official's command when `decision` is None (`openpeace treaties rejudge`). Each public
+    treaty whose findings change gets its log entry in this transaction; returns how many
+    clauses changed their findings."""
     register = terms_register()
-    changed = []
+    changed: list[tuple[Clause, Findings]] = []
     for clause in Clause.objects.filter(territory__isnull=False).select_related("territory"):
         before = clause.findings
         clause_judge(clause, register)
         if clause.findings != before:
-            changed.append(clause)
-    Clause.objects.bulk_update(changed, ["findings", "flagged"])
+            changed.append((clause, before))
+    Clause.objects.bulk_update([clause for clause, _ in changed], ["findings", "flagged"])
+    _findings_changes_log(changed, decision)
     return len(changed)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from openpeace.core.search_query import QueryError
+from openpeace.log.selectors import entry_for
 from openpeace.treaties import export, selectors
 from openpeace.treaties.forms import SearchForm, TreatyFilterForm
 from openpeace.treaties.models import Treaty
@@ -49,6 +50,7 @@ def treaty_detail(request: HttpRequest, key: str) -> HttpResponse:
         "texts": [t for t in texts if t.current],
         "earlier": [t for t in texts if not t.current],
         "clauses": treaty.clauses.all(),
+        "findings_changed": entry_for("treaty.findings_changed", f"treaty:{treaty.key}"),
     })
 
 

@@ -303,6 +303,9 @@ class _Describer:
             self.title = _site(_("Treaty text corrected: %(title)s (%(language)s)")
                                % {"title": name, "language": c.get("language", "")})
             self.summary = _site(_shorten(str(c.get("reason", ""))))
+        elif kind == "treaty.findings_changed":
+            self.title = _site(_("Findings on the clauses changed: %(title)s") % {"title": name})
+            self.summary = _site(_shorten(f"{self._findings_cause()} {self._findings_changes()}"))
         if self.language is not None:
             text = next((t for t in texts if _same(str(t.get("language", "")), self.language)),
                         None)
@@ -311,6 +314,28 @@ class _Describer:
                 self.summary = Said(_shorten(str(text.get("text", ""))), str(text["language"]))
         if facts is not None:
             self.add_page(_page("treaties:treaty-detail", key, title=name))
+
+    def _findings_cause(self) -> str:
+        """Why a treaty's clauses were judged again: a nationality's decision, or a command."""
+        decision = self.c.get("decision")
+        if not isinstance(decision, dict):
+            return _("The clauses were judged again by an official's command.")
+        nationality = str(decision.get("nationality"))
+        return _("The clauses were judged again after the decision of the %(nationality)s "
+                 "taken on %(day)s.") % {
+            "nationality": self.register.nationalities.get(nationality, nationality),
+            "day": _date(decision.get("taken_on"))}
+
+    def _findings_changes(self) -> str:
+        """Each changed clause: the rules its findings now apply, and those before."""
+        def rules(value: Any) -> str:
+            return ", ".join(map(str, value)) if isinstance(value, list) and value else _("none")
+
+        return " ".join(
+            _("Clause %(id)s: %(findings)s (before: %(previous)s).") % {
+                "id": clause.get("id"), "findings": rules(clause.get("findings")),
+                "previous": rules(clause.get("previous"))}
+            for clause in self.c.get("clauses") or [] if isinstance(clause, dict))
 
     def nationality(self, key: str) -> None:
         kind, c = self.entry.kind, self.c

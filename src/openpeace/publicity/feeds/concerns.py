@@ -15,7 +15,7 @@ parties). So anyone holding the log and the situation can recompute every state 
 | `armistice.ended` (`offer:K:STATE`, its truce over) | that state and the proposing state |
 | `armistice.denounced`, `armistice.breach_reported` | its parties and the state acting |
 | `negotiation.session` | the states of its delegations |
-| `treaty:…` (published, repudiated, text revised) | its parties, and the repudiating state |
+| `treaty:…` (publication and every act after it) | its parties, and the repudiating state |
 | `nationality:…` (decisions, demands) | its ruling states, a state it joins or that recognises |
 | `plebiscite:…` | the states that rule its nationality |
 | `occupation:TERRITORY:OCCUPIER` (evacuation, end) | the occupier and the territory's holder |

@@ -154,6 +154,16 @@ def armistice_rows(links: Links) -> Iterator[Row]:
         }
 
 
+def session_rows(links: Links) -> Iterator[Row]:
+    for s in _light(diplomacy.sessions_public(), "entry").iterator(CHUNK):
+        yield {
+            "id": s.pk, "offer": s.offer.key, "place": s.place, "opened_on": s.opened_on,
+            "closed_on": s.closed_on, "delegations": s.delegations, "record": s.record,
+            **_logged(links, s.entry),
+            "page_url": links.url("diplomacy:session", s.offer.key, s.pk),
+        }
+
+
 # Treaties ----------------------------------------------------------------------------------
 
 # The PA-X export writes absent values as "" and lists space-separated: as typed values here.
@@ -350,6 +360,7 @@ SOURCES: dict[str, Source] = {
     "proclamations": Source(proclamation_rows, lambda: diplomacy.proclamations_public().count()),
     "replies": Source(reply_rows, lambda: diplomacy.replies_public().count()),
     "armistices": Source(armistice_rows, lambda: diplomacy.armistices_public().count()),
+    "sessions": Source(session_rows, lambda: diplomacy.sessions_public().count()),
     "treaties": Source(treaty_rows, lambda: treaties.treaties_public().count()),
     "treaty-texts": Source(treaty_text_rows, lambda: treaties.treaty_texts_public().count()),
     "clauses": Source(clause_rows, lambda: treaties.clauses_public().count()),

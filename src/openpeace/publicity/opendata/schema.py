@@ -224,6 +224,23 @@ DATASETS: tuple[Dataset, ...] = (
         ),
     ),
     Dataset(
+        "sessions", "Negotiation sessions",
+        "a session of the peace negotiations under a released offer, with its published record",
+        (
+            Column("id", "integer", "the session's number (in its page's address)"),
+            Column("offer", "key", "the offer it follows"),
+            Column("place", "text", "where it was held"),
+            Column("opened_on", "date", "when it opened"),
+            Column("closed_on", "date", "when it closed", nullable=True),
+            Column("delegations", "json", "the delegations as recorded (a list, each "
+                   "{\"state\": a state's key, \"members\": [their names]})"),
+            Column("record", "text", "the published record of the session"),
+            log_index("the session"),
+            log_entry_url("the session"),
+            page_url("the session"),
+        ),
+    ),
+    Dataset(
         "treaties", "Treaties",
         "a published or repudiated treaty: the columns of the PA-X compatible export",
         (

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         rev.add_argument("--title", help="the corrected title (default unchanged)")
         rev.add_argument("--source", help="where the correction comes from (default unchanged)")
         rev.add_argument("--reason", default="", help="why (required once published)")
-        sub.add_parser("rejudge", help="judge every clause again against today's register")
+        sub.add_parser("rejudge", help="judge every clause again against today's register "
+                       "(a public treaty's changed findings are logged)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"do_{action}")(**options)

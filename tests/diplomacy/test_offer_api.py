@@ -1,0 +1,108 @@
+"""`GET /api/offers/{key}`: the replies its page quotes, each as the page and /data/replies give
+it, and nothing of another offer or of a draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from openpeace.diplomacy.models import Offer, Reply
+from openpeace.diplomacy.process import reply_record
+from openpeace.diplomacy.services import envoy_issue, offer_release
+from openpeace.log.services import log_integrate
+from openpeace.world.models import State
+from tests.diplomacy.conftest import write_texts
+
+COUNTER = {"territorial_clauses": [{"id": "art-1", "territory": "erzurum",
+                                    "to": "ottoman-empire", "kind": "return_to_prewar_ruler"}]}
+
+
+def _reply(offer: Offer, state: str, kind: str, text: str,
+           terms: dict[str, Any] | None = None) -> Reply:
+    envoy = envoy_issue(state=State.objects.get(key=state), label=f"envoy of {state}").envoy
+    return reply_record(envoy=envoy, offer=offer, kind=kind, text=text, terms=terms)
+
+
+def _offer(key: str, *, released: bool) -> Offer:
+    """Another offer to the same governments, released or a draft."""
+    offer = Offer.objects.create(
+        key=key, title=f"Offer {key}", proposing_state=State.objects.get(key="russia"),
+        reply_deadline=timezone.now() + dt.timedelta(days=30),
+        terms={"principles": ["peace without annexations"], "armistice": {"term_days": 90}},
+    )
+    offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
+    write_texts(offer)
+    if released:
+        offer_release(offer=offer)
+    return offer
+
+
+@pytest.fixture
+def replied(complete_offer: Offer) -> Offer:
+    """Released; Germany accepts an armistice, the Ottoman Empire makes a counter-proposal;
+    the replies integrated into the log."""
+    offer_release(offer=complete_offer)
+    _reply(complete_offer, "germany", "accepts_armistice", "We accept an armistice.")
+    _reply(complete_offer, "ottoman-empire", "counter_proposal", "Our terms.", COUNTER)
+    log_integrate()
+    return complete_offer
+
+
+def _detail(client: Client, key: str) -> Any:
+    response = client.get(f"/api/offers/{key}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_detail_carries_every_reply_as_the_page_quotes_it(
+    replied: Offer, client: Client
+) -> None:
+    replies = _detail(client, replied.key)["replies"]
+    recorded = list(Reply.objects.order_by("replied_at", "pk"))
+    assert [(r["id"], r["state"], r["reply"], r["text"]) for r in replies] == [
+        (x.pk, x.state.key, x.kind, x.text) for x in recorded] == [
+        (recorded[0].pk, "germany", "accepts_armistice", "We accept an armistice."),
+        (recorded[1].pk, "ottoman-empire", "counter_proposal", "Our terms.")]
+    assert [dt.datetime.fromisoformat(r["replied_at"]) for r in replies] == [  # to the ms
+        x.replied_at.replace(microsecond=x.replied_at.microsecond // 1000 * 1000)
+        for x in recorded]
+    assert [r["log_entry"] for r in replies] == [x.entry.index for x in recorded]
+    assert None not in [r["log_entry"] for r in replies]
+    assert replies[0]["findings"] == []
+    assert replies[1]["findings"] == recorded[1].findings
+    assert [f["rule"] for f in replies[1]["findings"]] == ["annexation.return_to_prewar_ruler"]
+    page = client.get(f"/offers/{replied.key}/").content.decode()
+    for reply in replies:
+        assert f'id="reply-{reply["id"]}"' in page
+        assert f'href="/log/entries/{reply["log_entry"]}"' in page
+    exported = json.loads(b"".join(client.get("/data/replies.json").streaming_content))["rows"]
+    assert [(r["id"], r["state"], r["kind"], r["text"], r["findings"], r["log_index"])
+            for r in exported] == [
+        (r["id"], r["state"], r["reply"], r["text"], r["findings"], r["log_entry"])
+        for r in replies]
+
+
+def test_a_reply_not_yet_integrated_has_no_log_entry_yet(
+    replied: Offer, client: Client
+) -> None:
+    _reply(_offer("later-offer", released=True), "germany", "rejects", "No.")
+    [late] = _detail(client, "later-offer")["replies"]
+    assert (late["reply"], late["log_entry"]) == ("rejects", None)
+
+
+def test_another_offers_replies_do_not_leak(replied: Offer, client: Client) -> None:
+    _offer("other-offer", released=True)
+    assert _detail(client, "other-offer")["replies"] == []
+    assert len(_detail(client, replied.key)["replies"]) == 2
+
+
+def test_an_unreleased_offer_is_still_404(replied: Offer, client: Client) -> None:
+    _offer("draft-offer", released=False)
+    response = client.get("/api/offers/draft-offer")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no released offer with key 'draft-offer'"}

@@ -36,10 +36,16 @@ function showSection(section) {
   section.querySelector('h2').focus();
 }
 
-/** Shows the question and options of the parameters, as radio buttons. */
-function showElection(election) {
+/**
+ * Shows the question of the parameters, marked with the language it is written in and that
+ * language's direction (which the page gives: `data-question-language`, `-direction`), so that
+ * it is read and laid out as that language; then the options, as radio buttons.
+ */
+function showElection(election, { questionLanguage, questionDirection }) {
   part('hash').textContent = toHex(election.hash);
-  part('question').replaceChildren(isolated(election.parameters.question));
+  const question = part('question');
+  Object.assign(question, { lang: questionLanguage, dir: questionDirection });
+  question.replaceChildren(isolated(election.parameters.question));
   part('options').replaceChildren(...election.parameters.options.map((option, number) => {
     const label = document.createElement('label');
     const radio = Object.assign(document.createElement('input'), {
@@ -175,7 +181,7 @@ async function start(root) {
       error.message}).`);
     return;
   }
-  showElection(election);
+  showElection(election, root.dataset);
   new Booth(root, election).listen();
   part('vote').hidden = false;
   say('');

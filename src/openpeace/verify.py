@@ -194,9 +194,9 @@ def plebiscite_verify_main(argv: list[str], out: TextIO = sys.stdout,
         "signature, the credentials, the last ballot per credential, the product, every "
         "decryption proof and the result (docs/plebiscite-spec.md). The record is read from a "
         "copy of the log (verified first, with the log's key) or from an exported file. From "
-        "a log it must also be the plebiscite that was published: the question, options, "
-        "credentials and trustees' commitments published before its key ceremony, and the "
-        "decision recorded from its result (spec §13.4).",
+        "a log it must also be the plebiscite that was published: the question and its "
+        "language, options, credentials and trustees' commitments published before its key "
+        "ceremony, and the decision recorded from its result (spec §13.4).",
     )
     parser.add_argument("source", help="the log (its URL …/log, or a directory copy of it), "
                         "or an exported record file (canonical JSON)")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from openpeace.core import plebiscite as core
 from openpeace.core.situation import Situation
+from openpeace.log import keys
 from openpeace.plebiscites import services
 from openpeace.plebiscites.demo import Trustees, key_ceremony
 from openpeace.plebiscites.models import Plebiscite, Trustee
@@ -20,6 +24,8 @@ UTC = dt.UTC
 OPENS = dt.datetime(1918, 1, 1, tzinfo=UTC)
 CLOSES = dt.datetime(1918, 1, 10, tzinfo=UTC)
 DURING = dt.datetime(1918, 1, 5, tzinfo=UTC)
+ARABIC_QUESTION = "دولة مستقلة، أم الانضمام إلى أي دولة؟"
+"""A separate state, or joining which state? (the Algerians' question, right to left)"""
 
 
 @dataclass
@@ -71,14 +77,21 @@ class Called:
     credentials: list[core.PrivateCredential]
 
 
+def first_language(nationality: Nationality) -> str:
+    """The tag of the nationality's first language (by tag): its plebiscites' by default."""
+    language = nationality.languages.first()
+    assert language is not None
+    return language.tag
+
+
 def call(nationality: str, joins: list[str], voters: int = 5, opens: dt.datetime = OPENS,
-         closes: dt.datetime = CLOSES, question: str = "A separate state, or join which?"
-         ) -> Called:
+         closes: dt.datetime = CLOSES, question: str = "A separate state, or join which?",
+         language: str | None = None) -> Called:
     issued = commission_issue(nationality=Nationality.objects.get(key=nationality),
                               label=f"{nationality} commission")
     plebiscite = services.plebiscite_create(
         commission=issued.commission, nationality=issued.commission.nationality,
-        question=question,
+        question=question, language=language or first_language(issued.commission.nationality),
         joins=[State.objects.get(key=k) for k in joins], opens_at=opens, closes_at=closes,
         trustees=3, threshold=2, at=opens - dt.timedelta(days=1),
     )
@@ -89,9 +102,9 @@ def call(nationality: str, joins: list[str], voters: int = 5, opens: dt.datetime
 
 
 def start(nationality: str, joins: list[str], voters: int = 5, opens: dt.datetime = OPENS,
-          closes: dt.datetime = CLOSES, question: str = "A separate state, or join which?"
-          ) -> Running:
-    called = call(nationality, joins, voters, opens, closes, question)
+          closes: dt.datetime = CLOSES, question: str = "A separate state, or join which?",
+          language: str | None = None) -> Running:
+    called = call(nationality, joins, voters, opens, closes, question, language)
     plebiscite, trustees = key_ceremony(called.plebiscite.commission, called.plebiscite,
                                         ["Trustee A", "Trustee B", "Trustee C"])
     return Running(plebiscite, called.token, called.credentials, trustees,
@@ -124,3 +137,12 @@ def open_now(loaded: Situation) -> Running:
     now = timezone.now()
     return start("finns", ["russia"], opens=now - dt.timedelta(hours=1),
                  closes=now + dt.timedelta(hours=1))
+
+
+@pytest.fixture
+def log_key(settings: Any, tmp_path: Path) -> Iterator[None]:
+    """A fresh log signing key in a temporary data directory."""
+    settings.DATA_DIR = tmp_path / "data"
+    keys.signer.cache_clear()
+    yield
+    keys.signer.cache_clear()

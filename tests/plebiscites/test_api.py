@@ -24,7 +24,7 @@ from tests.core.plebiscite.test_ballot import forge
 from tests.plebiscites.conftest import Running, start
 
 CREATE = {"nationality": "finns", "question": "A state of our own, or Russia?",
-          "joins": ["russia"], "opens_at": "1918-01-01T00:00:00Z",
+          "language": "fi", "joins": ["russia"], "opens_at": "1918-01-01T00:00:00Z",
           "closes_at": "1918-01-10T00:00:00Z", "trustees": 3, "threshold": 2}
 
 
@@ -49,6 +49,34 @@ def test_a_commission_creates_a_plebiscite_for_its_nationality(loaded: Situation
     body = response.json()
     assert [o["id"] for o in body["options"]] == ["separate_state", "join:russia"]
     assert body["status"] == "created" and body["ballots_cast"] == 0
+    assert body["language"] == "fi"
+    assert client.get(f"/api/plebiscites/{body['id']}").json()["language"] == "fi"
+    assert Plebiscite.objects.get().language.tag == "fi"
+
+
+@pytest.mark.parametrize("language, says", [
+    ("ru", "the question is put to the Finns in one of their own languages (fi), not in "
+           "Russian (ru)"),
+    ("sw", "no language 'sw' in the register: give the BCP 47 tag of a language of the Finns "
+           "(fi)"),
+    ("finnish", "no language 'finnish' in the register"),
+    ("fi\x00", "no language 'fi\\x00' in the register"),
+    ("", "at least 1 character"),
+    (None, "Field required"),
+])
+def test_a_question_in_another_language_is_422_at_language(
+    loaded: Situation, client: Client, language: str | None, says: str
+) -> None:
+    before = counts()
+    body = {k: v for k, v in CREATE.items() if k != "language"}
+    if language is not None:
+        body["language"] = language
+    response = post(client, "/api/plebiscites", body, token("finns"))
+    assert response.status_code == 422, response.content
+    (problem,) = response.json()["problems"]
+    assert problem["location"] == "body.payload.language"
+    assert says in problem["message"], problem
+    assert counts() == before
 
 
 def test_another_nationality_s_commission_is_403_and_the_public_401(

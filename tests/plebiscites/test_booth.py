@@ -27,12 +27,11 @@ from openpeace.plebiscites import views
 from openpeace.plebiscites.selectors import board_of
 from openpeace.world.services import situation_load
 from tests.conftest import WCAG_AA
-from tests.plebiscites.conftest import Running, start
+from tests.plebiscites.conftest import ARABIC_QUESTION, Running, start
 
 pytestmark = pytest.mark.browser
 
 BUNDLE = Path(views.__file__).parent / "static" / "plebiscites" / "booth.js"
-ARABIC_QUESTION = "دولة مستقلة، أم الانضمام إلى أي دولة؟"
 
 
 @dataclass
@@ -61,12 +60,13 @@ class Booth:
         return str(page.locator("#booth-tracker").inner_text())
 
 
-def voting_now(live_server: Any, mini: Situation, **start_options: Any) -> Booth:
+def voting_now(live_server: Any, mini: Situation, nationality: str = "finns",
+               joins: tuple[str, ...] = ("russia",), **start_options: Any) -> Booth:
     if not BUNDLE.exists():
         pytest.fail(f"{BUNDLE} is missing: build it with `make booth` (make test does)")
     situation_load(mini)
     now = timezone.now()
-    running = start("finns", ["russia"], opens=now - dt.timedelta(hours=1),
+    running = start(nationality, list(joins), opens=now - dt.timedelta(hours=1),
                     closes=now + dt.timedelta(hours=1), **start_options)
     return Booth(str(live_server.url), running)
 
@@ -82,6 +82,8 @@ def test_the_browser_and_the_python_client_vote_in_one_election(booth: Booth, pa
     credential = booth.running.credentials[0].to_text()
     booth.open(page)
     assert page.locator("#booth-question").inner_text() == plebiscite.question
+    expect(page.locator("#booth-question")).to_have_attribute("lang", "fi")
+    expect(page.locator("#booth-question")).to_have_attribute("dir", "ltr")
     audited = booth.encrypt(page, credential, "to form a separate state")
 
     page.get_by_role("button", name="Audit this ballot").click()
@@ -182,17 +184,25 @@ def test_the_plebiscite_page_links_to_the_booth_while_voting_is_open(
 
 @pytest.fixture
 def arabic_booth(transactional_db: None, live_server: Any, mini: Situation) -> Booth:
-    """The same plebiscite, its question in Arabic."""
-    return voting_now(live_server, mini, question=ARABIC_QUESTION)
+    """The Algerians vote, their question in Arabic: to form a separate state, or join France."""
+    return voting_now(live_server, mini, "algerians", ("france",), question=ARABIC_QUESTION,
+                      language="ar")
 
 
 def test_a_right_to_left_question_reads_right_to_left(arabic_booth: Booth, page: Any) -> None:
+    """The legend is marked as Arabic, right to left (as the page tells the booth), so a screen
+    reader reads it as Arabic and it is laid out from the right; the page stays left to right."""
     arabic_booth.open(page)
-    question = page.locator("#booth-question bdi")
+    legend = page.locator("#booth-question")
+    expect(legend).to_have_attribute("lang", "ar")
+    expect(legend).to_have_attribute("dir", "rtl")
+    assert legend.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    question = legend.locator("bdi")
     assert question.inner_text() == ARABIC_QUESTION
     assert question.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert page.locator("html").get_attribute("dir") == "ltr"
     labels = page.locator("#booth-options bdi")
     assert labels.evaluate_all("es => es.map(e => getComputedStyle(e).direction)") == ["ltr"] * 2
+    assert_accessible(page)  # axe checks the legend's lang among the rest
     assert json.loads(bytes(arabic_booth.running.plebiscite.parameters))["question"] == (
         ARABIC_QUESTION)

@@ -256,8 +256,8 @@ def test_creation_rules(loaded: Situation) -> None:
     russia = State.objects.get(key="russia")
     entries = Entry.objects.count()
     args = {"commission": commission, "nationality": commission.nationality,
-            "question": "Q?", "opens_at": OPENS, "closes_at": CLOSES, "trustees": 3,
-            "threshold": 2}
+            "question": "Q?", "language": "hy", "opens_at": OPENS, "closes_at": CLOSES,
+            "trustees": 3, "threshold": 2}
     with pytest.raises(services.PlebisciteRefused, match="add ottoman-empire"):
         services.plebiscite_create(joins=[russia], **args)  # type: ignore[arg-type]
     with pytest.raises(services.NotYourNationality):
@@ -266,6 +266,42 @@ def test_creation_rules(loaded: Situation) -> None:
     with pytest.raises(services.PlebisciteRefused, match="close after it opens"):
         services.plebiscite_create(**{**args, "closes_at": OPENS},  # type: ignore[arg-type]
                                    joins=[russia, State.objects.get(key="ottoman-empire")])
+    assert not Plebiscite.objects.exists() and Entry.objects.count() == entries
+
+
+def test_the_question_is_put_in_a_language_of_the_nationality(finns: Running) -> None:
+    """The call logs the question's language, and the parameters (so the election hash) carry
+    it; a tag in another letter case names the same language."""
+    plebiscite = finns.plebiscite
+    assert plebiscite.language.tag == "fi"
+    created = Entry.objects.get(kind="plebiscite.created")
+    assert json.loads(bytes(created.body))["content"]["language"] == "fi"
+    assert finns.election.parameters.context["language"] == "fi"
+    armenians = start("armenians", ["russia", "ottoman-empire"], language="HY").plebiscite
+    assert armenians.language.tag == "hy"
+
+
+@pytest.mark.parametrize("language, says", [
+    ("ru", "the question is put to the Armenians in one of their own languages (hy), not in "
+           "Russian (ru)"),
+    ("sw", "no language 'sw' in the register: give the BCP 47 tag of a language of the "
+           "Armenians (hy)"),
+    ("armenian", "no language 'armenian' in the register"),
+    ("hy\x00", "no language 'hy\\x00' in the register"),
+    ("", "no language '' in the register"),
+])
+def test_a_question_in_another_language_is_refused(loaded: Situation, language: str,
+                                                   says: str) -> None:
+    commission = commission_issue(nationality=Nationality.objects.get(key="armenians"),
+                                  label="x").commission
+    entries = Entry.objects.count()
+    with pytest.raises(services.LanguageRefused) as refused:
+        services.plebiscite_create(
+            commission=commission, nationality=commission.nationality, question="Q?",
+            language=language, joins=list(State.objects.filter(
+                key__in=["russia", "ottoman-empire"])),
+            opens_at=OPENS, closes_at=CLOSES, trustees=3, threshold=2)
+    assert str(refused.value).startswith(says)
     assert not Plebiscite.objects.exists() and Entry.objects.count() == entries
 
 

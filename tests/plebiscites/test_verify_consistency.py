@@ -9,7 +9,6 @@ the result becomes the nationality's decision, and the record alone verifies."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -28,19 +27,11 @@ from openpeace.plebiscites.demo import Trustees
 from openpeace.plebiscites.selectors import election_of, record_of
 from openpeace.selfdetermination.models import Decision
 from openpeace.verify import plebiscite_verify_main
+from openpeace.world.models import Language
 from tests.plebiscites.conftest import Called, Running, call
 from tests.plebiscites.test_commands import auditor
 
 NAMES = ["Trustee A", "Trustee B", "Trustee C"]
-
-
-@pytest.fixture
-def log_key(settings: Any, tmp_path: Path) -> Iterator[None]:
-    """A fresh log signing key in a temporary data directory."""
-    settings.DATA_DIR = tmp_path / "data"
-    keys.signer.cache_clear()
-    yield
-    keys.signer.cache_clear()
 
 
 def ceremony(called: Called, *, substitute: int | None = None) -> Running:
@@ -209,3 +200,19 @@ def test_a_voting_period_changed_in_the_database_is_named(
     code, _, err = verify_from_log(tmp_path, running.plebiscite)
     assert code == 1
     assert "the closes_at in its parameters' context is" in err, err
+
+
+def test_a_question_s_language_changed_in_the_database_is_named(
+    loaded: object, log_key: None, tmp_path: Path,
+) -> None:
+    """The parameters say the question is in the language `plebiscite.created` published."""
+    called = call("finns", ["russia"])
+    m.Plebiscite.objects.filter(pk=called.plebiscite.pk).update(
+        language=Language.objects.get(tag="ru"))
+    running = ceremony(called)
+    code, _, err = verify_from_log(tmp_path, running.plebiscite)
+    assert code == 1
+    created = entry_index(running.plebiscite, "created")
+    assert (f"log entry {entry_index(running.plebiscite, 'key_ceremony')} "
+            f"(plebiscite.key_ceremony): the language in its parameters' context is 'ru', log "
+            f"entry {created} (plebiscite.created) published 'fi'") in err, err

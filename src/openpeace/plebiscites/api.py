@@ -45,6 +45,7 @@ class PlebisciteOut(Schema):
     nationality: str
     commission: str
     question: str
+    language: str = Field(description="the BCP 47 tag of the language the question is in")
     options: list[OptionOut]
     opens_at: dt.datetime
     closes_at: dt.datetime
@@ -64,6 +65,10 @@ class PlebisciteOut(Schema):
     @staticmethod
     def resolve_commission(obj: Plebiscite) -> str:
         return obj.commission.label
+
+    @staticmethod
+    def resolve_language(obj: Plebiscite) -> str:
+        return obj.language.tag
 
     @staticmethod
     def resolve_election_hash(obj: Plebiscite) -> str | None:
@@ -150,6 +155,9 @@ def plebiscite_board(request: HttpRequest, plebiscite_id: int,
 class PlebiscitesIn(Schema):
     nationality: Text = Field(description="the commission's own nationality")
     question: str = Field(min_length=1, max_length=5_000)
+    language: str = Field(min_length=1, max_length=35,
+                          description="the BCP 47 tag of the language the question is in: one of "
+                                      "the nationality's languages in the register")
     joins: list[Text] = Field(max_length=63, description="candidate states' keys, the ruling "
                                                          "states among them")
     opens_at: dt.datetime
@@ -203,7 +211,8 @@ def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status[Any]
 @router.post("/plebiscites", auth=CommissionToken(),
              response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut})
 def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status[Any]:
-    """A commission calls a plebiscite of its own nationality (403 for any other)."""
+    """A commission calls a plebiscite of its own nationality (403 for any other), its question
+    in one of the nationality's languages (422 at `language` for any other)."""
     commission = _commission(request)
     if commission.nationality.key != payload.nationality:
         raise HttpError(403, f"this commission acts for {commission.nationality.key}, not for "
@@ -216,10 +225,12 @@ def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status[An
         plebiscite = services.plebiscite_create(
             commission=commission,
             nationality=Nationality.objects.get(pk=commission.nationality_id),
-            question=payload.question, joins=[states[k] for k in payload.joins],
-            opens_at=payload.opens_at, closes_at=payload.closes_at, trustees=payload.trustees,
-            threshold=payload.threshold,
+            question=payload.question, language=payload.language,
+            joins=[states[k] for k in payload.joins], opens_at=payload.opens_at,
+            closes_at=payload.closes_at, trustees=payload.trustees, threshold=payload.threshold,
         )
+    except services.LanguageRefused as refused:
+        return _invalid(str(refused), "body.payload.language")
     except services.PlebisciteRefused as refused:
         return _refused(refused)
     return _done(plebiscite)

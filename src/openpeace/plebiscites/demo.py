@@ -2,11 +2,18 @@
 
 The Armenians of Turkish Armenia are asked whether to form a separate state or to join Russia
 or the Ottoman Empire (the two states that rule them), as the Decree on "Turkish Armenia" of
-29 December 1917 promised. Played here: the credential authority (in this process, its private
-output kept in memory only), a 2-of-3 key ceremony, a generated electorate casting with the
-Python client, some audited ballots and some revotes, the tally, two trustees' decryptions and
-the result, recorded as the nationality's decision. Russia's army occupied Turkish Armenia then,
-so the decision is recorded not free.
+29 December 1917 promised. The commission puts the question in Armenian (`hy`), their language,
+in the classical spelling of the time: "Shall the Armenians of Turkish Armenia form a separate
+state, or enter into the composition of another state, and of which state?" (the project's
+own translation, for the demonstration, not a historical text: a reader of Armenian should
+check it). The options' labels are the ones the service writes, in English
+(`services.options_for`).
+
+Played here: the credential authority (in this process, its private output kept in memory
+only), a 2-of-3 key ceremony, a generated electorate casting with the Python client, some
+audited ballots and some revotes, the tally, two trustees' decryptions and the result, recorded
+as the nationality's decision. Russia's army occupied Turkish Armenia then, so the decision is
+recorded not free.
 
 The trustees' secrets and the voters' credentials live only in this function's variables; the
 server (the services) sees what it would see in a real plebiscite: the commission appoints the
@@ -31,8 +38,9 @@ from openpeace.world.models import Nationality, State
 
 UTC = dt.UTC
 NATIONALITY = "armenians"
-QUESTION = ("Shall the Armenians of Turkish Armenia form a separate state, or enter into the "
-            "composition of another state, and which?")
+LANGUAGE = "hy"
+QUESTION = ("Թուրքահայաստանի հայերը պէ՞տք է կազմեն առանձին պետութիւն, թէ՞ մտնեն այլ "
+            "պետութեան կազմի մէջ, եւ ո՞ր պետութեան։")
 OPENS = dt.datetime(1918, 1, 15, 8, tzinfo=UTC)
 CLOSES = dt.datetime(1918, 1, 29, 20, tzinfo=UTC)
 
@@ -86,8 +94,8 @@ def demo_plebiscite(
     commission = _commission(nationality)
     at = OPENS - dt.timedelta(days=10)
     plebiscite = services.plebiscite_create(
-        commission=commission, nationality=nationality, question=QUESTION, joins=joins,
-        opens_at=OPENS, closes_at=CLOSES, trustees=3, threshold=2, at=at,
+        commission=commission, nationality=nationality, question=QUESTION, language=LANGUAGE,
+        joins=joins, opens_at=OPENS, closes_at=CLOSES, trustees=3, threshold=2, at=at,
     )
     say(f"plebiscite {plebiscite.election_id} called by {commission.label}")
     private, public = core.issue(voters)  # the credential authority, offline

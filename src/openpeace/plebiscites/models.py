@@ -16,7 +16,7 @@ from django.db import models
 from openpeace.log.models import Entry
 from openpeace.selfdetermination.models import Commission, Decision
 from openpeace.tokens import TokenHolder
-from openpeace.world.models import Nationality
+from openpeace.world.models import Language, Nationality
 
 
 class Plebiscite(models.Model):
@@ -40,6 +40,10 @@ class Plebiscite(models.Model):
                                    related_name="plebiscites", help_text="the body that called it")
     election_id = models.CharField(max_length=200, unique=True)
     question = models.TextField()
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="+",
+        help_text="the language the question is written in, one of the nationality's: every "
+                  "page marks the question with it")
     options = models.JSONField(help_text='[{"id", "label"}] in option order')
     joins = models.JSONField(help_text="per option, the state key it joins, or null")
     opens_at = models.DateTimeField()

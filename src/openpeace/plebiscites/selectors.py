@@ -18,7 +18,7 @@ _ELECTIONS: dict[str, core.Election] = {}
 
 
 def plebiscites_public() -> QuerySet[Plebiscite]:
-    return (Plebiscite.objects.select_related("nationality", "commission", "entry",
+    return (Plebiscite.objects.select_related("nationality", "language", "commission", "entry",
                                               "decision__entry")
             .annotate(ballots_cast=Count("ballots", distinct=True)))
 

@@ -1,16 +1,17 @@
 """Writes of the plebiscites: every public act through the core, with its log entry.
 
-A commission calls a plebiscite for its own nationality, publishes the public credentials the
-credential authority drew offline, and appoints the n trustees, each given a token. Each trustee,
-by its token and for its own index only, posts its dealing, complains of a bad share from
-another or answers a complaint against itself; the commission then records the key ceremony,
-whose qualified dealings fix the election parameters and their hash. Voters cast ballots, or
-audit them, during the voting period; each is verified by the core before it is accepted. After
-the period the board is tallied (the core verifies all of it again), the trustees' partial
-decryptions are verified as they come, and once k of them are in, the result is published and
-becomes the nationality's decision (`selfdetermination.services.decision_record`, which marks
-it not free when taken under occupation), unless it contradicts a free decision of the same
-day: then the result stands and the contradiction is published with it (`_result`).
+A commission calls a plebiscite for its own nationality, its question in one of the
+nationality's languages, publishes the public credentials the credential authority drew offline,
+and appoints the n trustees, each given a token. Each trustee, by its token and for its own index
+only, posts its dealing, complains of a bad share from another or answers a complaint against
+itself; the commission then records the key ceremony, whose qualified dealings fix the
+election parameters and their hash. Voters cast ballots, or audit them, during the voting
+period; each is verified by the core before it is accepted. After the period the board is
+tallied (the core verifies all of it again), the trustees' partial decryptions are verified as
+they come, and once k of them are in, the result is published and becomes the nationality's
+decision (`selfdetermination.services.decision_record`, which marks it not free when taken
+under occupation), unless it contradicts a free decision of the same day: then the result
+stands and the contradiction is published with it (`_result`).
 
 Each act is one transaction with its log entry (subject `plebiscite:<election id>`); a refused
 act writes nothing. The log entries carry everything public (the parameters, every ballot's
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from openpeace.core import plebiscite as core
 from openpeace.core import terms
+from openpeace.core.languages import is_valid_tag
 from openpeace.core.plebiscite.board import repeated_ciphertext
 from openpeace.core.plebiscite.credentials import credential_list_problems
 from openpeace.core.plebiscite.encoding import b64, hex32, scalar_hex, unhex_scalar
@@ -48,7 +50,7 @@ from openpeace.selfdetermination.services import (
     decisions_lock,
 )
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
-from openpeace.world.models import Nationality, Occupation, State
+from openpeace.world.models import Language, Nationality, Occupation, State
 
 SEPARATE_STATE = "separate_state"
 MAX_TRUSTEES = 255
@@ -56,6 +58,11 @@ MAX_TRUSTEES = 255
 
 class PlebisciteRefused(ValueError):
     """An act that cannot be done; the message says why, and nothing was written."""
+
+
+class LanguageRefused(PlebisciteRefused):
+    """The question's language is not in the register, or not one of the nationality's: the API
+    answers it 422 at the `language` it was given."""
 
 
 class NotYours(PlebisciteRefused):
@@ -135,6 +142,20 @@ def _locked(plebiscite: m.Plebiscite) -> m.Plebiscite:
             .get(pk=plebiscite.pk))
 
 
+def _language_of(nationality: Nationality, tag: str) -> Language:
+    """The language of the nationality's that `tag` names: its BCP 47 tag, in any letter case
+    (tags are case-insensitive)."""
+    found = Language.objects.filter(tag__iexact=tag).first() if is_valid_tag(tag) else None
+    own = sorted(nationality.languages.values_list("tag", flat=True))
+    if found is None:
+        raise LanguageRefused(f"no language {tag[:40]!r} in the register: give the BCP 47 tag of "
+                              f"a language of the {nationality.name} ({', '.join(own)})")
+    if found.tag not in own:
+        raise LanguageRefused(f"the question is put to the {nationality.name} in one of their own "
+                              f"languages ({', '.join(own)}), not in {found.name} ({found.tag})")
+    return found
+
+
 def options_for(joins: Sequence[State]) -> list[dict[str, str]]:
     """`separate_state`, then one `join:<state>` option per candidate state, in the order given."""
     return [{"id": SEPARATE_STATE, "label": "to form a separate state"}] + [
@@ -144,14 +165,21 @@ def options_for(joins: Sequence[State]) -> list[dict[str, str]]:
 
 @transaction.atomic
 def plebiscite_create(
-    *, commission: Commission, nationality: Nationality, question: str, joins: Sequence[State],
-    opens_at: dt.datetime, closes_at: dt.datetime, trustees: int, threshold: int,
-    at: dt.datetime | None = None,
+    *, commission: Commission, nationality: Nationality, question: str, language: str,
+    joins: Sequence[State], opens_at: dt.datetime, closes_at: dt.datetime, trustees: int,
+    threshold: int, at: dt.datetime | None = None,
 ) -> m.Plebiscite:
     """A commission calls a plebiscite of its own nationality: a separate state, or joining one
-    of the candidate states (every state that rules the nationality now among them)."""
+    of the candidate states (every state that rules the nationality now among them).
+
+    The question is put in `language`, the BCP 47 tag of one of the nationality's own languages
+    in the register (`LanguageRefused` otherwise): the nationality decides by a free vote, so
+    its people read the question in their own language, not in a ruler's nor the site's. The
+    pages mark the question with it, and the parameters' context carries it, so the election
+    hash covers the language the question is in as well as its words."""
     _check_commission(commission, nationality)
     question = _text(question, "the question")
+    written_in = _language_of(nationality, language)
     keys = [s.key for s in joins]
     if len(set(keys)) != len(keys):
         raise PlebisciteRefused("each candidate state is named once")
@@ -170,17 +198,17 @@ def plebiscite_create(
     at = at or timezone.now()
     options = options_for(joins)
     plebiscite = m.Plebiscite(
-        nationality=nationality, commission=commission, question=question, options=options,
-        joins=[None, *keys], opens_at=opens_at, closes_at=closes_at, trustees=trustees,
-        threshold=threshold,
+        nationality=nationality, commission=commission, question=question, language=written_in,
+        options=options, joins=[None, *keys], opens_at=opens_at, closes_at=closes_at,
+        trustees=trustees, threshold=threshold,
     )
     # The election id binds the key ceremony: unique and known before it (spec §6.2).
     count = m.Plebiscite.objects.filter(nationality=nationality).count()
     plebiscite.election_id = f"{nationality.key}-{opens_at:%Y%m%d}-{count + 1}"
     plebiscite.entry = _log(
         plebiscite, "created", at, commission=commission.label, question=question,
-        options=options, opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(),
-        trustees=trustees, threshold=threshold,
+        language=written_in.tag, options=options, opens_at=opens_at.isoformat(),
+        closes_at=closes_at.isoformat(), trustees=trustees, threshold=threshold,
     )
     plebiscite.save()
     return plebiscite
@@ -364,6 +392,7 @@ def plebiscite_ceremony_record(
         credentials=tuple(bytes.fromhex(c) for c in plebiscite.credentials),
         context={
             "nationality": plebiscite.nationality.key,
+            "language": plebiscite.language.tag,
             "opens_at": plebiscite.opens_at.isoformat(),
             "closes_at": plebiscite.closes_at.isoformat(),
             "commission": plebiscite.commission.label,

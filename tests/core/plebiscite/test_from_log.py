@@ -290,6 +290,8 @@ TAMPERED: dict[str, tuple[str, str]] = {
                      "separate_state, join:russia, join:ottoman-empire and 1 more in them"),
     "threshold": ("plebiscite.key_ceremony", "its threshold is 2, .* published 3"),
     "nationality": ("plebiscite.key_ceremony", "the nationality in its parameters' context"),
+    "question's language": ("plebiscite.key_ceremony",
+                            "the language in its parameters' context is None, .* published 'ru'"),
     "trustee not called": ("plebiscite.key_ceremony", "trustee 3 is not one of the 2 trustees"),
     "no plebiscite.created": ("plebiscite.key_ceremony", "no plebiscite.created entry"),
     "commitments": ("plebiscite.key_ceremony",
@@ -353,6 +355,8 @@ def _tamper(decided: ElectionRecord, change: str) -> list[LoggedEntry]:
         return edited(entries, created, threshold=3)
     if change == "nationality":
         return edited(entries, created, nationality="finns")
+    if change == "question's language":
+        return edited(entries, created, language="ru")
     if change == "trustee not called":
         return edited(entries, created, trustees=2)
     if change == "no plebiscite.created":

@@ -17,7 +17,8 @@ A record can verify on its own and still not be the plebiscite that was called: 
 are what the key ceremony says they are, and an operator who records a ceremony with one
 credential more than the commission published can vote with it. So the record is also checked
 against what the plebiscite published before and after it (`RecordFromLog.failures`, spec
-§13.4), each disagreement naming the entries: the question, options, threshold and context of
+§13.4), each disagreement naming the entries: the question, options, threshold and context (the
+nationality, the question's language, the voting period, the commission) of
 `plebiscite.created`; the credentials of the last `plebiscite.credentials_published` before
 the ceremony; each trustee's commitments and proofs (and name) of its own `plebiscite.dealing`;
 the commission each of the caller's acts names; the summary the ceremony and the result entries
@@ -47,8 +48,9 @@ DECISION = "decision.recorded"
 plebiscite's result is recorded as one, citing the plebiscite in its `source`."""
 SEPARATE_STATE = "separate_state"
 JOIN_PREFIX = "join:"
-CONTEXT_FROM_CREATED = ("nationality", "opens_at", "closes_at", "commission")
-"""The parameters' context fields that `plebiscite.created` published first."""
+CONTEXT_FROM_CREATED = ("nationality", "language", "opens_at", "closes_at", "commission")
+"""The parameters' context fields that `plebiscite.created` published first (`language`, the tag
+of the question's, since plebiscites have one: an earlier `created` entry has none to check)."""
 CALLERS_ACTS = ("credentials_published", "trustee_appointed", "key_ceremony", "voting_closed")
 """The acts only the commission that called the plebiscite does; each names it."""
 

@@ -374,8 +374,9 @@ class _Describer:
         step = self.entry.kind.removeprefix("plebiscite.").replace("_", " ")
         self.title = _site(_("Plebiscite of the %(nationality)s: %(step)s")
                            % {"nationality": nationality, "step": step})
-        if c.get("question"):
-            self.summary = _site(_shorten(str(c["question"])))
+        if c.get("question"):  # in the language the call names (older calls name none)
+            self.summary = Said(_shorten(str(c["question"])),
+                                str(c.get("language") or site_language()))
         if facts is not None:
             self.add_page(_page("plebiscites:detail", facts[0],
                                 title=_("The plebiscite of the %(nationality)s")

@@ -276,7 +276,8 @@ def plebiscite_result_rows(links: Links) -> Iterator[Row]:
             yield {
                 "plebiscite": p.pk, "election_id": p.election_id,
                 "nationality": p.nationality.key, "question": p.question,
-                "option": option["id"], "label": option["label"], "joins": p.joins[i],
+                "language": p.language.tag, "option": option["id"],
+                "label": option["label"], "joins": p.joins[i],
                 "votes": count, "ballots": result["ballots"], "decided": i == winner,
                 "decision_free": decision.free if decision is not None else None,
                 "decision_log_index": _index(decision.entry) if decision is not None else None,

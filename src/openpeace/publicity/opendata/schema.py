@@ -372,6 +372,7 @@ DATASETS: tuple[Dataset, ...] = (
             Column("election_id", "text", "its election identifier"),
             Column("nationality", "key", "the nationality that voted"),
             Column("question", "text", "the question put to it"),
+            Column("language", "language", "the language of the question"),
             Column("option", "text", "the option's id"),
             Column("label", "text", "the option as the ballot shows it"),
             Column("joins", "key", "the state this option joins; null: a separate state",

@@ -141,18 +141,20 @@ def test_a_state_and_a_nationality_are_followed_through_their_acts(
     assert FollowNotice.objects.filter(follow=finns).count() == 1
 
 
-def test_a_plebiscite_is_for_its_nationality_and_ballots_are_quiet(db: None) -> None:
+def test_a_plebiscite_and_a_decision_s_consequences_are_for_its_nationality_and_ballots_are_quiet(
+    db: None,
+) -> None:
     register = Register()
     register.__dict__["plebiscites"] = {"e-1": (1, "finns")}
     register.__dict__["states"] = {}
     register.__dict__["rulers"] = {}
 
-    def entry(kind: str, subject: str) -> Any:
+    def entry(kind: str, subject: str, content: dict[str, Any] | None = None) -> Any:
         from openpeace.log.models import Entry
         from openpeace.log.services import canonical_json
 
         return Entry(kind=kind, subject=subject, index=1, body=canonical_json(
-            {"v": 1, "kind": kind, "subject": subject, "time": "x", "content": {}}))
+            {"v": 1, "kind": kind, "subject": subject, "time": "x", "content": content or {}}))
 
     assert selectors.targets_of(entry("plebiscite.called", "plebiscite:e-1"), register) == {
         ("nationality", "finns")}
@@ -160,6 +162,15 @@ def test_a_plebiscite_is_for_its_nationality_and_ballots_are_quiet(db: None) -> 
                                 register) == set()
     assert selectors.targets_of(entry("offer.released", "offer:k:germany"), register) == {
         ("offer", "k")}
+    # What a nationality's decision changed on the treaties is for its followers too; what an
+    # official's command changed is for no nationality's.
+    register.__dict__["treaties"] = {}
+    caused = {"treaty": "t", "clauses": [], "why": "decision recorded",
+              "decision": {"nationality": "finns", "taken_on": "1917-12-06"}}
+    assert ("nationality", "finns") in selectors.targets_of(
+        entry("treaty.findings_changed", "treaty:t", caused), register)
+    assert not any(target == "nationality" for target, _ in selectors.targets_of(
+        entry("treaty.findings_changed", "treaty:t", {**caused, "decision": None}), register))
 
 
 # ------------------------------------------------------------------ the daily digest

@@ -4,8 +4,9 @@ An act is for the follows of
 - an offer: its acts (subject `offer:<key>`, and `offer:<key>:<state>` for an addressee's reply
   or silence);
 - a state: the acts that concern it (`feeds.concerns.states_concerned`, the rule of its feed);
-- a nationality: its acts (subject `nationality:<key>`: its decisions and demands) and those of
-  its plebiscites (`plebiscite:<election>`).
+- a nationality: its acts (subject `nationality:<key>`: its decisions and demands), those of
+  its plebiscites (`plebiscite:<election>`), and the changed findings on treaties' clauses that
+  its decision caused (`treaty.findings_changed` naming it).
 
 One person gets each act once (`mailed_under`): the act is mailed under one of the follows it
 answers, and the mail names them all.
@@ -47,14 +48,19 @@ def targets_of(entry: Entry, register: Register) -> set[Target]:
         return set()
     prefix, _, rest = entry.subject.partition(":")
     first = rest.split(":", 1)[0]
+    content = content_of(entry)
     found = {(Follow.Target.STATE.value, state) for state in
-             states_concerned(entry.kind, entry.subject, content_of(entry), register)}
+             states_concerned(entry.kind, entry.subject, content, register)}
     if prefix == "offer" and first:
         found.add((Follow.Target.OFFER.value, first))
     elif prefix == "nationality" and first:
         found.add((Follow.Target.NATIONALITY.value, first))
     elif prefix == "plebiscite" and (plebiscite := register.plebiscites.get(rest)):
         found.add((Follow.Target.NATIONALITY.value, plebiscite[1]))
+    elif (entry.kind == "treaty.findings_changed"
+          and isinstance(decision := content.get("decision"), dict)
+          and decision.get("nationality")):
+        found.add((Follow.Target.NATIONALITY.value, str(decision["nationality"])))
     return found
 
 

@@ -78,6 +78,8 @@ class TreatyAdmin(admin.ModelAdmin[Treaty]):
         hashed and searchable and each clause judged by the terms validator."""
         treaty = form.instance
         if formset.model is TreatyText:
+            # Saves nothing; the admin's change message reads what the formset would have saved.
+            formset.save(commit=False)
             for text_form in formset.forms:
                 data = text_form.cleaned_data
                 if text_form.has_changed() and data and not data.get("DELETE"):

@@ -1,0 +1,81 @@
+"""Officials enter a secret treaty in the admin: its texts hashed and searchable and its
+clauses judged through the services, as an import would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from openpeace.core.situation import Situation
+from openpeace.treaties.models import SearchDocument, Treaty
+from openpeace.treaties.services import text_sha256
+from openpeace.world.models import Language, State, Territory
+
+
+def _formsets(texts: list[dict[str, Any]], clauses: list[dict[str, Any]],
+              initial: int = 0) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for prefix, rows in (("texts", texts), ("clauses", clauses)):
+        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": initial,
+                 f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
+        for i, row in enumerate(rows):
+            data |= {f"{prefix}-{i}-{name}": value for name, value in row.items()}
+    return data
+
+
+def test_an_official_enters_a_secret_treaty_with_its_text_and_clauses(
+    loaded: Situation, admin_client: Client
+) -> None:
+    french = Language.objects.get(tag="fr")
+    text = "La Russie recevra Constantinople et les Détroits."
+    answer = admin_client.post("/admin/treaties/treaty/add/", {
+        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
+        "signed_on": "1915-03-12", "signed_dates": '["1915-03-12"]', "place": "Petrograd",
+        "parties": [State.objects.get(key="russia").pk], "languages": [french.pk],
+        "sources": '[{"title": "Constantinople Agreement", "url": "https://example.org/c"}]',
+        **_formsets(
+            [{"language": french.pk, "title": "Note on the Straits", "text": text,
+              "source": "the archive"}],
+            [{"position": 1, "code": "art-1", "type": "territorial_transfer",
+              "description": "Constantinople to Russia",
+              "territory": Territory.objects.get(key="erzurum").pk, "to": "russia",
+              "kind": "transfer"}]),
+    })
+    assert answer.status_code == 302
+    treaty = Treaty.objects.get(key="straits-note")
+    assert treaty.status == Treaty.Statuses.SECRET
+    (saved,) = treaty.texts.all()
+    assert saved.text == text and saved.sha256 == text_sha256(text) and saved.current
+    (clause,) = treaty.clauses.all()
+    assert clause.code == "art-1" and clause.findings  # judged by the terms validator
+
+
+def _form_data(page: str) -> dict[str, Any]:
+    """What a browser would post back from the admin's change form, unchanged."""
+    import lxml.html
+
+    (form,) = lxml.html.fromstring(page).xpath("//form[@id='treaty_form']")
+    data: dict[str, Any] = {}
+    for name, value in form.form_values():
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_an_official_corrects_a_secret_treaty_s_text_in_place_hashed_and_searchable(
+    secret: dict[str, Treaty], admin_client: Client
+) -> None:
+    treaty = secret["straits-pact"]
+    (old,) = treaty.texts.filter(current=True)[:1]
+    url = f"/admin/treaties/treaty/{treaty.pk}/change/"
+    data = _form_data(admin_client.get(url).content.decode())
+    index = next(i for i in range(int(data["texts-TOTAL_FORMS"][0]))
+                 if data[f"texts-{i}-id"] == [str(old.pk)])
+    data[f"texts-{index}-text"] = ["La Russie recevra Constantinople (texte corrigé)."]
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302
+    # A secret draft has no public history yet: corrected in place (services.treaty_text_revise)
+    new = treaty.texts.get(language=old.language, current=True)
+    assert (new.pk, new.revision) == (old.pk, old.revision)
+    assert new.sha256 == text_sha256("La Russie recevra Constantinople (texte corrigé).")
+    assert SearchDocument.objects.filter(treaty=treaty, body__contains="corrigé").exists()

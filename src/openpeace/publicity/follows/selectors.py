@@ -57,7 +57,7 @@ def targets_of(entry: Entry, register: Register) -> set[Target]:
         found.add((Follow.Target.NATIONALITY.value, first))
     elif prefix == "plebiscite" and (plebiscite := register.plebiscites.get(rest)):
         found.add((Follow.Target.NATIONALITY.value, plebiscite[1]))
-    elif (entry.kind == "treaty.findings_changed"
+    elif (entry.kind == "treaty.findings_changed" and content is not None
           and isinstance(decision := content.get("decision"), dict)
           and decision.get("nationality")):
         found.add((Follow.Target.NATIONALITY.value, str(decision["nationality"])))

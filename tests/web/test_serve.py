@@ -67,6 +67,7 @@ def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
         status, _ = fetch(base + "/static/openpeace/site.css")
         assert status == 200
         # What leaves the site names the port it is served on, not the default 8000.
+        fetch(base + "/endorsements/confirm/not-a-real-token/")  # a link with its secret
         status, body = fetch(base + "/data/offers.json")
         assert status == 200 and f'"schema": "{base}/data/offers.schema.json"'.encode() in body
         # The integrator runs beside the server: the load's entry gets signed, and the log
@@ -85,8 +86,14 @@ def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
         output, _ = server.communicate(timeout=30)
     assert "Starting gunicorn" in output
     assert "secret" not in output.lower()
-    secret = Path(data_dir["OPENPEACE_DATA_DIR"]) / "secret_key"
-    assert oct(secret.stat().st_mode & 0o777) == "0o600"
+    data = Path(data_dir["OPENPEACE_DATA_DIR"])
+    assert oct((data / "secret_key").stat().st_mode & 0o777) == "0o600"
+    # Nothing of the server's is readable by other users: its directory, its database.
+    assert oct(data.stat().st_mode & 0o777) == "0o700"
+    assert oct((data / "openpeace.sqlite3").stat().st_mode & 0o777) == "0o600"
+    # Nor are link secrets written to its log (the access log names every path requested).
+    assert "/endorsements/confirm/[redacted]/" in output
+    assert "not-a-real-token" not in output
 
     again = subprocess.run(
         [OPENPEACE, "serve", "--no-serve", "--situation", str(MINI)],

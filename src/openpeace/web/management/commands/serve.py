@@ -57,6 +57,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # What the server writes is its own: the database (addresses, token hashes), the mails
+        # with live confirmation links, the keys. The data directory is closed to other users
+        # (however an earlier version left it), and so is every file the server and its
+        # workers create in it.
+        os.umask(0o077)
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        settings.DATA_DIR.chmod(0o700)
         call_command("migrate", interactive=False, verbosity=0)
         if register_is_empty():
             self.stdout.write(f"Loading the default situation from {options['situation']}")
@@ -90,6 +97,10 @@ class Command(BaseCommand):
                 "--bind", bind,
                 "--workers", str(options["workers"]),
                 "--access-logfile", "-",
+                "--logger-class", "openpeace.web.redact.AccessLog",
+                # One control socket per user by default: two servers on a machine would share
+                # it, and nothing here uses it.
+                "--no-control-socket",
                 "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
             ],
         )  # fmt: skip

@@ -57,7 +57,8 @@ def test_endorse_confirm_and_be_counted(live_server: Any, page: Any, offer: Offe
 
     endorsement = Endorsement.objects.get()
     assert endorsement.canonical == "janedoe@gmail.com" and endorsement.status == "pending"
-    services.endorsement_mails_dispatch()  # the dispatcher's turn, then the worker's
+    services.endorsements_check()  # the dispatcher's turn, then the worker's
+    services.endorsement_mails_dispatch()
     queue.run()
     link = mail.outbox[-1].body.split("press the button:\n")[1].split("\n")[0]
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))

@@ -1,7 +1,7 @@
 """Follows per person: one person (one canonical address, however written) gets each act once,
 however many of their follows it answers, held so by the database; stopping one follow keeps
-the acts another still wants; stopping them all takes one button; and one address cannot be
-sent more than a few confirmation links at a time.
+the acts another still wants; stopping them all takes one button; and neither one address nor
+one network can be sent more than a few confirmation links at a time.
 """
 
 from __future__ import annotations
@@ -212,3 +212,60 @@ def test_an_address_gets_only_a_few_links_waiting_at_a_time(
         services.follow_confirm(token=expired)
     renewed = services.follow_confirm(token=fresh)
     assert (renewed.key, renewed.status, renewed.frequency) == (states[0], "active", "immediate")
+
+
+@pytest.mark.parametrize(("address", "network"), [
+    ("198.51.100.{n}", "198.51.100.0/24"),
+    ("2001:db8:7:{n}::1", "2001:db8:7::/48"),
+])
+def test_a_network_gets_only_a_few_links_waiting_at_a_time(
+    released: Offer, queue: Queue, address: str, network: str,  # noqa: F811
+) -> None:
+    """The audit's flood: one mailbox under many addresses (`+tags` on a domain the mail rules
+    do not name, so each is a person of its own), from one network. Once `PENDING_PER_NETWORK`
+    follows from it wait, a submission from it writes and mails nothing, and its page is the
+    same; a confirmation or the links' expiry makes room again, and other networks are not held
+    up."""
+    client = Client()
+    cap = services.PENDING_PER_NETWORK
+
+    def submit(n: int) -> None:
+        response = client.post("/follow/", {"target": f"offer:{OFFER}", "frequency": "daily",
+                                            "contact": f"victim+f{n}@corp.example.org"},
+                               REMOTE_ADDR=address.format(n=n))
+        assert (response.status_code, response["Location"]) == (302, "/follow/sent/")
+
+    for n in range(cap + 5):
+        submit(n)
+    queue.run()
+    assert len(mail.outbox) == Follow.objects.count() == cap
+    assert set(Follow.objects.values_list("network", flat=True)) == {network}
+    submit(0)  # not even the mail that an address already waits
+    assert queue.run() == []
+    services.follow_submit(contact="other@example.org", target="offer", key=OFFER,
+                           frequency="daily", address="203.0.113.9")
+    assert queue.run() == [True]
+
+    services.follow_confirm(token=token_in(mail.outbox[0], "follow/confirm"))
+    submit(90)
+    submit(91)
+    assert queue.run() == [True] and Follow.objects.filter(network=network).count() == cap + 1
+
+    Follow.objects.filter(status="pending").update(
+        submitted_at=timezone.now() - services.CONFIRM_WITHIN)
+    submit(92)
+    assert queue.run() == [True]
+
+
+def test_the_network_is_the_client_s_behind_a_trusted_proxy_and_goes_with_the_follow(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    Client().post("/follow/", {"target": f"offer:{OFFER}", "frequency": "daily",
+                               "contact": "p@example.org"},
+                  REMOTE_ADDR="127.0.0.1", headers={"X-Forwarded-For": "198.51.100.7"})
+    queue.run()
+    (waiting,) = Follow.objects.all()
+    assert waiting.network == "198.51.100.0/24"
+    services.follow_unsubscribe(token=services.unsubscribe_token(waiting.ref))
+    waiting.refresh_from_db()
+    assert (waiting.contact, waiting.network) == ("", "")

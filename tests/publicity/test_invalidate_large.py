@@ -54,7 +54,7 @@ def test_an_invalidation_across_chunk_boundaries(endorsable: Offer,
         if n % 4 != 0:
             endorsement = confirm(endorsement)
         if n % 8 == 6:
-            services.endorsement_suspect(endorsement=endorsement, reason="reviewed")
+            services.endorsements_suspect(reasons={endorsement.pk: "reviewed"})
     services.endorsements_invalidate(offer=endorsable, criteria={"domain": "old.example"},
                                      reason="earlier", official=official)
     tally(endorsable)

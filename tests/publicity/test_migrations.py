@@ -1,5 +1,6 @@
-"""Migrations 0005 and 0006 on a database with data: the notices a person had twice (one per
-follow that an act answered) become one, and none that was mailed is lost."""
+"""Migrations on a database with data: 0005 and 0006, the notices a person had twice (one per
+follow that an act answered) become one, and none that was mailed is lost; 0007, the follows
+there were keep working, in no network."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def _migrate(to: list[tuple[str, str]]) -> Any:
     executor.loader.build_graph()
     executor.migrate(to)
     return executor.loader.project_state(to).apps
+
+
+def _latest() -> list[tuple[str, str]]:
+    """Every app's last migration: the test database as the other tests expect it (flushed
+    after each of these)."""
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,4 +67,22 @@ def test_0005_keeps_one_notice_per_person_and_act_preferring_the_one_sent() -> N
             ("ivan@example.org", second.pk): (other.pk, [], False),
         }
     finally:
-        _migrate(AFTER)  # the test database as the other tests expect it (flushed after this)
+        _migrate(_latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0007_leaves_the_follows_there_were_in_no_network() -> None:
+    apps = _migrate(AFTER)
+    try:
+        now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        apps.get_model("publicity", "Follow").objects.create(
+            ref="00000000-0000-0000-0000-000000000001", contact="jane@example.org",
+            canonical="jane@example.org", rules_version="1", target="state", key="russia",
+            frequency="daily", status="pending", confirm_hash="c1", unsubscribe_hash="u1",
+            submitted_at=now)
+        apps = _migrate([("publicity", "0007_follow_network_mail_after_checks")])
+        Follow = apps.get_model("publicity", "Follow")
+        assert list(Follow.objects.values_list("key", "status", "network")) == [
+            ("russia", "pending", "")]
+    finally:
+        _migrate(_latest())

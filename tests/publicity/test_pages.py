@@ -90,6 +90,7 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
                                                          queue: Queue) -> None:
     post(client, endorsable)
     endorsement = Endorsement.objects.get()
+    services.endorsements_check()
     services.endorsement_mails_dispatch()
     queue.run()
     path = mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split("\n")[0]

@@ -419,6 +419,51 @@ def test_urls_that_are_not_public_http_are_refused(db: None, url: str) -> None:
     assert not WebhookSubscription.objects.exists()
 
 
+METADATA_IN_IPV6 = [
+    "64:ff9b::a9fe:a9fe",  # NAT64, the well-known prefix (RFC 6052)
+    "64:ff9b:1::a9fe:a9fe",  # NAT64 for local use (RFC 8215)
+    "2002:a9fe:a9fe::",  # 6to4 (RFC 3056)
+    "2002:a9fe:a9fe:1::5",  # 6to4, a host of the site's subnet 1
+    "::a9fe:a9fe",  # IPv4-compatible (RFC 4291 §2.5.5.1)
+    "::ffff:0:a9fe:a9fe",  # IPv4-translated (RFC 2765)
+    "::ffff:a9fe:a9fe",  # IPv4-mapped (RFC 4291 §2.5.5.2)
+    # Teredo (RFC 4380): server 65.54.227.120, client 169.254.169.254 (XOR 0xffffffff)
+    "2001:0:4136:e378:8000:63bf:5601:5601",
+]
+"""169.254.169.254, the cloud's metadata service, written in each IPv6 form that carries an
+IPv4 address."""
+
+
+@pytest.mark.parametrize("address", METADATA_IN_IPV6)
+def test_an_ipv4_address_inside_an_ipv6_one_is_judged_or_refused(
+    db: None, address: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(transport.Refused, match="loopback, private or reserved"):
+        transport.check_url(f"https://[{address}]/hook")
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, 443, 0, 0))])
+    with pytest.raises(transport.Refused, match="resolves to a private or reserved address"):
+        transport.post("https://hooks.example.org/in", b"{}", {})
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("64:ff9b::808:808", True),  # DNS64's answer for an IPv4-only receiver at 8.8.8.8
+    ("::ffff:8.8.8.8", True),  # a dual-stack socket's spelling of it
+    ("2002:808:808::1", False),  # the deprecated carriers: refused whatever they carry
+    ("::808:808", False),
+    ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", False),
+    ("2606:4700:4700::1111", True),  # plain global IPv6
+])
+def test_nat64_and_mapped_addresses_of_public_hosts_are_taken(
+    db: None, address: str, public: bool,
+) -> None:
+    if public:
+        assert transport.check_url(f"https://[{address}]/hook").hostname == address.lower()
+    else:
+        with pytest.raises(transport.Refused):
+            transport.check_url(f"https://[{address}]/hook")
+
+
 def test_a_name_that_resolves_to_a_private_address_is_refused_when_sent(
     queue: Queue, db: None, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

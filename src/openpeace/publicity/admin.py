@@ -1,6 +1,7 @@
 """The officials' view of the endorsements: the review queue of suspects (released, or
-invalidated for a reason, by an action, logged), the tallies and invalidations (read-only: each
-was a logged act). Contact data are shown to officials only, and only until they are
+invalidated for a reason, by an action, logged; a released one is mailed what it was owed while
+suspect, its confirmation link first), the tallies and invalidations (read-only: each was a
+logged act). Contact data are shown to officials only, and only until they are
 pseudonymised."""
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class EndorsementAdmin(ReadOnly):
 
     # Both acts change what is counted: they take the permission to change endorsements, which
     # only officials have (a clerk who may only read them sees neither).
-    @admin.action(description="Release the selected suspect endorsements (logged)",
-                  permissions=["change"])
+    @admin.action(description="Release the selected suspect endorsements (logged; the mails "
+                              "they are owed go out)", permissions=["change"])
     def release(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         released = 0
         for endorsement in queryset.exclude(suspect=""):

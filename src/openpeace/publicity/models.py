@@ -42,6 +42,14 @@ class EndorsementPeriod(models.Model):
         return self.opens_at <= at < self.closes_at
 
 
+MAIL_DUE = Q(mails_due__gt=F("mails_sent"), checked_at__isnull=False, suspect="")
+"""The endorsements whose mail may go now: owed one, checked, and not suspect. An unchecked
+one's mail waits for its checks, so no submission over the limits is mailed before it is
+judged; a suspect's stays owed, and goes if an official releases it. The partial index on it
+leaves out the suspects, so a flood of them that is never released costs the mail dispatch
+nothing."""
+
+
 class Endorsement(Claimable):
     """One person's endorsement of one released offer.
 
@@ -50,10 +58,11 @@ class Endorsement(Claimable):
     The contact itself (`contact`, the address as typed) is used only to mail the person, and
     is pseudonymised, with the name and the network address, after the endorsement period.
 
-    The row is its own outbox: a submission owes the person a mail (`mails_due` above
-    `mails_sent`) and a check (`checked_at` empty), and the background work takes them in
-    batches (`services.endorsement_mails_dispatch`, `endorsements_check`), so a submission is
-    one insert and nothing else (bench/endorse.py).
+    The row is its own outbox: a submission owes a check (`checked_at` empty) and the person a
+    mail (`mails_due` above `mails_sent`), and the background work takes them in batches
+    (`services.endorsements_check`, `endorsement_mails_dispatch`), so a submission is one insert
+    and nothing else (bench/endorse.py). The mail goes only once the check is done, and not
+    while the endorsement is suspect (`MAIL_DUE`).
     """
 
     class Status(models.TextChoices):
@@ -100,8 +109,7 @@ class Endorsement(Claimable):
             models.Index(fields=["offer", "status", "confirmed_at"]),
             models.Index(fields=["id"], condition=Q(checked_at__isnull=True),
                          name="endorsement_unchecked"),
-            models.Index(fields=["id"], condition=Q(mails_due__gt=F("mails_sent")),
-                         name="endorsement_mail_due"),
+            models.Index(fields=["id"], condition=MAIL_DUE, name="endorsement_mail_due"),
         ]
 
     def __str__(self) -> str:

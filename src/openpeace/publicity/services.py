@@ -11,9 +11,19 @@ suspect: it is then never counted, the submitter sees nothing different, an offi
 release it, and the marking is logged. Nothing increments a shared counter: every change to
 what counts writes a `TallyChange`, summed by `tally_run` over a lagging window.
 
+A submission's mail waits for its checks (as the petitions service's mail job runs its rate
+limits first, §1.2): `endorsement_mails_dispatch` takes only endorsements that are checked and
+not suspect, so a flood of submissions naming one mailbox in many ways (`+tags` on a domain
+whose rules keep them) sends it no more mails than the limits let through. A suspect's mails,
+the confirmation and any "already endorsed" note, stay owed while it is suspect, and go if an
+official releases it: a real person behind a busy network still gets the link, after review.
+The pages are the same either way; only the mailbox can tell.
+
 Individual endorsements are personal data and are not public acts; the log receives what is
-public about them: the endorsement period, each published tally, each recount, each suspicion
-and release (by opaque reference), each invalidation, and each pseudonymisation.
+public about them: the endorsement period, each published tally, each recount, the suspicions
+(by opaque reference: one entry per offer for each batch of checks, so that a flood of
+anonymous submissions writes a few entries, not one each), each release, each invalidation,
+and each pseudonymisation.
 """
 
 from __future__ import annotations
@@ -50,6 +60,7 @@ from openpeace.log.services import entry_append
 from openpeace.publicity import outbox, selectors
 from openpeace.publicity.models import (
     COUNTED,
+    MAIL_DUE,
     Endorsement,
     EndorsementPeriod,
     Invalidation,
@@ -63,7 +74,8 @@ from openpeace.world.models import State, Territory
 logger = logging.getLogger(__name__)
 MAX_MAILS = 5
 """At most this many e-mails per endorsement (confirmation and 'already endorsed' notes), so
-repeated submissions cannot turn the service into a mail bomb."""
+repeated submissions cannot turn the service into a mail bomb; and none while it is suspect
+(`endorsement_mails_dispatch`)."""
 MAX_NAME = 200
 
 
@@ -150,8 +162,8 @@ def endorsement_submit(
     *, offer: Offer, contact: str, country: State, region: Territory | None = None,
     name: str = "", address: str | None = None, at: dt.datetime | None = None,
 ) -> Submitted:
-    """Take an endorsement, pending its confirmation: one insert, which owes the person a mail
-    and the checks a look (`endorsement_mails_dispatch`, `endorsements_check`).
+    """Take an endorsement, pending its confirmation: one insert, which owes the checks a look
+    and then the person a mail (`endorsements_check`, `endorsement_mails_dispatch`).
 
     A person who has endorsed already gets the same answer, and an e-mail saying so."""
     at = at or timezone.now()
@@ -218,26 +230,38 @@ def endorsement_confirm(*, token: str, at: dt.datetime | None = None) -> Endorse
 
 
 @transaction.atomic
-def endorsement_suspect(*, endorsement: Endorsement, reason: str,
-                        at: dt.datetime | None = None) -> Endorsement:
-    """Mark an endorsement suspect (the checks' only power): it stops counting, and is
-    logged by its opaque reference."""
+def endorsements_suspect(*, reasons: dict[int, str], at: dt.datetime | None = None) -> int:
+    """Mark suspect the endorsements `reasons` names by primary key, each for its reason (the
+    checks' only power): they stop counting, their mails wait (`endorsement_mails_dispatch`),
+    and they are logged by their opaque references in one entry per offer, whatever their
+    number, so that a flood of anonymous submissions cannot write the permanent log one entry
+    each. Those already suspect or invalidated are left as they are. Returns how many were
+    marked."""
     at = at or timezone.now()
-    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
-    if endorsement.suspect or endorsement.status == Endorsement.Status.INVALIDATED:
-        return endorsement
-    if endorsement.counted:
-        _change(endorsement, -1, at)
-    endorsement.suspect = reason[:300]
-    endorsement.save(update_fields=["suspect"])
-    _log(endorsement.offer, "suspected", at, endorsement=str(endorsement.ref), reason=reason)
-    return endorsement
+    marked = list(Endorsement.objects.select_for_update(of=("self",))
+                  .select_related("country", "region").filter(pk__in=reasons, suspect="")
+                  .exclude(status=Endorsement.Status.INVALIDATED).order_by("pk"))
+    suspected: dict[int, list[dict[str, str]]] = {}  # offer → its suspicions, as logged
+    for endorsement in marked:
+        if endorsement.counted:
+            _change(endorsement, -1, at)
+        reason = reasons[endorsement.pk]
+        endorsement.suspect = reason[:300]
+        suspected.setdefault(endorsement.offer_id, []).append(
+            {"endorsement": str(endorsement.ref), "reason": reason})
+    Endorsement.objects.bulk_update(marked, ["suspect"])
+    for offer in Offer.objects.filter(pk__in=suspected).only("key").order_by("pk"):
+        _log(offer, "suspected", at, suspected_at=at.isoformat(),
+             suspected=suspected[offer.pk])
+    return len(marked)
 
 
 @transaction.atomic
 def endorsement_release(*, endorsement: Endorsement, official: Any,
                         at: dt.datetime | None = None) -> Endorsement:
-    """An official finds a suspect endorsement sound: it counts again (once confirmed)."""
+    """An official finds a suspect endorsement sound: it counts again (once confirmed), and
+    the mails it was owed while suspect go (`endorsement_mails_dispatch`), so the person behind
+    it gets the confirmation link after all."""
     at = at or timezone.now()
     endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if not endorsement.suspect:
@@ -258,31 +282,33 @@ MAIL_BATCH = 100
 def endorsements_check(*, limit: int = CHECK_BATCH, at: dt.datetime | None = None) -> int:
     """The anomaly checks of the next `limit` submissions not yet checked, in one short
     transaction (the rows are locked with `SKIP LOCKED`, so parallel checkers share the work):
-    each one found anomalous is marked suspect (`endorsement_suspect`, logged), and all are
-    marked checked. Returns how many were checked: 0 once caught up."""
+    those found anomalous are marked suspect (`endorsements_suspect`: one log entry per offer for
+    the batch), and all are marked checked, which is what lets their mails go. Each is judged by
+    the submissions before it in the database, those of its own batch and of earlier ones alike
+    (`selectors.endorsement_anomalies`). Returns how many were checked: 0 once caught up."""
     at = at or timezone.now()
     with transaction.atomic():
         batch = list(Endorsement.objects.filter(checked_at__isnull=True)
                      .select_for_update(skip_locked=True).order_by("pk")[:limit])
-        reasons = selectors.endorsement_anomalies(batch)
-        for endorsement in batch:
-            if endorsement.pk in reasons:
-                endorsement_suspect(endorsement=endorsement, reason=reasons[endorsement.pk],
-                                    at=at)
+        endorsements_suspect(reasons=selectors.endorsement_anomalies(batch), at=at)
         Endorsement.objects.filter(pk__in=[e.pk for e in batch]).update(checked_at=at)
     return len(batch)
 
 
 def endorsement_mails_dispatch(*, at: dt.datetime | None = None,
                                limit: int = 50 * MAIL_BATCH) -> int:
-    """Claim the endorsements that are owed a mail, `MAIL_BATCH` at a time, each batch with
-    its `endorsement_mails` task enqueued in the claim's transaction (`publicity.outbox`).
-    Returns how many were claimed."""
+    """Claim the endorsements whose mail may go (`MAIL_DUE`: owed one, checked, not suspect),
+    `MAIL_BATCH` at a time, each batch with its `endorsement_mails` task enqueued in the claim's
+    transaction (`publicity.outbox`). Returns how many were claimed.
+
+    A submission not yet checked is left to a later round, whoever calls this and whenever:
+    the order "checks, then mail" holds by what is claimed, not by the order of the calls, so a
+    submission that arrives after a round's checks, or that a parallel checker holds, is not
+    mailed before it is judged."""
     from openpeace.publicity.tasks import endorsement_mails
 
     now = at or timezone.now()
-    due = (Endorsement.objects.filter(mails_due__gt=F("mails_sent"), contact__gt="")
-           .filter(outbox.unclaimed(now)))
+    due = Endorsement.objects.filter(MAIL_DUE, contact__gt="").filter(outbox.unclaimed(now))
     return outbox.claim_batches(
         due, now=now, batch=MAIL_BATCH, limit=limit,
         enqueue=lambda token, pks: endorsement_mails.enqueue(pks, str(token)))

@@ -52,11 +52,12 @@ def _cached(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _client_address(request: HttpRequest) -> str | None:
-    """The submitter's address, for the per-address limits only: the peer's, or, when the peer
-    is a trusted proxy (`OPENPEACE_TRUSTED_PROXIES`), the last address in `X-Forwarded-For`
-    that is not one (the proxy appends the address it saw, so only that part is not the
-    client's to write). Gunicorn leaves `REMOTE_ADDR` the proxy's."""
+def client_address(request: HttpRequest) -> str | None:
+    """The submitter's address, for the limits only (the endorsements' checks, the follows' cap
+    per network): the peer's, or, when the peer is a trusted proxy
+    (`OPENPEACE_TRUSTED_PROXIES`), the last address in `X-Forwarded-For` that is not one (the
+    proxy appends the address it saw, so only that part is not the client's to write).
+    Gunicorn leaves `REMOTE_ADDR` the proxy's."""
     address: str | None = request.META.get("REMOTE_ADDR") or None
     if address not in settings.OPENPEACE_TRUSTED_PROXIES:
         return address
@@ -91,7 +92,7 @@ def endorse(request: HttpRequest, key: str) -> HttpResponse:
             services.endorsement_submit(
                 offer=offer, contact=form.cleaned_data["contact"],
                 country=form.cleaned_data["country"], region=form.cleaned_data["region"],
-                name=form.cleaned_data["name"], address=_client_address(request),
+                name=form.cleaned_data["name"], address=client_address(request),
             )
         except services.EndorsementRefused as refused:
             form.add_error(refused.field, str(refused))

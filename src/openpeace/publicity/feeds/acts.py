@@ -199,6 +199,14 @@ class _Describer:
             if c.get("matches") is False:
                 self.summary = _site(_("The daily recount did not match the published tally: "
                                        "the counts are set to the recount."))
+        elif kind == "endorsement.suspected":  # a batch of checks; before, one entry each
+            suspected = c.get("suspected")
+            count = len(suspected) if isinstance(suspected, list) else 1
+            self.title = _site(ngettext("%(title)s: %(count)s endorsement held as suspect",
+                                        "%(title)s: %(count)s endorsements held as suspect",
+                                        count) % {"title": title, "count": count})
+            self.summary = _site(_("By the anomaly checks: not counted unless an official "
+                                   "releases them."))
         elif kind == "endorsement.invalidated":
             count = int(c.get("count") or 0)
             self.title = _site(ngettext("%(title)s: %(count)s endorsement invalidated",

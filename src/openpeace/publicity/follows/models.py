@@ -13,6 +13,7 @@ database and marked sent, so that no act is ever mailed to anyone twice.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from openpeace.log.models import Entry
 from openpeace.publicity.outbox import Claimable
@@ -53,13 +54,21 @@ class Follow(models.Model):
         null=True, blank=True, help_text="the first log index it receives (set on confirmation)")
     mails_sent = models.PositiveSmallIntegerField(
         default=0, help_text="confirmation and 'already following' mails sent")
+    network = models.CharField(
+        max_length=50, blank=True, default="",
+        help_text="the /24 (IPv4) or /48 (IPv6) network it was submitted from, for the cap on "
+                  "follows waiting per network; empty if unknown; erased when it stops")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["canonical", "target", "key"],
                                     name="follow_one_person_once"),
         ]
-        indexes = [models.Index(fields=["target", "key", "status"])]
+        indexes = [
+            models.Index(fields=["target", "key", "status"]),
+            models.Index(fields=["network", "submitted_at"], condition=Q(status="pending"),
+                         name="follow_pending_by_network"),
+        ]
 
     def __str__(self) -> str:
         return f"follow {self.ref} of {self.target} {self.key}"

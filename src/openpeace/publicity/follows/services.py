@@ -7,10 +7,11 @@ behind the link is pressed, and receives the acts integrated after that. A secon
 by the same person (the same canonical address and target) is recognised among the person's
 follows, which the database's unique constraint keeps to one per target; the page is the same
 either way, and the mail says what happened, so the page never tells who follows what. At
-most `MAX_MAILS` such mails go to one follow, and an address with `PENDING_CAP` follows waiting
+most `MAX_MAILS` such mails go to one follow, an address with `PENDING_CAP` follows waiting
 for confirmation gets no further mail at all until one is confirmed or expires
-(`CONFIRM_WITHIN`), so repeated submissions, for one target or for one after another, cannot
-turn the service into a mail bomb.
+(`CONFIRM_WITHIN`), and so does a network from which `PENDING_PER_NETWORK` follows wait, so
+repeated submissions, for one target or for one after another, for one address or for the many
+that one mailbox may have, cannot turn the service into a mail bomb.
 
 The sends (the petitions service's mass mailings, §1.7: in batches, resumable by a per-row
 "sent at"): `notices_fan_out` reads the integrated entries after the follows' cursor
@@ -23,9 +24,9 @@ and not sent is claimed again once its lease expires, and the one mail that may 
 without being marked goes again with the same Message-ID (`follows.mail`).
 
 Unsubscribing (RFC 8058) takes one POST to the link every mail carries and stops that one
-follow; its page offers to stop every follow of the address. Stopping erases the address (the
-canonical form stays, so that following again is recognised); what was not sent goes to the
-person's other follows it answers, or is dropped.
+follow; its page offers to stop every follow of the address. Stopping erases the address and
+its network (the canonical form stays, so that following again is recognised); what was not
+sent goes to the person's other follows it answers, or is dropped.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from openpeace.publicity import outbox
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import mail, selectors
 from openpeace.publicity.follows.models import Follow, FollowNotice
-from openpeace.publicity.services import mail_rules
+from openpeace.publicity.services import mail_rules, network_of
 from openpeace.tokens import token_hash
 
 CURSOR = "follows"
@@ -56,6 +57,16 @@ PENDING_CAP = 3
 submission until one is confirmed or expires. A person who follows several things confirms
 them one by one within minutes; many links waiting for one address are someone else's
 submissions, one target after another (there are over a hundred), filling its mailbox."""
+PENDING_PER_NETWORK = 20
+"""A network (the /24 or /48 of the submitter's address, `publicity.services.network_of`) from
+which this many follows wait for confirmation gets nothing from a submission, neither a row nor
+a mail, until one is confirmed or expires. `PENDING_CAP` counts per canonical address, and a
+mailbox whose domain keeps `+tags` (one that `mail-rules.yaml` does not name) has as many
+addresses as anyone cares to write: the network is what a flood of them shares. People confirm
+within minutes, and a confirmed follow no longer counts, so the follows that wait are mostly
+those no one will confirm; twenty over three days is more than the honest users of one shared
+network leave behind, and at most twenty links (each mailed at most `MAX_MAILS` times) go from
+one network to mailboxes that did not ask."""
 CONFIRM_WITHIN = dt.timedelta(days=3)
 """How long a confirmation link works. A pending follow older than this has expired: it no
 longer counts towards `PENDING_CAP`, its link is refused, and following again starts it afresh
@@ -105,14 +116,26 @@ def _waiting(follow: Follow, at: dt.datetime) -> bool:
             and follow.submitted_at > at - CONFIRM_WITHIN)
 
 
-def follow_submit(*, contact: str, target: str, key: str, frequency: str,
-                  at: dt.datetime | None = None) -> Follow | None:
-    """Take a follow, pending its confirmation, and queue the mail that asks for it (or, to a
-    person who already follows, a mail that says so).
+def _network_full(network: str, at: dt.datetime) -> bool:
+    """Whether `PENDING_PER_NETWORK` follows submitted from `network` wait for confirmation (as
+    `_waiting` says of one). Counted without a lock: submissions at the same moment may each
+    pass, at most one more per concurrent request. An unknown network ('') is never full."""
+    if not network:
+        return False
+    waiting = Follow.objects.filter(network=network, status=Follow.Status.PENDING,
+                                    submitted_at__gt=at - CONFIRM_WITHIN)
+    return waiting[:PENDING_PER_NETWORK].count() >= PENDING_PER_NETWORK
 
-    An address that has `PENDING_CAP` follows waiting gets neither: nothing is written or
-    queued, and None is returned. The submitter's page is the same either way, so that it never
-    tells what an address follows."""
+
+def follow_submit(*, contact: str, target: str, key: str, frequency: str,
+                  address: str | None = None, at: dt.datetime | None = None) -> Follow | None:
+    """Take a follow, pending its confirmation, and queue the mail that asks for it (or, to a
+    person who already follows, a mail that says so). `address` is the submitter's, as the
+    endorsements take it; only its network is kept.
+
+    An address that has `PENDING_CAP` follows waiting, or a network that has
+    `PENDING_PER_NETWORK`, gets neither: nothing is written or queued, and None is returned. The
+    submitter's page is the same either way, so that it never tells what an address follows."""
     from openpeace.publicity.follows.tasks import follow_mail
 
     at = at or timezone.now()
@@ -128,6 +151,9 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
         canonical = canonical_contact(contact, rules)
     except ContactError as error:
         raise FollowRefused(f"the e-mail address: {error}", argument="contact") from None
+    network = network_of(address)
+    if _network_full(network, at):
+        return None
     with transaction.atomic():
         # The person's follows, locked: one person's submissions are taken one at a time, so
         # that two at once cannot both pass the cap (but for the very first ones, which have no
@@ -139,7 +165,7 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
         if follow is None:
             follow = Follow(contact=contact.strip(), canonical=canonical,
                             rules_version=rules.version, target=target, key=key,
-                            frequency=frequency, submitted_at=at)
+                            frequency=frequency, submitted_at=at, network=network)
             _fresh(follow, uuid.uuid4())
             try:
                 with transaction.atomic():
@@ -150,16 +176,16 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
                 if follow is None:  # not a duplicate: an integrity error of another kind
                     raise
                 _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
-                       at=at)
+                       network=network, at=at)
         else:
             _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
-                   at=at)
+                   network=network, at=at)
         follow_mail.enqueue(str(follow.ref))
     return follow
 
 
 def _again(follow: Follow, *, contact: str, frequency: str, rules_version: str,
-           at: dt.datetime) -> None:
+           network: str, at: dt.datetime) -> None:
     """A person's submission of what they had submitted before (`follow`, locked)."""
     if _waiting(follow, at):  # nothing started: the latest choice
         follow.frequency = frequency
@@ -167,7 +193,7 @@ def _again(follow: Follow, *, contact: str, frequency: str, rules_version: str,
     elif follow.status != Follow.Status.ACTIVE:  # unsubscribed, or its link expired: afresh
         _fresh(follow, uuid.uuid4())
         follow.contact, follow.frequency = contact.strip(), frequency
-        follow.rules_version, follow.submitted_at = rules_version, at
+        follow.rules_version, follow.submitted_at, follow.network = rules_version, at, network
         follow.status, follow.mails_sent = Follow.Status.PENDING, 0
         follow.confirmed_at = follow.unsubscribed_at = follow.starts_at_index = None
         follow.save()
@@ -203,16 +229,18 @@ def _unsubscribing(token: str) -> Follow:
 
 
 def _stop(follows: list[Follow], at: dt.datetime) -> None:
-    """Stop `follows`, one person's, locked by the caller's transaction: erase their address,
-    and give each act they had not yet mailed to the person's other active follows it answers,
-    under `selectors.mailed_under`'s rule (or drop it if none is left). So stopping one follow
-    neither loses an act that another still wants nor mails it twice."""
+    """Stop `follows`, one person's, locked by the caller's transaction: erase their address
+    (and the network it was submitted from), and give each act they had not yet mailed to the
+    person's other active follows it answers, under `selectors.mailed_under`'s rule (or drop it
+    if none is left). So stopping one follow neither loses an act that another still wants nor
+    mails it twice."""
     follows = [follow for follow in follows if follow.status != Follow.Status.UNSUBSCRIBED]
     if not follows:
         return
     for follow in follows:
-        follow.status, follow.contact, follow.unsubscribed_at = Follow.Status.UNSUBSCRIBED, "", at
-        follow.save(update_fields=["status", "contact", "unsubscribed_at"])
+        follow.status, follow.unsubscribed_at = Follow.Status.UNSUBSCRIBED, at
+        follow.contact = follow.network = ""
+        follow.save(update_fields=["status", "contact", "network", "unsubscribed_at"])
     left = {follow.pk: follow for follow in Follow.objects.filter(
         canonical=follows[0].canonical, status=Follow.Status.ACTIVE)}
     unsent = FollowNotice.objects.filter(follow__in=follows, sent_at__isnull=True)

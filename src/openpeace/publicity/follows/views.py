@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from openpeace.publicity.follows import selectors, services
 from openpeace.publicity.follows.forms import FollowForm, initial_target
 from openpeace.publicity.follows.models import Follow
+from openpeace.publicity.views import client_address
 from openpeace.web.cross_origin import same_origin_writes
 
 
@@ -39,7 +40,8 @@ def follow(request: HttpRequest) -> HttpResponse:
         target, key = form.cleaned_data["target"]
         try:
             services.follow_submit(contact=form.cleaned_data["contact"], target=target, key=key,
-                                   frequency=form.cleaned_data["frequency"])
+                                   frequency=form.cleaned_data["frequency"],
+                                   address=client_address(request))
         except services.FollowRefused as refused:  # at its field, if it names one
             form.add_error(refused.argument, str(refused))
         else:
@@ -51,8 +53,8 @@ def follow(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def sent(request: HttpRequest) -> HttpResponse:
-    """The same page whether the address already followed, or had too many links waiting, or
-    not."""
+    """The same page whether the address already followed, or it or its network had too many
+    links waiting, or not."""
     return render(request, "publicity/follows/sent.html",
                   {"days": services.CONFIRM_WITHIN.days})
 

@@ -5,7 +5,9 @@ guarded (Standard Webhooks, "Security considerations": SSRF): only `http` and `h
 credentials in them, and, unless `OPENPEACE_WEBHOOKS_ALLOW_PRIVATE` is set (tests, an intranet),
 only to public addresses: every address the host name resolves to must be global, and the
 connection goes to the address that was checked, so a name that resolves again to a private
-address between the check and the connection (DNS rebinding) gains nothing. Redirects are never
+address between the check and the connection (DNS rebinding) gains nothing. An IPv6 address
+that carries an IPv4 one is judged by the IPv4 host it leads to, or refused (`_public`), so
+that no IPv6 spelling of 169.254.169.254 passes for a public address. Redirects are never
 followed: a 3xx answer is a failed attempt, and the receiver registers its final URL. The
 timeout is short (Standard Webhooks advises 15 to 30 seconds at most; a receiver should answer
 at once and work afterwards).
@@ -55,10 +57,42 @@ def _allow_private() -> bool:
     return bool(settings.OPENPEACE_WEBHOOKS_ALLOW_PRIVATE)
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+"""The NAT64 well-known prefix (RFC 6052 §2.1): the IPv4 address is the last 32 bits (§2.2),
+and the translator sends the connection to it. A DNS64 resolver (RFC 6147) gives such addresses
+for IPv4-only names to a server on an IPv6-only network, so they are how it reaches IPv4
+receivers: the IPv4 address is extracted and must be global (RFC 6052 §3.1 forbids the prefix
+for any other, but the translator is not ours to trust)."""
+CARRIERS_REFUSED = (
+    # Reserved by the IETF (RFC 4291 §2.4); holds the IPv4-compatible form ::a.b.c.d (deprecated,
+    # §2.5.5.1) and SIIT's IPv4-translated ::ffff:0:a.b.c.d (RFC 2765 §2.1, obsolete).
+    ipaddress.IPv6Network("::/8"),
+    ipaddress.IPv6Network("2002::/16"),  # 6to4 (RFC 3056 §2); its relays deprecated (RFC 7526)
+    ipaddress.IPv6Network("2001::/32"),  # Teredo (RFC 4380 §4): server and client (XORed) IPv4
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # NAT64 for local use (RFC 8215 §2)
+)
+"""IPv6 prefixes that carry an IPv4 address, refused whatever it is. Each leads to an IPv4 host
+chosen by whoever wrote the address (169.254.169.254 as `[2002:a9fe:a9fe::]`, say), while
+Python's `is_global` judges the IPv6 prefix, not that host (3.11 takes 6to4, the two forms in
+::/8 and RFC 8215's prefix for global). No receiver needs them: the first three are transition
+mechanisms deprecated or abandoned, a dual-stack server reaches their hosts by the IPv4 address
+itself, and the last is an operator's own translator, whose format this server cannot know.
+Refusing them whole, rather than extracting what they carry, also refuses what else they name
+(Teredo's server, a 6to4 site's subnets)."""
+
+
 def _public(address: str) -> bool:
+    """Whether the host at `address` is public. An IPv4-mapped address (RFC 4291 §2.5.5.2, as a
+    dual-stack socket writes an IPv4 peer) and one under the NAT64 prefix are the IPv4 host they
+    carry, judged as such; one of `CARRIERS_REFUSED` never is."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped.is_global
+        if ip in NAT64:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF).is_global
+        if any(ip in prefix for prefix in CARRIERS_REFUSED):
+            return False
     return ip.is_global
 
 

@@ -4,7 +4,9 @@ and the workers' side of the endorsements.
 - `open OFFER --until DATE`: open the endorsements of a released offer (logged).
 - `dispatch [--follow] [--interval S]`: what each new submission is owed, in batches: the
   anomaly checks, then its mail, queued as `endorsement_mails` tasks (`openpeace serve` runs
-  it with --follow, every second).
+  it with --follow, every second). Only checked endorsements that are not suspect are mailed:
+  one that came after the round's checks waits for the next round, a suspect's waits for an
+  official's release.
 - `tally [--follow]`: publish each open offer's counts (the periodic job; `openpeace serve`
   runs it with --follow, every `OPENPEACE_TALLY_INTERVAL` seconds); with --follow it also
   recounts each offer once a day, and pseudonymises the endorsements of closed periods.

@@ -51,6 +51,11 @@ def complete_offer(offer: Offer) -> Offer:
     return offer
 
 
+# Each addressee's acceptance, in the language of the note the offer sent its government.
+ACCEPTANCE = {"germany": {"text": "Ja.", "language": "de"},
+              "ottoman-empire": {"text": "قبول", "language": "ota"}}
+
+
 # When `accepted` was released: its armistices and sessions are dated in 1917 and 1918, and a
 # session cannot be dated before the release of its offer.
 RELEASED_1917 = dt.datetime(1917, 11, 8, 22, tzinfo=dt.timezone(dt.timedelta(hours=3)))
@@ -64,5 +69,6 @@ def accepted(complete_offer: Offer) -> Offer:
     complete_offer.refresh_from_db()
     for key in ["germany", "ottoman-empire"]:
         envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
-        reply_record(envoy=envoy, offer=complete_offer, kind="accepts_armistice", text="Yes.")
+        reply_record(envoy=envoy, offer=complete_offer, kind="accepts_armistice",
+                     **ACCEPTANCE[key])
     return complete_offer

@@ -30,7 +30,7 @@ from openpeace.log.services import log_integrate
 from openpeace.publicity.feeds.acts import describe
 from openpeace.publicity.feeds.register import Register
 from openpeace.world.models import State
-from tests.diplomacy.conftest import RELEASED_1917, write_texts
+from tests.diplomacy.conftest import ACCEPTANCE, RELEASED_1917, write_texts
 
 D = dt.date
 DAY = dt.timedelta(days=1)
@@ -198,7 +198,7 @@ def test_the_job_applies_every_offer_but_the_one_it_cannot_read(accepted: Offer)
     offer_release(offer=other, at=RELEASED_1917)
     for key in ADDRESSEES:
         envoy = envoy_issue(state=State.objects.get(key=key), label=f"{key}, again").envoy
-        reply_record(envoy=envoy, offer=other, kind="accepts_armistice", text="Yes.")
+        reply_record(envoy=envoy, offer=other, kind="accepts_armistice", **ACCEPTANCE[key])
     move_back(signed(other), 40)
     err = StringIO()
     with pytest.raises(CommandError, match="the deadlines of peace-1917 could not be applied"):

@@ -22,10 +22,11 @@ COUNTER = {"territorial_clauses": [{"id": "art-1", "territory": "erzurum",
                                     "to": "ottoman-empire", "kind": "return_to_prewar_ruler"}]}
 
 
-def _reply(offer: Offer, state: str, kind: str, text: str,
+def _reply(offer: Offer, state: str, kind: str, text: str, language: str,
            terms: dict[str, Any] | None = None) -> Reply:
     envoy = envoy_issue(state=State.objects.get(key=state), label=f"envoy of {state}").envoy
-    return reply_record(envoy=envoy, offer=offer, kind=kind, text=text, terms=terms)
+    return reply_record(envoy=envoy, offer=offer, kind=kind, text=text, language=language,
+                        terms=terms)
 
 
 def _offer(key: str, *, released: bool) -> Offer:
@@ -44,11 +45,13 @@ def _offer(key: str, *, released: bool) -> Offer:
 
 @pytest.fixture
 def replied(complete_offer: Offer) -> Offer:
-    """Released; Germany accepts an armistice, the Ottoman Empire makes a counter-proposal;
-    the replies integrated into the log."""
+    """Released; Germany accepts an armistice in German, the Ottoman Empire makes a
+    counter-proposal in French; the replies integrated into the log."""
     offer_release(offer=complete_offer)
-    _reply(complete_offer, "germany", "accepts_armistice", "We accept an armistice.")
-    _reply(complete_offer, "ottoman-empire", "counter_proposal", "Our terms.", COUNTER)
+    _reply(complete_offer, "germany", "accepts_armistice", "Wir nehmen einen Waffenstillstand an.",
+           "de")
+    _reply(complete_offer, "ottoman-empire", "counter_proposal", "Nos conditions.", "fr",
+           COUNTER)
     log_integrate()
     return complete_offer
 
@@ -64,10 +67,11 @@ def test_the_detail_carries_every_reply_as_the_page_quotes_it(
 ) -> None:
     replies = _detail(client, replied.key)["replies"]
     recorded = list(Reply.objects.order_by("replied_at", "pk"))
-    assert [(r["id"], r["state"], r["reply"], r["text"]) for r in replies] == [
-        (x.pk, x.state.key, x.kind, x.text) for x in recorded] == [
-        (recorded[0].pk, "germany", "accepts_armistice", "We accept an armistice."),
-        (recorded[1].pk, "ottoman-empire", "counter_proposal", "Our terms.")]
+    assert [(r["id"], r["state"], r["reply"], r["text"], r["language"]) for r in replies] == [
+        (x.pk, x.state.key, x.kind, x.text, x.language.tag) for x in recorded] == [
+        (recorded[0].pk, "germany", "accepts_armistice", "Wir nehmen einen Waffenstillstand an.",
+         "de"),
+        (recorded[1].pk, "ottoman-empire", "counter_proposal", "Nos conditions.", "fr")]
     assert [dt.datetime.fromisoformat(r["replied_at"]) for r in replies] == [  # to the ms
         x.replied_at.replace(microsecond=x.replied_at.microsecond // 1000 * 1000)
         for x in recorded]
@@ -80,17 +84,18 @@ def test_the_detail_carries_every_reply_as_the_page_quotes_it(
     for reply in replies:
         assert f'id="reply-{reply["id"]}"' in page
         assert f'href="/log/entries/{reply["log_entry"]}"' in page
+        assert f'<blockquote lang="{reply["language"]}" dir="ltr"><p>{reply["text"]}</p>' in page
     exported = json.loads(b"".join(client.get("/data/replies.json").streaming_content))["rows"]
-    assert [(r["id"], r["state"], r["kind"], r["text"], r["findings"], r["log_index"])
-            for r in exported] == [
-        (r["id"], r["state"], r["reply"], r["text"], r["findings"], r["log_entry"])
-        for r in replies]
+    assert [(r["id"], r["state"], r["kind"], r["text"], r["language"], r["findings"],
+             r["log_index"]) for r in exported] == [
+        (r["id"], r["state"], r["reply"], r["text"], r["language"], r["findings"],
+         r["log_entry"]) for r in replies]
 
 
 def test_a_reply_not_yet_integrated_has_no_log_entry_yet(
     replied: Offer, client: Client
 ) -> None:
-    _reply(_offer("later-offer", released=True), "germany", "rejects", "No.")
+    _reply(_offer("later-offer", released=True), "germany", "rejects", "Nein.", "de")
     [late] = _detail(client, "later-offer")["replies"]
     assert (late["reply"], late["log_entry"]) == ("rejects", None)
 

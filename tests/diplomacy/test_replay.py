@@ -105,3 +105,38 @@ def test_the_api_tells_the_whole_story(replayed: Offer) -> None:
     assert armistice["log_entry"] is not None
     (session,) = offer["sessions"]
     assert session["place"] == "Brest-Litovsk" and session["delegations"][0]["state"] == "russia"
+
+
+def test_the_replayed_replies_are_marked_english_the_language_their_text_is_in(
+    replayed: Offer,
+) -> None:
+    """The Central Powers' words are not in the research note, nor the language they were sent
+    in: each reply's text is this project's English summary, so it is stored and logged as
+    English (`en`), not German, and a screen reader reads it as the English it is."""
+    replies = replayed.replies.select_related("state", "language")
+    assert {(r.state.key, r.language.tag) for r in replies} == {
+        (key, "en") for key in CENTRAL_POWERS}
+    assert all(r.text.startswith("The Supreme Command agrees") for r in replies)
+    logged = [json.loads(bytes(e.body))["content"]["language"]
+              for e in Entry.objects.filter(kind="reply.recorded")]
+    assert logged == ["en"] * len(CENTRAL_POWERS)
+
+
+def test_the_readme_s_reply_is_one_france_can_send_after_the_replay(replayed: Offer) -> None:
+    """README.md's example, as it is written there: France answers in French."""
+    import re
+    from pathlib import Path
+
+    from django.test import Client
+
+    from openpeace.diplomacy.services import envoy_issue
+    from openpeace.world.models import State
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    (url, body) = re.search(r"curl -X POST http://127.0.0.1:8000(\S+) .*?-d '([^']+)'",
+                            readme, re.S).groups()
+    token = envoy_issue(state=State.objects.get(key="france"), label="France").token
+    response = Client().post(url, body, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 201, response.content
+    assert (response.json()["state"], response.json()["language"]) == ("france", "fr")

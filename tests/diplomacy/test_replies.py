@@ -28,9 +28,14 @@ def token_for(state: str) -> str:
     return envoy_issue(state=State.objects.get(key=state), label=f"envoy of {state}").token
 
 
+# The language each government replies in here, unless a body names another: its note's.
+NOTE_LANGUAGE = {"germany": "de", "ottoman-empire": "ota", "france": "fr"}
+
+
 def reply(client: Client, token: str | None, state: str, body: dict[str, Any]) -> Any:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return client.post(f"/api/offers/peace-1917/replies/{state}", json.dumps(body),
+    return client.post(f"/api/offers/peace-1917/replies/{state}",
+                       json.dumps({"language": NOTE_LANGUAGE[state], **body}),
                        content_type="application/json", **headers)
 
 
@@ -148,7 +153,7 @@ def test_the_defence_rule_when_no_one_accepts_even_a_truce(released: Offer) -> N
 
 def test_one_truce_is_enough_to_avoid_defence(released: Offer, client: Client) -> None:
     reply(client, token_for("ottoman-empire"), "ottoman-empire",
-          {"reply": "accepts_armistice", "text": "Kabul."})
+          {"reply": "accepts_armistice", "text": "قبول"})
     offer_apply_deadline(offer=released, now=timezone.now() + dt.timedelta(days=365))
     released.refresh_from_db()
     assert released.status == "truce" and stage("germany") == "silent"
@@ -269,13 +274,14 @@ def test_the_process_board_shows_stages_replies_and_findings(
     released: Offer, client: Client
 ) -> None:
     reply(client, token_for("ottoman-empire"), "ottoman-empire",
-          {"reply": "counter_proposal", "text": "Our terms.\n\nErzurum <returns>.",
+          {"reply": "counter_proposal", "text": "شرطلرمز\n\nارضروم <عودت>",
            "terms": {"territorial_clauses": [{"id": "art-1", "territory": "erzurum",
                                                "to": "ottoman-empire"}]}})
     html = client.get("/offers/peace-1917/").content.decode()
     assert "<strong class=\"status\">open: awaiting replies</strong>" in html
-    # The government's own words, as published (escaped, paragraphs kept, their own direction).
-    assert ('<blockquote dir="auto"><p>Our terms.</p>\n\n<p>Erzurum &lt;returns&gt;.</p>'
+    # The government's own words, as published (escaped, paragraphs kept), in their language
+    # and its direction.
+    assert ('<blockquote lang="ota" dir="rtl"><p>شرطلرمز</p>\n\n<p>ارضروم &lt;عودت&gt;</p>'
             '</blockquote>') in html
     assert "counter-proposed" in html and "offered, awaiting a reply" in html
     assert "<code>annexation.return_to_prewar_ruler</code>" in html

@@ -26,8 +26,8 @@ def token(state: str = "germany") -> str:
 
 
 def post(client: Client, **fields: Any) -> Any:
-    return client.post(URL, {"reply": "accepts_armistice", "text": "Yes.", "terms": "",
-                             **fields})
+    return client.post(URL, {"reply": "accepts_armistice", "text": "Ja.", "language": "de",
+                             "terms": "", **fields})
 
 
 def test_an_envoy_replies_on_the_page_and_is_sent_to_the_board(

@@ -162,9 +162,12 @@ def process(secret: dict[str, Treaty]) -> Offer:
     offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
     write_texts(offer)
     offer_release(offer=offer)
-    for key, kind in [("germany", "accepts_armistice"), ("ottoman-empire", "rejects")]:
+    for key, kind, text, language in [
+        ("germany", "accepts_armistice", "Die Antwort Deutschlands.", "de"),
+        ("ottoman-empire", "rejects", "دولت عثمانیه نك جوابی", "ota"),
+    ]:
         envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
-        reply_record(envoy=envoy, offer=offer, kind=kind, text=f"The answer of {key}.")
+        reply_record(envoy=envoy, offer=offer, kind=kind, text=text, language=language)
     treaty_publish(treaty=secret["straits-pact"])
     log_integrate()
     return offer
@@ -326,6 +329,41 @@ def test_a_language_feed_speaks_its_language_where_the_act_has_a_text(
                                                            "text in it, otherwise in English.")
     assert english.findtext(f"{{{ATOM}}}subtitle") == (
         "Each act links its entry in the transparency log and its proof of inclusion.")
+
+
+def test_a_reply_is_quoted_in_the_language_it_was_sent_in_in_every_feed(
+    process: Offer, client: Client
+) -> None:
+    """The title is openpeace's, in the feed's language; the summary is the government's own
+    reply, marked with the language it logged: German, Ottoman Turkish."""
+    for url, subject, text, tag in [
+        ("/feeds/languages/en.atom", "germany", "Die Antwort Deutschlands.", "de"),
+        ("/feeds/languages/de.atom", "germany", "Die Antwort Deutschlands.", "de"),
+        ("/feeds/states/germany.atom", "germany", "Die Antwort Deutschlands.", "de"),
+        ("/feeds/languages/en.atom", "ottoman-empire", "دولت عثمانیه نك جوابی", "ota"),
+        ("/feeds/states/ottoman-empire.atom", "ottoman-empire", "دولت عثمانیه نك جوابی", "ota"),
+    ]:
+        act = entries(feed(client, url))[f"reply.recorded offer:peace-1917:{subject}"]
+        summary = act.find(f"{{{ATOM}}}summary")
+        assert summary.text == text, url
+        assert summary.xpath("string(ancestor-or-self::*[@xml:lang][1]/@xml:lang)") == tag, url
+        assert act.findtext(f"{{{ATOM}}}title").startswith(("Germany", "Ottoman Empire"))
+
+
+def test_a_reply_logged_before_replies_named_their_language_is_summarised_in_the_sites(
+    process: Offer,
+) -> None:
+    """Its text has no known language: it is not quoted as though it were in the site's."""
+    from openpeace.publicity.feeds.acts import describe
+
+    entry_append(kind="reply.recorded", subject="offer:peace-1917:germany",
+                 content={"offer": "peace-1917", "state": "germany", "reply": "rejects",
+                          "text": "Nein.", "stage": {"from": "offered", "to": "rejected"}})
+    log_integrate()
+    act = describe(Entry.objects.filter(kind="reply.recorded").latest("index"), Register())
+    assert (act.summary.text, act.summary.language) == (
+        "The government of Germany replies to Decree on Peace. Its process moves from "
+        "offered, awaiting a reply to rejected.", "en")
 
 
 def test_the_languages_with_feeds_are_the_sites_and_the_published_texts(process: Offer) -> None:

@@ -80,9 +80,12 @@ def world(loaded: Situation) -> dict[str, Any]:
     write_texts(released)  # Ottoman people: ota, ar, hy
     offer_release(offer=released, at=RELEASED_1917)  # before the armistice signed under it
     released.refresh_from_db()
-    for key, kind in [("germany", "accepts_armistice"), ("ottoman-empire", "rejects")]:
+    for key, kind, text, language in [  # the Ottoman government answers in French
+        ("germany", "accepts_armistice", "Deutschland antwortet.", "de"),
+        ("ottoman-empire", "rejects", "L’Empire ottoman répond.", "fr"),
+    ]:
         envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
-        reply_record(envoy=envoy, offer=released, kind=kind, text=f"{key} replies.")
+        reply_record(envoy=envoy, offer=released, kind=kind, text=text, language=language)
     armistice_record(
         offer=released, parties=list(State.objects.filter(key__in=["russia", "germany"])),
         signed_on=dt.date(1917, 12, 15), effective_on=dt.date(1917, 12, 17), term_count=28,
@@ -216,6 +219,13 @@ def test_texts_are_in_long_format(world: dict[str, Any], client: Client) -> None
     notes = _json(client, "notes")["rows"]
     assert sorted((r["state"], r["language"]) for r in notes) == [
         ("germany", "de"), ("ottoman-empire", "ota")]
+    replies = _json(client, "replies")["rows"]  # each in the language it was sent in
+    assert [(r["state"], r["language"], r["text"]) for r in replies] == [
+        ("germany", "de", "Deutschland antwortet."),
+        ("ottoman-empire", "fr", "L’Empire ottoman répond.")]
+    header, *lines = _csv(client, "replies")
+    assert [(line[header.index("state")], line[header.index("language")]) for line in lines] \
+        == [("germany", "de"), ("ottoman-empire", "fr")]
     texts = _json(client, "treaty-texts")["rows"]
     assert sorted((r["language"], r["revision"], r["current"]) for r in texts) == [
         ("fr", 1, False), ("fr", 2, True), ("ota", 1, True), ("ru", 1, True)]

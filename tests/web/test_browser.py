@@ -33,7 +33,7 @@ from openpeace.world.evacuation import StageDraft, plan_adopt, report_record, st
 from openpeace.world.models import Nationality, Occupation, State
 from openpeace.world.services import situation_load
 from tests.conftest import WCAG_AA
-from tests.diplomacy.conftest import RELEASED_1917, write_texts
+from tests.diplomacy.conftest import ACCEPTANCE, RELEASED_1917, write_texts
 from tests.treaties.conftest import MINI_TREATIES
 
 pytestmark = pytest.mark.browser
@@ -78,7 +78,7 @@ def record_acts(offer: Offer) -> None:
     offer.refresh_from_db()
     for key in ["germany", "ottoman-empire"]:
         envoy = envoy_issue(state=State.objects.get(key=key), label=key).envoy
-        reply_record(envoy=envoy, offer=offer, kind="accepts_armistice", text="Yes.")
+        reply_record(envoy=envoy, offer=offer, kind="accepts_armistice", **ACCEPTANCE[key])
     armistice = armistice_record(
         offer=offer, parties=list(State.objects.filter(
             key__in=["russia", "germany", "ottoman-empire"])),

@@ -190,6 +190,7 @@ class OfferReplyOut(Schema):
     state: str
     reply: str = Field(alias="kind")
     text: str
+    language: str = Field(description="the BCP 47 tag of the language the reply is sent in")
     replied_at: dt.datetime
     findings: list[FindingOut] = Field(description="the terms validator's findings on a "
                                        "counter-proposal's terms; none for another reply")
@@ -198,6 +199,10 @@ class OfferReplyOut(Schema):
     @staticmethod
     def resolve_state(obj: Reply) -> str:
         return obj.state.key
+
+    @staticmethod
+    def resolve_language(obj: Reply) -> str:
+        return obj.language.tag
 
     @staticmethod
     def resolve_log_entry(obj: Reply) -> int | None:
@@ -239,6 +244,9 @@ class EnvoyToken(HttpBearer):
 class ReplyIn(Schema):
     reply: Literal["accepts_armistice", "accepts_negotiations", "counter_proposal", "rejects"]
     text: str = Field(min_length=1, max_length=50_000, description="the reply as sent")
+    language: str = Field(min_length=1, max_length=35,
+                          description="the BCP 47 tag of the language the text is in: any of "
+                                      "the register's languages (/api/languages)")
     terms: dict[str, object] | None = Field(None, description="a counter-proposal's terms")
 
     @model_validator(mode="after")
@@ -253,6 +261,7 @@ class ReplyOut(Schema):
     state: str
     reply: str
     text: str
+    language: str = Field(description="the BCP 47 tag of the language the reply is sent in")
     terms: dict[str, object] | None
     findings: list[FindingOut]
     replied_at: dt.datetime
@@ -272,6 +281,10 @@ class ReplyOut(Schema):
         return obj.kind
 
     @staticmethod
+    def resolve_language(obj: Reply) -> str:
+        return obj.language.tag
+
+    @staticmethod
     def resolve_stage(obj: Reply) -> str:
         return obj.offer.processes.get(state=obj.state).stage
 
@@ -289,7 +302,8 @@ class ReplyOut(Schema):
 def reply_create(
     request: HttpRequest, key: Text, state: Text, payload: ReplyIn
 ) -> Status[Any]:
-    """A government's reply, by its own envoy only; each reply is a log entry."""
+    """A government's reply, by its own envoy only, in any language of the register (422 at
+    `language` for a tag it lacks); each reply is a log entry."""
     envoy: Envoy = request.auth  # type: ignore[attr-defined]
     if envoy.state.key != state:
         raise HttpError(403, f"this envoy replies for {envoy.state.key}, not for {state!r}")
@@ -301,7 +315,8 @@ def reply_create(
         raise HttpError(403, f"the offer {key!r} was not addressed to {envoy.state.key}")
     try:
         reply = reply_record(
-            envoy=envoy, offer=offer, kind=payload.reply, text=payload.text, terms=payload.terms
+            envoy=envoy, offer=offer, kind=payload.reply, text=payload.text,
+            language=payload.language, terms=payload.terms,
         )
     except CounterProposalUnreadable as unreadable:
         return Status(422, invalid_body((f"body.payload.terms.{p.path}", p.message)

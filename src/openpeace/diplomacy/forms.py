@@ -9,6 +9,7 @@ from django import forms
 
 from openpeace.diplomacy.models import Envoy, Reply
 from openpeace.diplomacy.services import envoy_authenticate
+from openpeace.world.models import Language
 
 
 class ReplyForm(forms.Form):
@@ -20,10 +21,25 @@ class ReplyForm(forms.Form):
     # Kept as typed, as the API keeps it: `reply_record` refuses a blank one, for both.
     text = forms.CharField(label="The reply as sent", widget=forms.Textarea, max_length=50_000,
                            strip=False)
+    # A tag, not a choice the form checks: `reply_record` refuses one the register lacks, with
+    # the API's message, at this field.
+    language = forms.CharField(
+        label="Its language", widget=forms.Select,
+        help_text="The language the reply is sent in: its text is shown marked with it.",
+    )
     terms = forms.CharField(
         label="Terms of a counter-proposal (JSON)", widget=forms.Textarea, required=False,
         help_text="Only with a counter-proposal; see the terms format.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Every language of the register, by name: a government may answer in its own or in
+        another (French, the diplomatic language of 1917)."""
+        super().__init__(*args, **kwargs)
+        widget = self.fields["language"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [("", "---------"),
+                          *Language.objects.order_by("name", "tag").values_list("tag", "name")]
 
     def clean_token(self) -> Envoy:
         envoy = envoy_authenticate(self.cleaned_data["token"])

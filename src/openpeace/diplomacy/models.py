@@ -139,7 +139,11 @@ class BelligerentProcess(models.Model):
 
 
 class Reply(models.Model):
-    """A government's reply to the offer, recorded through its envoy, and logged."""
+    """A government's reply to the offer, recorded through its envoy, and logged.
+
+    Its text is the reply as sent, in the language the government chose to send it in: its
+    own, or another (French, the diplomatic language of 1917), so the envoy names it.
+    """
 
     class Kind(models.TextChoices):
         ACCEPTS_ARMISTICE = "accepts_armistice", "accepts an armistice"
@@ -152,6 +156,10 @@ class Reply(models.Model):
     envoy = models.ForeignKey(Envoy, on_delete=models.PROTECT, related_name="replies")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     text = models.TextField()
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="+",
+        help_text="the language the reply is sent in, any of the register's: every page, feed "
+                  "and export marks its text with it")
     terms = models.JSONField(null=True, blank=True, help_text="a counter-proposal's terms")
     findings = models.JSONField(
         default=list, blank=True, help_text="the terms validator's findings on those terms"

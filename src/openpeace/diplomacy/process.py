@@ -13,10 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpeace.core import process as rules
+from openpeace.core.languages import is_valid_tag
 from openpeace.core.terms_document import TermsError
 from openpeace.diplomacy.models import BelligerentProcess, Envoy, Offer, Reply
 from openpeace.diplomacy.terms import finding_document, terms_check
 from openpeace.log.services import entry_append
+from openpeace.world.models import Language
+from openpeace.world.selectors import language_by_tag
 
 
 class ReplyRefused(Exception):
@@ -71,6 +74,22 @@ def reply_input_check(kind: str, text: str, terms: dict[str, object] | None) -> 
         raise ReplyInvalid("terms", "terms go with a counter-proposal, and only with one")
 
 
+def reply_language(tag: str) -> Language:
+    """The language the reply is sent in, named by its BCP 47 tag in any letter case: any of
+    the register's, as a government may answer in its own or in another (French, the
+    diplomatic language of 1917). Refused with `ReplyInvalid` at `language` otherwise: every
+    page, feed and export marks the reply's text with it, so it must be one they can name."""
+    language = language_by_tag(tag)
+    if language is not None:
+        return language
+    if not is_valid_tag(tag):
+        raise ReplyInvalid("language", f"{tag[:40]!r} is not a BCP 47 language tag: name the "
+                                       "reply's language by its tag, as de, fr or ota")
+    raise ReplyInvalid("language", f"no language {tag[:40]!r} in the register: name the "
+                                   "reply's language by the tag of one of the register's "
+                                   "(/api/languages lists them)")
+
+
 def process_of(offer: Offer) -> rules.Process:
     """The offer's process as the core sees it."""
     assert offer.released_at is not None
@@ -116,11 +135,13 @@ def status_log(offer: Offer, at: dt.datetime) -> None:
 
 @transaction.atomic
 def reply_record(
-    *, envoy: Envoy, offer: Offer, kind: str, text: str,
+    *, envoy: Envoy, offer: Offer, kind: str, text: str, language: str,
     terms: dict[str, object] | None = None, at: dt.datetime | None = None,
 ) -> Reply:
     """Record a government's reply through its own envoy, with its log entry.
 
+    `language` is the BCP 47 tag of the language the text is in (`reply_language`); the entry
+    carries it, so the log says how to read the reply as well as what it says.
     A counter-proposal's terms go through the same validator as the offer's own, and its
     findings (an annexation it asks for, say) are published with it.
     """
@@ -131,6 +152,7 @@ def reply_record(
     if kind not in Reply.Kind.values:
         raise ReplyRefused(f"unknown reply {kind!r}: one of {', '.join(Reply.Kind.values)}")
     reply_input_check(kind, text, terms)
+    sent_in = reply_language(language)
     findings: list[dict[str, object]] = []
     if terms is not None:
         try:
@@ -150,13 +172,13 @@ def reply_record(
         at=at,
         content={
             "offer": offer.key, "state": state.key, "reply": kind, "text": text,
-            "terms": terms, "findings": findings,
+            "language": sent_in.tag, "terms": terms, "findings": findings,
             "stage": {"from": transition.before, "to": transition.after},
         },
     )
     reply = Reply.objects.create(
-        offer=offer, state=state, envoy=envoy, kind=kind, text=text, terms=terms,
-        findings=findings, replied_at=at, entry=entry,
+        offer=offer, state=state, envoy=envoy, kind=kind, text=text, language=sent_in,
+        terms=terms, findings=findings, replied_at=at, entry=entry,
     )
     status_log(offer, at)
     return reply

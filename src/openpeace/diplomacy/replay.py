@@ -49,12 +49,15 @@ def replay_1917(say: Callable[[str], None] = print) -> Offer:
     # 26 Nov: Russian envoys cross the German lines; the Central Powers agree to armistice
     # talks, which open at Brest-Litovsk on 3 Dec [WIKI-ARM, AUT-OH]. The day each power
     # answered is not in our sources: all four are recorded on 28 Nov, before the deadline.
+    # Nor are their words, nor the language they were sent in: the text recorded is this
+    # project's English summary of them, so it is marked English, the language it is written in.
     for key in CENTRAL_POWERS:
         envoy = envoy_issue(state=State.objects.get(key=key), label=f"armistice delegation, {key}")
         reply_record(
             envoy=envoy.envoy, offer=offer, kind="accepts_armistice", at=_at("1917-11-28"),
             text="The Supreme Command agrees to open negotiations for an armistice on all "
             "fronts (replayed from the historical record; see the research note).",
+            language="en",
         )
         say(f"{key} accepts an armistice")
 

@@ -18,7 +18,7 @@ from openpeace.diplomacy.models import (
     Proclamation,
     Reply,
 )
-from openpeace.world.models import State
+from openpeace.world.models import Language, State
 
 
 def offer_list_public() -> QuerySet[Offer]:
@@ -44,7 +44,7 @@ def offer_get_public(key: str) -> Offer:
             .order_by("signed_on", "pk"),
         ),
         Prefetch("sessions", NegotiationSession.objects.select_related("entry")),
-        Prefetch("replies", Reply.objects.select_related("state", "entry").order_by(
+        Prefetch("replies", Reply.objects.select_related("state", "language", "entry").order_by(
             "replied_at", "pk")),
         Prefetch("notes", Note.objects.select_related("state", "language").order_by("state__name")),
         Prefetch(
@@ -73,7 +73,7 @@ def proclamations_public() -> QuerySet[Proclamation]:
 def replies_public() -> QuerySet[Reply]:
     """Every reply to a released offer, in the order they were recorded (open data)."""
     return Reply.objects.filter(offer__released_at__isnull=False).select_related(
-        "offer", "state", "entry"
+        "offer", "state", "language", "entry"
     ).order_by("replied_at", "pk")
 
 
@@ -112,6 +112,14 @@ def note_get_public(key: str, state: str, language: str) -> Note:
         offer__key=key, offer__released_at__isnull=False, state__key=state,
         language__tag=language,
     )
+
+
+def note_language(offer: Offer, state: State) -> Language | None:
+    """The language of the note the offer sent to `state`'s government (the first by tag if it
+    sent several), or None: the language its reply most likely comes back in."""
+    note = offer.notes.filter(state=state).select_related("language").order_by(
+        "language__tag").first()
+    return note.language if note is not None else None
 
 
 # An armistice's or a session's page is addressed by its primary key under the offer's key:

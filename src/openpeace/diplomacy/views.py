@@ -71,7 +71,10 @@ def reply(request: HttpRequest, key: str, state: str) -> HttpResponse:
         addressee = offer.addressees.get(key=state)
     except (Offer.DoesNotExist, State.DoesNotExist):
         raise Http404("No released offer to this state") from None
-    form = ReplyForm(request.POST or None)
+    # The language its government was addressed in, the likeliest for its reply, is chosen.
+    written_in = selectors.note_language(offer, addressee)
+    form = ReplyForm(request.POST or None,
+                     initial={"language": written_in.tag if written_in else None})
     if request.method == "POST" and form.is_valid():
         envoy = form.cleaned_data["token"]
         if envoy.state_id != addressee.pk:
@@ -81,7 +84,8 @@ def reply(request: HttpRequest, key: str, state: str) -> HttpResponse:
             try:
                 recorded = reply_record(
                     envoy=envoy, offer=offer, kind=form.cleaned_data["reply"],
-                    text=form.cleaned_data["text"], terms=form.cleaned_data["terms"],
+                    text=form.cleaned_data["text"], language=form.cleaned_data["language"],
+                    terms=form.cleaned_data["terms"],
                 )
             except CounterProposalUnreadable as unreadable:
                 for problem in unreadable.problems:

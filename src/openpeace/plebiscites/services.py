@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from openpeace.core import plebiscite as core
 from openpeace.core import terms
-from openpeace.core.languages import is_valid_tag
 from openpeace.core.plebiscite.board import repeated_ciphertext
 from openpeace.core.plebiscite.credentials import credential_list_problems
 from openpeace.core.plebiscite.encoding import b64, hex32, scalar_hex, unhex_scalar
@@ -51,6 +50,7 @@ from openpeace.selfdetermination.services import (
 )
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
 from openpeace.world.models import Language, Nationality, Occupation, State
+from openpeace.world.selectors import language_by_tag
 
 SEPARATE_STATE = "separate_state"
 MAX_TRUSTEES = 255
@@ -145,7 +145,7 @@ def _locked(plebiscite: m.Plebiscite) -> m.Plebiscite:
 def _language_of(nationality: Nationality, tag: str) -> Language:
     """The language of the nationality's that `tag` names: its BCP 47 tag, in any letter case
     (tags are case-insensitive)."""
-    found = Language.objects.filter(tag__iexact=tag).first() if is_valid_tag(tag) else None
+    found = language_by_tag(tag)
     own = sorted(nationality.languages.values_list("tag", flat=True))
     if found is None:
         raise LanguageRefused(f"no language {tag[:40]!r} in the register: give the BCP 47 tag of "

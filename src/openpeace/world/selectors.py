@@ -10,12 +10,22 @@ from django.db.models import Manager, Prefetch, Q, QuerySet
 
 from openpeace.core import evacuation
 from openpeace.core import situation as core
-from openpeace.core.languages import Direction
+from openpeace.core.languages import Direction, is_valid_tag
 from openpeace.world import models as m
 
 
 def situation_record() -> m.SituationRecord | None:
     return m.SituationRecord.objects.select_related("proposing_state").first()
+
+
+def language_by_tag(tag: str) -> m.Language | None:
+    """The register's language whose BCP 47 tag is `tag`, in any letter case (tags are
+    case-insensitive, RFC 5646 §2.1.1); None when the register has none, or `tag` is not a tag.
+
+    A text's language comes from outside (an envoy, a commission): what is not a tag is never
+    looked up, so a NUL or a stray character answers None here, not an error from the database.
+    """
+    return m.Language.objects.filter(tag__iexact=tag).first() if is_valid_tag(tag) else None
 
 
 def state_list(*, side: str | None = None) -> QuerySet[m.State]:

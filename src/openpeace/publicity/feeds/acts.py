@@ -156,9 +156,12 @@ class _Describer:
             self.author = self.register.government_name(state)
             self.title = _site(_("%(state)s %(reply)s") % {
                 "state": self.register.state_name(state), "reply": reply})
-            self.summary = _site(self._stage_change(
-                _("The government of %(state)s replies to %(title)s.")
-                % {"state": self.register.state_name(state), "title": title}))
+            if c.get("language"):  # the reply itself, in the language it was sent in
+                self.summary = Said(_shorten(str(c.get("text", ""))), str(c["language"]))
+            else:  # logged before replies named their language: openpeace's words, not theirs
+                self.summary = _site(self._stage_change(
+                    _("The government of %(state)s replies to %(title)s.")
+                    % {"state": self.register.state_name(state), "title": title}))
         elif kind == "process.silent":
             state = str(c.get("state"))
             self.title = _site(_("%(state)s did not reply by the deadline")

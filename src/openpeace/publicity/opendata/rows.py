@@ -130,7 +130,8 @@ def reply_rows(links: Links) -> Iterator[Row]:
     for reply in _light(diplomacy.replies_public(), "entry").iterator(CHUNK):
         yield {
             "id": reply.pk, "offer": reply.offer.key, "state": reply.state.key,
-            "kind": reply.kind, "text": reply.text, "replied_at": reply.replied_at,
+            "kind": reply.kind, "text": reply.text, "language": reply.language.tag,
+            "replied_at": reply.replied_at,
             "terms": reply.terms, "findings": reply.findings,
             **_logged(links, reply.entry),
             "page_url": links.url("diplomacy:offer-detail", reply.offer.key,

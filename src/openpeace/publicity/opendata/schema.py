@@ -189,6 +189,7 @@ DATASETS: tuple[Dataset, ...] = (
             Column("state", "key", "the state whose government replied"),
             Column("kind", "text", "what it replied", enum=REPLY_KINDS),
             Column("text", "text", "the reply as sent"),
+            Column("language", "language", "the language it was sent in"),
             Column("replied_at", "datetime", "when it was recorded"),
             Column("terms", "json", "a counter-proposal's terms", nullable=True),
             Column("findings", "json", "the terms validator's findings on those terms (a list)"),

@@ -646,3 +646,23 @@ def test_the_endorsements_acts_read_as_what_they_did(endorsable: Offer) -> None:
     assert invalidated.title.text == f"{title}: 1 endorsement invalidated"
     assert invalidated.summary.text == "By an official, for this reason: a bot farm"
     assert f"/offers/{endorsable.key}/endorsements/" in [p.path for p in invalidated.pages]
+
+
+def test_a_demand_s_text_keeps_its_language_in_every_feed(process: Offer,
+                                                          client: Client) -> None:
+    """The act is described in the feed's language; the demand quoted in its summary is in the
+    language its commission filed it in, and says so."""
+    from openpeace.selfdetermination.services import commission_issue, demand_file
+    from openpeace.world.models import Nationality
+
+    finns = Nationality.objects.get(key="finns")
+    senate = commission_issue(nationality=finns, label="Senate").commission
+    demand_file(commission=senate, nationality=finns, kind="secession",
+                text="Suomen kansa vaatii itsenäisyyttä.", acts_asked="recognition",
+                language="fi")
+    log_integrate()
+    for url in ["/feeds/languages/en.atom", "/feeds/languages/de.atom"]:
+        summary = entries(feed(client, url))["demand.filed nationality:finns"].find(
+            f"{{{ATOM}}}summary")
+        assert summary.text == "Suomen kansa vaatii itsenäisyyttä."
+        assert summary.xpath("string(ancestor-or-self::*[@xml:lang][1]/@xml:lang)") == "fi"

@@ -369,7 +369,9 @@ class _Describer:
                 self.author = str(c.get("commission") or name)
                 self.title = _site(_("Demand of the %(nationality)s filed: %(kind)s")
                                    % {"nationality": name, "kind": what})
-                self.summary = _site(_shorten(str(c.get("text", ""))))
+                # in the language the commission filed it in (its entry names it)
+                self.summary = Said(_shorten(str(c.get("text", ""))),
+                                    str(c.get("language") or site_language()))
             else:
                 label = dict(Demand.Status.choices).get(status, status)
                 self.title = _site(_("Demand of the %(nationality)s (%(kind)s): %(status)s")

@@ -126,3 +126,14 @@ def test_check_deploy_fails_with_embedded_settings(data_dir: dict[str, str]) -> 
     )
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(("host", "outside"), [
+    ("127.0.0.1", False), ("::1", False), ("localhost", False),
+    ("0.0.0.0", True), ("::", True), ("10.0.0.5", True), ("peace.example", True),
+])
+def test_serve_warns_when_it_listens_beyond_this_machine(host: str, outside: bool) -> None:
+    """gunicorn's sync workers need a buffering proxy in front once others can reach them."""
+    from openpeace.web.management.commands.serve import reachable_from_outside
+
+    assert reachable_from_outside(host) is outside

@@ -13,6 +13,7 @@ tallies, the senders of webhooks and of followers' e-mails, and the worker of th
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
@@ -35,6 +36,15 @@ def site_address(host: str, port: int) -> str:
     if host in ("", "0.0.0.0", "::"):
         host = "127.0.0.1"
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def reachable_from_outside(host: str) -> bool:
+    """Whether a server bound to `host` listens beyond this machine (a name other than
+    localhost counts as such: it is for others to reach)."""
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host != "localhost"
 
 
 class Command(BaseCommand):
@@ -81,6 +91,13 @@ class Command(BaseCommand):
         # unless the deployment names its public one: the children read it from here.
         os.environ.setdefault("OPENPEACE_SITE_URL", address)
         self.stdout.write(f"openpeace is serving at {address}/")
+        if reachable_from_outside(options["host"]):
+            # gunicorn's sync workers each wait for a whole request: a few clients that send
+            # theirs slowly hold every worker, so they are meant to sit behind a buffering proxy.
+            self.stderr.write(
+                "Listening beyond this machine: put a buffering reverse proxy (nginx) in front "
+                "of it, as gunicorn's sync workers need (docs/architecture.md)."
+            )
         sys.stdout.flush()
         self.run_until_stopped(
             [

@@ -143,3 +143,13 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def csp_reports(page: Any) -> list[str]:
+    """Every Content-Security-Policy violation the browser reports in `page`'s console from now
+    on (Chromium says of each that it "violates the following Content Security Policy
+    directive")."""
+    reports: list[str] = []
+    page.on("console", lambda message: reports.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return reports

@@ -34,7 +34,8 @@ def unique_keys(min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
 def situations(draw: st.DrawFn) -> core.Situation:
     """A situation that satisfies every rule of the format (so it must load and round-trip)."""
     source_keys = draw(unique_keys(1, 4))
-    sources = tuple(core.Source(k, draw(texts), draw(urls)) for k in source_keys)
+    sources = tuple(core.Source(k, draw(texts), draw(urls), draw(st.none() | st.sampled_from(TAGS)))
+                    for k in source_keys)
     tags = draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=6, unique=True))
     languages = tuple(core.Language(t, draw(texts), draw(optional_texts)) for t in tags)
     languages = tuple(

@@ -1,5 +1,6 @@
 """The typed JSON API under /api/, with its OpenAPI schema at /api/openapi.json."""
 
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
@@ -9,13 +10,15 @@ from openpeace.diplomacy.api import router as diplomacy_router
 from openpeace.plebiscites.api import router as plebiscites_router
 from openpeace.selfdetermination.api import router as selfdetermination_router
 from openpeace.treaties.api import router as treaties_router
+from openpeace.web.http import require_safe
 from openpeace.world.api import router as world_router
 from openpeace.world.schemas import invalid_body
 
 
 class ApiDocs(Swagger):
-    """ninja's Swagger UI, on a page that says its language and direction, as every page of the
-    site does (the UI is in English, left to right)."""
+    """ninja's Swagger UI in the site's frame: the header, a main with its h1, a way to the
+    schema without JavaScript, and the UI marked as English, left to right
+    (web/templates/web/api_docs.html)."""
 
     template = "web/api_docs.html"
 
@@ -30,6 +33,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs=ApiDocs(),
+    docs_decorator=require_safe,  # the docs and the schema are read, and only read
 )
 api.add_router("/", world_router)
 api.add_router("/", diplomacy_router)
@@ -38,9 +42,16 @@ api.add_router("/", selfdetermination_router)
 api.add_router("/", plebiscites_router)
 
 
+def _message(error: dict[str, Any]) -> str:
+    """What is wrong, in pydantic's words, but for a field the body's schema does not have
+    (`api_types.Payload`): that it was not quietly dropped."""
+    if error.get("type") == "extra_forbidden":
+        return "not a field of this request: an unknown field is refused, not ignored"
+    return str(error.get("msg", "invalid"))
+
+
 @api.exception_handler(ValidationError)
 def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """422 with a `detail` that says, for each bad field, where it is and what is wrong."""
-    problems = ((".".join(map(str, e.get("loc", ()))), e.get("msg", "invalid"))
-                for e in exc.errors)
+    problems = ((".".join(map(str, e.get("loc", ()))), _message(e)) for e in exc.errors)
     return api.create_response(request, invalid_body(problems), status=422)

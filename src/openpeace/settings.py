@@ -23,7 +23,10 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
   and 10), `OPENPEACE_ENDORSE_PER_ADDRESS` and `OPENPEACE_ENDORSE_PER_NETWORK` (submissions
   per offer in the checks' window, default 5 and 50);
 - e-mail: `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` (default: files
-  in `DATA_DIR/outbox`).
+  in `DATA_DIR/outbox`);
+- request bodies: `OPENPEACE_MAX_BODY` (bytes, default 2.5 MiB, Django's own) for every
+  request but one: a plebiscite's public credentials, of which one request publishes up to
+  `OPENPEACE_MAX_ELECTORATE` (default 200,000), a body of 80 bytes each.
 
 `openpeace serve` reads `HOST`, `PORT` and `WEB_CONCURRENCY` (gunicorn's workers) for its
 options' defaults.
@@ -112,12 +115,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "openpeace.web.http.ContentSecurityPolicy",
     "openpeace.web.middleware.RefuseNulCharacters",
+    "openpeace.web.http.ApiAnswers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "openpeace.web.middleware.VaryOnLanguageOnlyForPages",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "openpeace.web.middleware.ErrorTitle",
+    # The method, then the body's size, judged before the CSRF check reads a form.
+    "openpeace.web.http.RefuseMethodsNotTaken",
+    "openpeace.web.http.RefuseBodiesTooLarge",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -181,6 +190,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Request bodies, refused 413 past their limit (web.http.RefuseBodiesTooLarge). A plebiscite's
+# credential list is the one large document: a whole electorate's public credentials, in one
+# request, as one log entry (docs/plebiscite-spec.md §7). Each takes 80 bytes: 64 hex digits,
+# their quotes and comma, and room for a newline and an indent; 64 KiB is for the rest. The API
+# schema's maximum is OPENPEACE_MAX_ELECTORATE. Django's own limit is the largest, so that its
+# bare 400 never answers first.
+OPENPEACE_MAX_BODY = int(os.environ.get("OPENPEACE_MAX_BODY", str(2_621_440)))
+OPENPEACE_MAX_ELECTORATE = int(os.environ.get("OPENPEACE_MAX_ELECTORATE", "200000"))
+_CREDENTIAL_BYTES = 80
+OPENPEACE_LARGE_BODIES = {
+    "api:credentials_publish": 65_536 + _CREDENTIAL_BYTES * OPENPEACE_MAX_ELECTORATE,
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(OPENPEACE_MAX_BODY, *OPENPEACE_LARGE_BODIES.values())
 
 OPENPEACE_DEFAULT_SITUATION = PACKAGE_DIR / "situations" / "1917-11.yaml"
 # The secret treaties of the 1917 default, entered secret with it.

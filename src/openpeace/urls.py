@@ -4,6 +4,8 @@ from django.urls import include, path
 from openpeace.api import api
 from openpeace.web import views as web
 
+handler404 = "openpeace.web.views.not_found"
+
 admin.site.site_header = "openpeace — the foreign office"
 admin.site.site_title = "openpeace back office"
 

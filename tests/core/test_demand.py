@@ -85,9 +85,14 @@ def test_no_step_is_dated_before_the_one_it_follows() -> None:
     assert d.acknowledge(demand(), T0).since == T0  # the same instant is allowed
 
 
-@pytest.mark.parametrize("reasons", ["", "   \n"])
-def test_a_refusal_publishes_its_reasons(reasons: str) -> None:
-    with pytest.raises(d.DemandError, match="must publish its reasons"):
+@pytest.mark.parametrize(("reasons", "why"), [
+    ("", "must publish its reasons: none were given$"),
+    ("   \n", "must publish its reasons: none were given [(]it is only white space[)]$"),
+    ("\u200b", "must publish its reasons: none were given [(]it has no visible character"),
+    ("No.\x00", "^the reasons of a refusal cannot contain a NUL character"),
+])
+def test_a_refusal_publishes_its_reasons(reasons: str, why: str) -> None:
+    with pytest.raises(d.DemandError, match=why):
         d.refuse(demand(status=Status.IN_PROGRESS), reasons, LATER)
 
 

@@ -194,6 +194,19 @@ def test_reports_are_dated_within_the_plan() -> None:
     ]
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("\u200b\u200b", "a progress report says what happened (it has no visible character, only "
+                     "white space, format characters or combining marks (U+200B ZERO WIDTH "
+                     "SPACE))"),
+    ("news\x01", "a progress report cannot contain the control character U+0001: tab, line feed "
+                 "and carriage return are the only ones a text holds"),
+])
+def test_a_report_is_a_public_text(text: str, message: str) -> None:
+    today = D(1918, 3, 1)
+    assert ev.report_problems(OPEN, today, text, today) == [ev.Problem("text", message)]
+    assert ev.report_problems(OPEN, today, "\u200fأخبار", today) == []
+
+
 def test_no_progress_after_completion_or_after_the_end() -> None:
     done = plan(Stage(D(1918, 2, 11), D(1918, 2, 1)))
     (problem,) = ev.report_problems(done, D(1918, 2, 1), "more", D(1918, 3, 1))

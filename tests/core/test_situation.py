@@ -105,6 +105,11 @@ BAD: list[tuple[str, Callable[[Doc], None], str]] = [
         "in belligerencies[0]",
     ),
     (
+        "a source's language that is no tag",
+        _set(["sources", 0, "language"], "Russian"),
+        "sources[0].language: 'Russian' is not a valid BCP 47 tag",
+    ),
+    (
         "impossible calendar date",
         _set(["states", 0, "entered_war"], "1914-02-30"),
         "states[0].entered_war: '1914-02-30' is not a date in the calendar",

@@ -18,6 +18,7 @@ from openpeace.diplomacy.armistices import (
 )
 from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
 from openpeace.world.models import State
+from tests.html import dangling, described
 
 D = dt.date
 OFFER = "/offers/decree-on-peace-1917/"
@@ -156,8 +157,12 @@ def test_a_day_the_calendar_cannot_answer_for_is_a_400_with_the_reason(
     client: Client, armistice: Armistice, value: str
 ) -> None:
     html = page(client, f"{OFFER}armistices/{armistice.pk}/?on={value}", 400)
-    assert '<p role="alert">' in html and '<html lang="en" dir="ltr">' in html
+    assert '<div role="alert" class="refusal">' in html and '<html lang="en" dir="ltr">' in html
     assert "In force today (" in main(html)  # and the answers for today
+    # said at the day, which stays as it was typed and is described by the message
+    assert dangling(html) == [] and "id_on_error" in described(html, "id_on")
+    assert re.search(rf'<input type="(text|date)" name="on" value="{value}"', html)
+    assert re.search(r'<strong class="error" id="id_on_error">[^<]+</strong>', html)
 
 
 def test_the_session_page_shows_the_session(client: Client, session: NegotiationSession) -> None:

@@ -26,15 +26,18 @@ from openpeace.world.models import State
 D = dt.date
 
 
-def record_1917(offer: Offer, demarcation_geometry: Any = None) -> Armistice:
+FRONT_IN_WORDS = "The front line of 17 December 1917, from the Baltic to the Black Sea."
+
+
+def record_1917(offer: Offer, demarcation_geometry: Any = None,
+                demarcation: str = FRONT_IN_WORDS) -> Armistice:
     """The armistice of 15 December 1917: 17 Dec to 14 Jan, then until denounced (7 days)."""
     return armistice_record(
         offer=offer, parties=list(State.objects.filter(
             key__in=["russia", "germany", "ottoman-empire"])),
         signed_on=D(1917, 12, 15), effective_on=D(1917, 12, 17), term_count=28,
         term_unit="days", renewal=Armistice.Renewal.CONTINUED, notice_days=7,
-        demarcation="The front line of 17 December 1917, from the Baltic to the Black Sea.",
-        demarcation_geometry=demarcation_geometry,
+        demarcation=demarcation, demarcation_geometry=demarcation_geometry,
     )
 
 
@@ -142,6 +145,25 @@ def test_a_demarcation_that_is_no_line_or_area_on_earth_is_refused_at_its_field(
     }
 
 
+@pytest.mark.parametrize(("demarcation", "message"), [
+    ("\u200b", "the demarcation line in words cannot be blank: it has no visible character"),
+    ("The front\x0bline.", "the demarcation line in words cannot contain the control character "
+                          "U+000B"),
+])
+def test_a_hidden_demarcation_in_words_is_refused_at_its_field(
+    accepted: Offer, demarcation: str, message: str
+) -> None:
+    before = Entry.objects.count()
+    with pytest.raises(ArmisticeRefused) as refused:
+        record_1917(accepted, demarcation=demarcation)
+    assert refused.value.field == "demarcation" and str(refused.value).startswith(message)
+    assert Entry.objects.count() == before and not Armistice.objects.exists()
+
+
+def test_a_demarcation_in_words_may_be_left_out(accepted: Offer) -> None:
+    assert record_1917(accepted, demarcation="").demarcation == ""
+
+
 def test_a_demarcation_is_a_line_or_a_zone(accepted: Offer, client: Client) -> None:
     zone = {"type": "Polygon", "coordinates": [[[23.0, 56.0], [24.0, 56.0], [24.0, 57.0],
                                                 [23.0, 56.0]]]}
@@ -170,9 +192,15 @@ def test_breaches_and_denunciations_need_a_party_and_a_description(accepted: Off
     with pytest.raises(ArmisticeRefused, match="France is not a party"):
         denunciation_record(armistice=armistice, party=State.objects.get(key="france"),
                             on=D(1918, 1, 1))
-    with pytest.raises(ArmisticeRefused, match="with a description"):
+    for hidden in ("  ", "\u200b\u2060"):
+        with pytest.raises(ArmisticeRefused, match="with a description") as refused:
+            breach_report(armistice=armistice, reported_by=State.objects.get(key="russia"),
+                          on=D(1917, 12, 20), description=hidden)
+        assert refused.value.field == "description"
+    with pytest.raises(ArmisticeRefused, match=r"cannot contain the control character U\+0008"):
         breach_report(armistice=armistice, reported_by=State.objects.get(key="russia"),
-                      on=D(1917, 12, 20), description="  ")
+                      on=D(1917, 12, 20), description="Troops\x08 moved.")
+    assert not Entry.objects.filter(kind="armistice.breach_reported").exists()
     breach_report(armistice=armistice, reported_by=State.objects.get(key="russia"),
                   on=D(1917, 12, 20), description="Troops moved to the western front.")
     assert Entry.objects.filter(kind="armistice.breach_reported").count() == 1
@@ -211,8 +239,8 @@ JOFFE = [{"state": "russia", "members": ["A. A. Joffe"]}]
     ({"delegations": [{"state": "russia", "members": []}]}, "delegations",
      "delegations[0].members: a non-empty list of names, not an empty array"),
     ({"delegations": [{"state": "russia", "members": ["Joffe", " ", 7]}]}, "delegations",
-     "delegations[0].members[1]: a name, not blank text; delegations[0].members[2]: a name, "
-     "not a number"),
+     "delegations[0].members[1]: a name cannot be blank: it is only white space; "
+     "delegations[0].members[2]: a name, not a number"),
     ({"delegations": [{"state": 3, "members": ["x"], "flag": "red"}]}, "delegations",
      "delegations[0]: unknown field(s) 'flag'; a delegation is "
      '{"state": KEY, "members": [NAME, ...]}; delegations[0].state: the key of a registered '
@@ -222,6 +250,15 @@ JOFFE = [{"state": "russia", "members": ["A. A. Joffe"]}]
     ({"opened_on": D(2999, 1, 1)}, "opened_on", "it cannot open in the future (2999-01-01"),
     ({"closed_on": D(2999, 1, 1)}, "closed_on", "it cannot close in the future (2999-01-01"),
     ({"place": " "}, "place", "a session is published with its place"),
+    ({"place": "\ufeff"}, "place", "a session is published with its place (it has no visible "
+                                   "character"),
+    ({"place": "Brest\x01"}, "place", "the place of a session cannot contain the control "
+                                      "character U+0001"),
+    ({"record": "\u200b\u200b"}, "record", "a session is published with its record (it has no "
+                                           "visible character"),
+    ({"record": "Six\x00 points."}, "record", "the record of a session cannot contain a NUL"),
+    ({"delegations": [{"state": "russia", "members": ["\u3164"]}]}, "delegations",
+     "delegations[0].members[0]: a name cannot be blank: it has no visible character"),
 ])
 def test_a_malformed_session_is_refused_naming_the_problem_and_writes_nothing(
     accepted: Offer, client: Client, changes: dict[str, object], field: str, message: str

@@ -229,9 +229,13 @@ def test_every_name_on_the_offers_pages_is_isolated_and_the_titles_are_plain_tex
     assert "<h1><bdi>Ottoman Empire</bdi>: the note to its government</h1>" in html
     _, html = page("/offers/peace-1917/")
     assert ('hreflang="de"><bdi>Germany</bdi>: the note to its government</a>') in html
-    _, html = page("/offers/peace-1917/proclamations/ottoman-people/ota/")
+    title, html = page("/offers/peace-1917/proclamations/ottoman-people/ota/")
     assert ("<p>Addressed to: <bdi>The peoples of the Ottoman Empire</bdi>; in "
             "<bdi>Ottoman Turkish</bdi>.</p>") in html
+    # a <title> cannot say its language: it says the page in the page's language first, then
+    # the proclamation's own title, isolated as plain text can be (U+2068 ... U+2069)
+    assert title == ("The peoples of the Ottoman Empire: the proclamation in Ottoman Turkish — "
+                     "\u2068Peace (ota)\u2069 · openpeace")
     title, html = page("/offers/peace-1917/replies/germany/")
     assert title == "Reply for Germany · openpeace"
     assert "<h1><bdi>Germany</bdi>: the reply of its government</h1>" in html

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from openpeace.core.documents import MAX_DEPTH
 from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
 from openpeace.diplomacy.process import offer_apply_deadline
 from openpeace.diplomacy.services import envoy_issue, envoy_revoke, offer_release
 from openpeace.log.models import Entry
 from openpeace.world.models import State
+from tests.core.test_documents import nested
 
 
 @pytest.fixture
@@ -176,6 +179,31 @@ def test_a_counter_proposal_is_validated_and_published_with_its_findings(
     assert logged["findings"] == findings and logged["terms"] == terms
 
 
+def test_the_offer_page_says_a_counter_proposal_s_findings_with_names(
+    released: Offer, client: Client
+) -> None:
+    """The page names the territory, the state and the nationality (isolated with <bdi>) where
+    the finding keeps their keys; the rule's id stays beside, as the log names it."""
+    terms = {"territorial_clauses": [
+        {"id": "art-1", "territory": "erzurum", "to": "ottoman-empire",
+         "kind": "return_to_prewar_ruler"},
+        {"id": "art-2", "territory": "erzurum", "to": "separate_state",
+         "kind": "independence"}],
+        "armistice": {"term_days": 30}}
+    answer = reply(client, token_for("ottoman-empire"), "ottoman-empire",
+                   {"reply": "counter_proposal", "text": "Our terms.", "terms": terms})
+    assert answer.status_code == 201, answer.content
+    page = re.sub(r"\s+", " ", client.get(f"/offers/{released.key}/").content.decode())
+    assert ("Clause art-1 gives <bdi>Vilayet of Erzurum</bdi> to <bdi>Ottoman Empire</bdi>: it "
+            "gives the land back to <bdi>Ottoman Empire</bdi> without a free decision of the "
+            "<bdi>Armenians</bdi>") in page
+    assert '(<code>annexation.return_to_prewar_ruler</code>)' in page
+    assert ("Clause art-2 makes <bdi>Vilayet of Erzurum</bdi> a separate state: without a free "
+            "decision of the <bdi>Armenians</bdi>, this is an annexation.") in page
+    assert "erzurum" not in page.replace('href="/occupations/erzurum', "")
+    assert "The armistice proposed for 30 days is shorter than the minimum" in page
+
+
 def test_a_counter_proposal_with_unreadable_terms_is_422_naming_the_place(
     released: Offer, client: Client
 ) -> None:
@@ -300,15 +328,16 @@ def test_a_nul_character_in_a_reply_is_422_and_changes_nothing(
 
 @pytest.mark.parametrize(("body", "location", "message"), [
     ({"reply": "accepts_negotiations", "text": "   "}, "body.payload.text",
-     "a reply cannot be blank: its text is empty or only spaces"),
+     "a reply cannot be blank: it is only white space"),
     ({"reply": "rejects", "text": " \n\t "}, "body.payload.text",
-     "a reply cannot be blank: its text is empty or only spaces"),
+     "a reply cannot be blank: it is only white space"),
     ({"reply": "counter_proposal", "text": "Our terms.", "terms": {}}, "body.payload.terms",
      "a counter-proposal carries its own terms: these are empty"),
     ({"reply": "counter_proposal", "text": "Our terms.",
       "terms": {"territorial_clauses": [{"id": "a\u0000", "territory": "erzurum",
                                          "to": "russia"}]}},
-     "body.payload.terms", "a reply cannot contain a NUL character"),
+     "body.payload.terms",
+     "the terms cannot contain a NUL character (U+0000), at territorial_clauses[0].id"),
 ])
 def test_bad_input_the_service_finds_is_422_at_its_field_and_changes_nothing(
     released: Offer, client: Client, body: dict[str, Any], location: str, message: str
@@ -330,3 +359,112 @@ def test_a_backslash_u0000_is_text_not_a_nul_character(released: Offer, client: 
     assert Reply.objects.get().text == text
     logged = json.loads(bytes(Entry.objects.get(kind="reply.recorded").body))["content"]
     assert logged["text"] == text
+
+
+# A reply no reader could see, or holding what a reader cannot see (`core.text`).
+HIDDEN = [
+    ("\u200b\u200b", "a reply cannot be blank: it has no visible character, only white space, "
+                     "format characters or combining marks (U+200B ZERO WIDTH SPACE)"),
+    ("\u0001", "a reply cannot contain the control character U+0001: tab, line feed and "
+               "carriage return are the only ones a text holds"),
+    ("\u202e", "a reply cannot be blank: it has no visible character, only white space, format "
+               "characters or combining marks (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    ("Nein.\x00", "a reply cannot contain a NUL character (U+0000)"),
+]
+# Replies that need format characters, beside visible ones, in languages of the register.
+WRITTEN = [
+    ("ota", "شرائط\u200cنامه\u200cیی قبول ایدرز."),  # zero-width non-joiners inside words
+    ("ar", "\u200fنقبل الهدنة."),  # opened by a right-to-left mark
+]
+
+
+@pytest.mark.parametrize(("text", "message"), HIDDEN)
+def test_a_hidden_reply_is_422_at_its_text_and_changes_nothing(
+    released: Offer, client: Client, text: str, message: str
+) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany", {"reply": "rejects", "text": text})
+    assert response.status_code == 422, response.content
+    assert response.json()["problems"] == [{"location": "body.payload.text", "message": message}]
+    assert unchanged() == before and stage("germany") == "offered"
+
+
+@pytest.mark.parametrize(("key", "value", "where"), [
+    ("id", "a\u0007", "at territorial_clauses[0].id"),
+    ("note\u001b", "x", "in a key of territorial_clauses[0]"),
+    ("text", "\ud800", "at territorial_clauses[0].text"),
+])
+def test_a_hidden_character_in_counter_proposed_terms_is_422_at_terms(
+    released: Offer, client: Client, key: str, value: str, where: str
+) -> None:
+    clause = {"id": "a", "territory": "erzurum", "to": "russia", key: value}
+    before = unchanged()
+    response = client.post(
+        "/api/offers/peace-1917/replies/germany",
+        json.dumps({"reply": "counter_proposal", "text": "Our terms.", "language": "de",
+                    "terms": {"territorial_clauses": [clause]}}),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_for('germany')}")
+    assert response.status_code == 422, response.content
+    [problem] = response.json()["problems"]
+    assert problem["location"] == "body.payload.terms"
+    assert problem["message"].startswith("the terms cannot contain ")
+    assert problem["message"].endswith(where)
+    assert unchanged() == before
+
+
+@pytest.mark.parametrize(("language", "text"), WRITTEN)
+def test_a_reply_that_needs_format_characters_is_recorded_as_written(
+    released: Offer, client: Client, language: str, text: str
+) -> None:
+    response = reply(client, token_for("ottoman-empire"), "ottoman-empire",
+                     {"reply": "rejects", "text": text, "language": language})
+    assert response.status_code == 201, response.content
+    logged = json.loads(bytes(Entry.objects.get(kind="reply.recorded").body))["content"]
+    assert Reply.objects.get().text == logged["text"] == text
+
+
+def test_a_field_a_reply_does_not_have_is_422_naming_it_and_changes_nothing(
+    released: Offer, client: Client
+) -> None:
+    """Refused, not dropped: a reply naming another state is not recorded for the token's."""
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany",
+                     {"reply": "rejects", "text": "Nein.", "state": "ottoman-empire", "envoy": 1})
+    assert response.status_code == 422, response.content
+    unknown = "not a field of this request: an unknown field is refused, not ignored"
+    assert response.json()["problems"] == [
+        {"location": "body.payload.state", "message": unknown},
+        {"location": "body.payload.envoy", "message": unknown},
+    ]
+    assert unchanged() == before and stage("germany") == "offered"
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH, 300, 600])
+def test_terms_nested_too_deep_are_422_at_terms_and_change_nothing(
+    released: Offer, client: Client, levels: int
+) -> None:
+    before = unchanged()
+    response = reply(client, token_for("germany"), "germany", {
+        "reply": "counter_proposal", "text": "Our terms.", "terms": {"principles": nested(levels)}})
+    assert response.status_code == 422, response.content
+    (problem,) = response.json()["problems"]
+    assert problem["location"] == "body.payload.terms"
+    assert problem["message"].startswith("Value error, principles.a[0].a[0]")  # its place
+    assert f": objects and arrays nest more than {MAX_DEPTH} levels deep" in problem["message"]
+    assert unchanged() == before and stage("germany") == "offered"
+
+
+def test_a_body_too_deep_even_to_parse_is_400_and_changes_nothing(
+    released: Offer, client: Client
+) -> None:
+    """Past the depth at which Python's JSON parser runs out of stack, the API cannot read the
+    body at all: ninja's 400, as for any body that is not JSON."""
+    before = unchanged()
+    terms = '{"principles": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    body = f'{{"reply": "counter_proposal", "text": "x", "language": "de", "terms": {terms}}}'
+    response = client.post("/api/offers/peace-1917/replies/germany", body,
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token_for('germany')}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body"}
+    assert unchanged() == before

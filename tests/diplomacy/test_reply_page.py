@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from openpeace.core.documents import MAX_DEPTH
 from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
 from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.models import Entry
 from openpeace.world.models import State
+from tests.diplomacy.test_replies import HIDDEN, WRITTEN
 
 URL = "/offers/peace-1917/replies/germany/"
 
@@ -48,7 +50,7 @@ def test_an_envoy_replies_on_the_page_and_is_sent_to_the_board(
         ({"token": "ottoman-empire"}, "This envoy replies for Ottoman Empire, not for Germany."),
         ({"text": ""}, "This field is required."),
         # The same check and message as the API's (`reply_record`), at the field.
-        ({"text": "  \r\n  "}, "a reply cannot be blank: its text is empty or only spaces"),
+        ({"text": "  \r\n  "}, "a reply cannot be blank: it is only white space"),
         ({"reply": "counter_proposal", "terms": "{}"},
          "a counter-proposal carries its own terms: these are empty"),
         ({"reply": "counter_proposal"}, "Terms go with a counter-proposal, and only with one."),
@@ -70,6 +72,27 @@ def test_bad_replies_are_shown_on_the_form_and_change_nothing(
     assert not Reply.objects.exists() and Entry.objects.count() == before
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    *HIDDEN[:3], ("Nein.\x00", "Null characters are not allowed.")])
+def test_a_hidden_reply_is_refused_at_its_text_on_the_form(
+    released: Offer, client: Client, text: str, message: str
+) -> None:
+    before = Entry.objects.count()
+    response = post(client, token=token(), text=text)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"text": [message]}
+    assert not Reply.objects.exists() and Entry.objects.count() == before
+
+
+@pytest.mark.parametrize(("language", "text"), WRITTEN)
+def test_a_reply_that_needs_format_characters_is_recorded_from_the_form(
+    released: Offer, client: Client, language: str, text: str
+) -> None:
+    response = post(client, token=token(), text=text, language=language)
+    assert response.status_code == 302
+    assert Reply.objects.get().text == text
+
+
 def test_a_refused_transition_is_shown_on_the_form(released: Offer, client: Client) -> None:
     envoy_token = token()
     post(client, token=envoy_token, reply="rejects")
@@ -84,3 +107,21 @@ def test_no_reply_page_for_a_draft_or_an_unaddressed_state(
     assert client.get(URL).status_code == 404
     offer_release(offer=complete_offer)
     assert client.get("/offers/peace-1917/replies/france/").status_code == 404
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH, 600, 100_000])
+def test_terms_nested_too_deep_are_shown_at_terms_and_change_nothing(
+    released: Offer, client: Client, levels: int
+) -> None:
+    before = Entry.objects.count()
+    terms = '{"principles": ' + "[" * levels + "]" * levels + "}"
+    response = post(client, token=token(), reply="counter_proposal", terms=terms)
+    assert response.status_code == 400
+    assert f"objects and arrays nest more than {MAX_DEPTH} levels deep" in \
+           response.content.decode()
+    assert not Reply.objects.exists() and Entry.objects.count() == before
+
+
+def test_the_form_that_takes_a_token_is_never_cached(released: Offer, client: Client) -> None:
+    for response in (client.get(URL), post(client, token="wrong")):
+        assert "no-store" in response["Cache-Control"]

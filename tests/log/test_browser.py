@@ -10,6 +10,7 @@ from django.test import Client
 from openpeace.core.log.note import Verifier
 from openpeace.log.services import log_integrate
 from openpeace.log.views import PAGE
+from tests.html import dangling, described
 from tests.log.conftest import append
 
 
@@ -78,3 +79,18 @@ def test_a_filter_that_cannot_apply_is_refused_at_its_field(
         assert response.status_code == 400, query
         assert message in page and 'role="alert"' in page, query
         assert _indexes(page) == [], query
+
+
+def test_a_refused_kind_is_said_at_its_field_and_each_kind_reads_in_words(
+    db: None, log_key: Verifier, client: Client
+) -> None:
+    """The Act select is described by its message (an element with that id); its options say
+    each kind in words, the kind itself beside, as the log names it."""
+    response = client.get("/log/?kind=nosuchkind")
+    page = response.content.decode()
+    assert response.status_code == 400 and dangling(page) == []
+    assert described(page, "id_kind") == ["id_kind_error"]
+    assert ('<strong class="error" id="id_kind_error">No public act is of the kind nosuchkind.'
+            '</strong>') in page
+    assert ('<option value="evacuation.plan_adopted">evacuation plan adopted '
+            "(evacuation.plan_adopted)</option>") in client.get("/log/").content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -116,6 +118,24 @@ def test_each_entry_has_a_page_and_a_proof_that_verifies_offline(
     assert checkpoint.size == 10
     assert client.get("/log/entries/99").status_code == 404
     assert client.get("/log/entries/99.tlog-proof").status_code == 404
+
+
+@pytest.mark.parametrize("size,index,says", [
+    (1, 0, ["over its first entry.", "gives exactly the root hash that checkpoint signs: entry 0 "
+            "is the whole tree"]),
+    (2, 0, ["over its first 2 entries.", "combining the result with the hash below gives"]),
+    (10, 7, ["over its first 10 entries.", "step by step, with the 4 hashes below gives"]),
+])
+def test_an_entry_page_says_how_many_entries_and_hashes(
+    db: None, log_key: Verifier, client: Client, size: int, index: int, says: list[str]
+) -> None:
+    """Each number is in its sentence, and the sentence agrees with it."""
+    append(size)
+    log_integrate()
+    page = re.sub(r"\s+", " ", client.get(f"/log/entries/{index}").content.decode())
+    for text in says:
+        assert text in page
+    assert "the  hashes" not in page and " 1 entries" not in page
 
 
 def test_an_entry_not_yet_in_a_checkpoint_says_so(

@@ -23,9 +23,11 @@ from openpeace.world.models import Nationality
 from tests.core.plebiscite.test_ballot import forge
 from tests.plebiscites.conftest import Running, start
 
+# Called now, through the API, a plebiscite's vote is still to come (a vote already over is
+# refused): in 2999.
 CREATE = {"nationality": "finns", "question": "A state of our own, or Russia?",
-          "language": "fi", "joins": ["russia"], "opens_at": "1918-01-01T00:00:00Z",
-          "closes_at": "1918-01-10T00:00:00Z", "trustees": 3, "threshold": 2}
+          "language": "fi", "joins": ["russia"], "opens_at": "2999-01-01T00:00:00Z",
+          "closes_at": "2999-01-10T00:00:00Z", "trustees": 3, "threshold": 2}
 
 
 def post(client: Client, url: str, body: Any, token: str | None = None) -> Any:
@@ -152,7 +154,7 @@ def test_only_the_calling_commission_runs_its_plebiscite(loaded: Situation,
     ({"closes_at": "1917-01-01T00:00:00Z"}, "close after it opens"),
     ({"threshold": 4}, "threshold"),
     ({"trustees": 0}, "greater than or equal to 1"),
-    ({"question": " "}, "must say something"),
+    ({"question": " "}, "the question cannot be blank: it is only white space"),
     ({"question": "a\x00b"}, "NUL"),
     ({"opens_at": "1918-01-01T00:00:00"}, "time zone"),
     ({"opens_at": "yesterday"}, "datetime"),
@@ -163,6 +165,83 @@ def test_bad_plebiscites_are_422_naming_what(loaded: Situation, client: Client,
     response = post(client, "/api/plebiscites", {**CREATE, **change}, token("finns"))
     assert response.status_code == 422, response.content
     assert message in response.json()["detail"]
+    assert counts() == before
+
+
+def test_a_plebiscite_whose_vote_is_over_is_422_and_changes_nothing(loaded: Situation,
+                                                                    client: Client) -> None:
+    """The audit's: a vote in January 1900, called today, could never take a ballot."""
+    before = counts()
+    response = post(client, "/api/plebiscites", {
+        **CREATE, "opens_at": "1900-01-01T00:00:00Z", "closes_at": "1900-01-02T00:00:00Z"},
+        token("finns"))
+    assert response.status_code == 422, response.content
+    [problem] = response.json()["problems"]
+    assert problem["message"].startswith("the voting period closes at 1900-01-02T00:00:00+00:00, "
+                                         "and it is ")
+    assert problem["message"].endswith(" already: a plebiscite is called before its vote is "
+                                       "over")
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("\u200b\u200b", "the question cannot be blank: it has no visible character, only white "
+                     "space, format characters or combining marks (U+200B ZERO WIDTH SPACE)"),
+    ("\u0001", "the question cannot contain the control character U+0001: tab, line feed and "
+               "carriage return are the only ones a text holds"),
+    ("\u202e", "the question cannot be blank: it has no visible character, only white space, "
+               "format characters or combining marks (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    ("Q?\x00", "the question cannot contain a NUL character (U+0000)"),
+])
+def test_a_hidden_question_is_422_at_its_field_and_changes_nothing(
+    loaded: Situation, client: Client, question: str, message: str
+) -> None:
+    before = counts()
+    response = post(client, "/api/plebiscites", {**CREATE, "question": question},
+                    token("finns"))
+    assert response.status_code == 422, response.content
+    assert response.json()["problems"] == [{"location": "body.payload.question",
+                                            "message": f"Value error, {message}"}]
+    assert counts() == before
+
+
+def test_a_question_that_needs_format_characters_is_put_as_written(loaded: Situation,
+                                                                   client: Client) -> None:
+    question = "\u200fدولة مستقلة، أم الانضمام إلى فرنسا؟"  # Arabic, opened by a right-to-left mark
+    response = post(client, "/api/plebiscites", {
+        **CREATE, "nationality": "algerians", "language": "ar", "joins": ["france"],
+        "question": question}, token("algerians"))
+    assert response.status_code == 201, response.content
+    assert response.json()["question"] == Plebiscite.objects.get().question == question
+
+
+@pytest.mark.parametrize("field, moment", [
+    ("opens_at", "0001-01-01T00:00:00+05:00"),  # the year 0 in UTC
+    ("closes_at", "9999-12-31T23:59:59-05:00"),  # the year 10000 in UTC
+])
+def test_a_moment_no_time_here_can_hold_is_422_at_its_field(
+    loaded: Situation, client: Client, field: str, moment: str
+) -> None:
+    before = counts()
+    response = post(client, "/api/plebiscites", {**CREATE, field: moment}, token("finns"))
+    assert response.status_code == 422, response.content
+    assert response.json()["problems"] == [{
+        "location": f"body.payload.{field}",
+        "message": "Value error, it is not between the years 1 and 9999 in UTC, as every time "
+                   "here must be"}]
+    assert counts() == before
+
+
+def test_fields_a_plebiscite_does_not_have_are_422_naming_each(loaded: Situation,
+                                                               client: Client) -> None:
+    """A status or a result sent with the call is refused, not dropped while the call is made."""
+    before = counts()
+    response = post(client, "/api/plebiscites",
+                    {**CREATE, "status": "decided", "result": {"counts": [9, 0]}}, token("finns"))
+    assert response.status_code == 422, response.content
+    assert [p["location"] for p in response.json()["problems"]] == [
+        "body.payload.status", "body.payload.result"]
+    assert "an unknown field is refused, not ignored" in response.json()["detail"]
     assert counts() == before
 
 

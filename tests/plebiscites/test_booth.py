@@ -26,7 +26,7 @@ from openpeace.core.situation import Situation
 from openpeace.plebiscites import views
 from openpeace.plebiscites.selectors import board_of
 from openpeace.world.services import situation_load
-from tests.conftest import WCAG_AA
+from tests.conftest import WCAG_AA, csp_reports
 from tests.plebiscites.conftest import ARABIC_QUESTION, Running, start
 
 pytestmark = pytest.mark.browser
@@ -80,6 +80,7 @@ def booth(transactional_db: None, live_server: Any, mini: Situation) -> Booth:
 def test_the_browser_and_the_python_client_vote_in_one_election(booth: Booth, page: Any) -> None:
     plebiscite = booth.running.plebiscite
     credential = booth.running.credentials[0].to_text()
+    reports = csp_reports(page)  # the booth runs under the site's Content-Security-Policy
     booth.open(page)
     assert page.locator("#booth-question").inner_text() == plebiscite.question
     expect(page.locator("#booth-question")).to_have_attribute("lang", "fi")
@@ -107,6 +108,7 @@ def test_the_browser_and_the_python_client_vote_in_one_election(booth: Booth, pa
     assert [(p.url.rsplit("/", 1)[1], sorted(p.post_data_json)) for p in booth.posts] == [
         ("audits", ["ballot", "choice", "randomness"]), ("ballots", ["ballot"])]
     assert not any(credential in (p.post_data or "") for p in booth.posts)
+    assert reports == []  # every script and style of the booth and the board is the site's
 
     call_command("plebiscite", "vote", "--url", booth.server, "--plebiscite",
                  str(plebiscite.pk), "--credential", booth.running.credentials[1].to_text(),

@@ -60,3 +60,23 @@ def test_the_result_page_says_how_to_verify(armenians: Running, client: Client) 
     assert f"/api/plebiscites/{plebiscite.pk}/record" in page
     assert "NOT free" in page and "Partial decryption by trustee 1" in page
     assert 'lang="' in page and 'dir="' in page
+
+
+def test_the_decision_of_a_plebiscite_links_it_and_dates_read_as_dates(
+    armenians: Running, client: Client
+) -> None:
+    """The decisions page says where a decision came from in words, linking the plebiscite
+    (by the relation, not its source's text); the plebiscite's page says its occupation's day
+    as a date and each act in words beside its kind."""
+    armenians.cast(0, 2)
+    plebiscite = armenians.finish()
+    decisions = client.get("/decisions/").content.decode()
+    assert (f'<a href="/plebiscites/{plebiscite.pk}/">The plebiscite of the '
+            "<bdi>Armenians</bdi></a> (1 ballot counted)") in decisions
+    assert plebiscite.election_id not in decisions and "separate_state:" not in decisions
+    page = client.get(f"/plebiscites/{plebiscite.pk}/").content.decode()
+    assert ("(<bdi>Vilayet of Erzurum</bdi> occupied by <bdi>Russia</bdi> since "
+            '<time datetime="1916-02-16">16 February 1916</time>)') in page
+    assert "<li>Plebiscite created (<code>plebiscite.created</code>): " in page
+    assert "<li>plebiscite.created:" not in page
+    assert "The result: 1 ballot counted, the last of each credential" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -266,6 +267,65 @@ def test_creation_rules(loaded: Situation) -> None:
     with pytest.raises(services.PlebisciteRefused, match="close after it opens"):
         services.plebiscite_create(**{**args, "closes_at": OPENS},  # type: ignore[arg-type]
                                    joins=[russia, State.objects.get(key="ottoman-empire")])
+    assert not Plebiscite.objects.exists() and Entry.objects.count() == entries
+
+
+def _create(at: dt.datetime, opens: dt.datetime = OPENS, closes: dt.datetime = CLOSES,
+            question: str = "A state of our own, or Russia?") -> Plebiscite:
+    commission = commission_issue(nationality=Nationality.objects.get(key="finns"),
+                                  label="x").commission
+    return services.plebiscite_create(
+        commission=commission, nationality=commission.nationality, question=question,
+        language="fi", joins=[State.objects.get(key="russia")], opens_at=opens,
+        closes_at=closes, trustees=3, threshold=2, at=at)
+
+
+@pytest.mark.parametrize("at", [CLOSES, CLOSES + dt.timedelta(microseconds=1),
+                                dt.datetime(2026, 1, 1, tzinfo=dt.UTC)])
+def test_a_plebiscite_whose_vote_is_over_is_refused_and_writes_nothing(
+    loaded: Situation, at: dt.datetime
+) -> None:
+    entries = Entry.objects.count()
+    with pytest.raises(services.PlebisciteRefused, match=(
+            r"the voting period closes at 1918-01-10T00:00:00\+00:00, and it is .* already: a "
+            r"plebiscite is called before its vote is over")):
+        _create(at=at)
+    assert not Plebiscite.objects.exists() and Entry.objects.count() == entries
+
+
+def test_a_plebiscite_is_called_by_the_time_of_its_act_not_the_clock(loaded: Situation) -> None:
+    """The 1918 demo calls its plebiscites in 1918: one whose vote is still to come, or under
+    way, then."""
+    assert _create(at=CLOSES - dt.timedelta(microseconds=1)).status == "created"
+    assert _create(at=OPENS - dt.timedelta(days=1)).status == "created"
+
+
+@pytest.mark.parametrize(("opens", "day"), [
+    (dt.datetime(1, 1, 1, tzinfo=dt.UTC), "00010101"),
+    (dt.datetime(999, 12, 31, tzinfo=dt.UTC), "09991231"),
+    (dt.datetime(1918, 1, 1, tzinfo=dt.UTC), "19180101"),
+    (dt.datetime(9999, 12, 30, tzinfo=dt.UTC), "99991230"),
+])
+def test_an_election_id_writes_its_day_in_eight_digits(loaded: Situation, opens: dt.datetime,
+                                                       day: str) -> None:
+    plebiscite = _create(at=opens - dt.timedelta(days=1) if opens.year > 1 else opens,
+                         opens=opens, closes=opens + dt.timedelta(days=1))
+    assert plebiscite.election_id == f"finns-{day}-1"
+    logged = json.loads(bytes(Entry.objects.get(kind="plebiscite.created").body))
+    assert logged["subject"] == f"plebiscite:finns-{day}-1"
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("\u200b\u200b", "the question cannot be blank: it has no visible character"),
+    ("\u202e", "the question cannot be blank: it has no visible character"),
+    ("Q?\u0001", "the question cannot contain the control character U+0001"),
+    ("Q?\x00", "the question cannot contain a NUL character"),
+])
+def test_a_hidden_question_is_refused_and_writes_nothing(loaded: Situation, question: str,
+                                                         message: str) -> None:
+    entries = Entry.objects.count()
+    with pytest.raises(services.PlebisciteRefused, match=re.escape(message)):
+        _create(at=OPENS, question=question)
     assert not Plebiscite.objects.exists() and Entry.objects.count() == entries
 
 

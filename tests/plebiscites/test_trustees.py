@@ -76,6 +76,15 @@ def test_the_commission_appoints_up_to_n_trustees_and_sees_each_token_once(
     assert written() == before
 
 
+def test_no_cache_keeps_an_appointment_s_token(called: Called, client: Client) -> None:
+    """RFC 9111 §5.2.2.5: the answer carries the trustee's bearer token; every write's answer,
+    refusals included, is marked so."""
+    appointed_now, refused = appoint(client, called, "Trustee 1"), appoint(client, called, "")
+    assert (appointed_now.status_code, refused.status_code) == (201, 422)
+    for response in (appointed_now, refused):
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_only_the_nationality_s_commission_appoints(called: Called, client: Client) -> None:
     url = f"/api/plebiscites/{called.plebiscite.pk}/trustees"
     before = written()
@@ -343,7 +352,7 @@ def test_bad_input_on_the_trustees_endpoints(called: Called, client: Client) -> 
     before = written()
     cases: list[tuple[str, Any, str, str]] = [
         ("trustees", {"name": ""}, commission, "at least 1 character"),
-        ("trustees", {"name": "   "}, commission, "a trustee's name cannot be empty"),
+        ("trustees", {"name": "   "}, commission, "a trustee's name cannot be blank"),
         ("trustees", {"name": "a\x00b"}, commission, "should match pattern"),
         ("trustees", {"name": "x" * 201}, commission, "at most 200 characters"),
         ("trustees", {}, commission, "body.payload.name"),

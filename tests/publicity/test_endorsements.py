@@ -423,6 +423,20 @@ def test_bad_invalidations_are_refused(endorsable: Offer, criteria: dict[str, st
     assert not Entry.objects.filter(kind="endorsement.invalidated").exists()
 
 
+@pytest.mark.parametrize(("reason", "message"), [
+    ("\u200b", "^an invalidation says why [(]it has no visible character"),
+    ("Bots\x07", "^the reason of an invalidation cannot contain the control character U[+]0007"),
+])
+def test_an_invalidation_s_hidden_reason_is_refused(endorsable: Offer, reason: str,
+                                                    message: str) -> None:
+    endorse(endorsable, "a@example.org", country="russia")
+    official = get_user_model().objects.create_user("official")
+    with pytest.raises(services.EndorsementRefused, match=message):
+        services.endorsements_invalidate(offer=endorsable, criteria={"country": "russia"},
+                                         reason=reason, official=official)
+    assert not Entry.objects.filter(kind="endorsement.invalidated").exists()
+
+
 def test_the_window_lags_and_each_change_is_counted_once(endorsable: Offer) -> None:
     now = timezone.now()
     endorse(endorsable, "a@example.org", at=now)
@@ -450,6 +464,11 @@ def test_the_recount_matches_or_says_so_loudly(endorsable: Offer, caplog: Any) -
     ({"contact": "not an address"}, "the e-mail address"),
     ({"contact": "a@localhost"}, "the e-mail address"),
     ({"contact": "a@example.org", "name": "x" * 201}, "at most 200"),
+    ({"contact": "a@example.org", "name": "\u200b\u200b"},
+     "^a name cannot be blank: it has no visible character"),
+    ({"contact": "a@example.org", "name": "Anna\x01"},
+     "^a name cannot contain the control character U[+]0001"),
+    ({"contact": "a@example.org", "name": "Anna\x00"}, "^a name cannot contain a NUL character"),
     ({"contact": "a@example.org", "region": "finland"}, "not a region of"),
 ])
 def test_bad_submissions_change_nothing(endorsable: Offer, kwargs: dict[str, Any],

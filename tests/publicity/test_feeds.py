@@ -399,8 +399,9 @@ def test_only_integrated_acts_are_listed(process: Offer, client: Client) -> None
     assert waiting.index is not None
     after = entries(feed(client, "/feeds/states/germany.atom"))
     noted = after["state.noted state:germany"]  # a subject naming a state concerns it
-    # An act the feeds know nothing of yet still reads, and links the state's page.
-    assert noted.findtext(f"{{{ATOM}}}title") == "State noted (state:germany)"
+    # An act the feeds know nothing of yet still reads, about what its page names, and links
+    # the state's page.
+    assert noted.findtext(f"{{{ATOM}}}title") == "State noted (Germany)"
     assert f"{SITE}/states/germany/" in noted.xpath("atom:link/@href", namespaces=NS)
 
 
@@ -646,6 +647,31 @@ def test_the_endorsements_acts_read_as_what_they_did(endorsable: Offer) -> None:
     assert invalidated.title.text == f"{title}: 1 endorsement invalidated"
     assert invalidated.summary.text == "By an official, for this reason: a bot farm"
     assert f"/offers/{endorsable.key}/endorsements/" in [p.path for p in invalidated.pages]
+    # an act of a kind this module does not word yet reads with the offer's title, not the
+    # subject as the log names it
+    unknown = Entry.objects.get(kind="endorsement.tally")
+    unknown.kind = "endorsement.future_act"
+    assert describe(unknown, Register()).title.text == f"Endorsement future act ({title})"
+
+
+def test_a_released_endorsement_reads_as_counting_again(endorsable: Offer) -> None:
+    from django.contrib.auth import get_user_model
+
+    from openpeace.publicity import services as publicity
+    from openpeace.publicity.feeds.acts import describe
+
+    submitted = publicity.endorsement_submit(offer=endorsable, contact="someone@example.org",
+                                             country=endorsable.addressees.get(key="germany"))
+    publicity.endorsements_suspect(reasons={submitted.endorsement.pk: "a burst"})
+    publicity.endorsement_release(endorsement=submitted.endorsement,
+                                  official=get_user_model().objects.create_user("official"))
+    log_integrate()
+    said = {entry.kind: describe(entry, Register())
+            for entry in Entry.objects.filter(kind__startswith="endorsement.")}
+    assert said["endorsement.suspected"].title.text == \
+        f"{endorsable.title}: 1 endorsement held as suspect"
+    assert said["endorsement.released"].title.text == \
+        f"{endorsable.title}: an endorsement held as suspect counts again"
 
 
 def test_a_demand_s_text_keeps_its_language_in_every_feed(process: Offer,

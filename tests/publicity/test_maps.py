@@ -212,7 +212,8 @@ def test_the_tally_page_shows_the_map_over_its_table(client: Client, endorsable:
     figure = page[page.index("<figure>"):page.index("</figure>")]
     assert '<svg class="map"' in figure and "<figcaption>" in figure
     assert "The table gives every figure" in figure
-    assert page.index("</figure>") < page.index("<caption>Endorsements per country and region")
+    assert page.index("</figure>") < page.index('<caption id="countries-caption">Endorsements per '
+                                                'country and region')
     assert {c["title"] for c in circles(figure)} == {
         "\u2068Germany\u2069, \u2068Alsace-Lorraine\u2069: 2",
         "\u2068Germany\u2069, region not given: 1"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import lxml.html
 import pytest
 from django.core import mail
 from django.test import Client
@@ -50,6 +51,10 @@ def test_writes_from_another_site_are_refused(client: Client, endorsable: Offer,
     endorse = client.post(f"/offers/{endorsable.key}/endorse/",
                           {"contact": "jane@example.org", "country": "germany"}, headers=headers)
     assert endorse.status_code == 403 and b"sent from another site" in endorse.content
+    refusal = endorse.content.decode()  # a page of the site, saying what to do
+    assert endorse["Content-Type"].startswith("text/html")
+    assert '<html lang="en" dir="ltr">' in refusal and '<main id="content">' in refusal
+    assert f'<a href="/offers/{endorsable.key}/endorse/">Open the form on this site</a>' in refusal
     assert not Endorsement.objects.exists()
     services.endorsement_submit(offer=endorsable, contact="jane@example.org",
                                 country=endorsable.addressees.get(key="germany"))
@@ -104,7 +109,11 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
         assert done.status_code == 200 and b"is confirmed" in done.content
     endorsement.refresh_from_db()
     assert endorsement.status == "confirmed"
-    assert client.post("/endorsements/confirm/nonsense/").status_code == 400
+    refused = client.post("/endorsements/confirm/nonsense/")
+    assert refused.status_code == 400  # a sentence, and no button that would be refused again
+    assert (b'<p role="alert">This confirmation link is not valid: copy the whole link from the '
+            b"e-mail, or endorse again.</p>") in refused.content
+    assert b"<button" not in refused.content and b'href="/offers/"' in refused.content
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -197,3 +206,46 @@ def test_the_form_keeps_the_choices_and_escapes_the_names(client: Client, endors
     assert b'<option value="alsace" selected>Germany: Alsace &lt;b&gt;&amp;&lt;/b&gt; Lorraine' in (
         response.content)
     assert b'id="id_region_helptext"' in response.content  # what aria-describedby names
+
+
+def test_each_country_heads_only_its_own_regions(client: Client, endorsable: Offer) -> None:
+    """The tally's country header is a row group header: each country is a row group (a
+    `<tbody>`) of its own, so that it heads its regions' rows and no other (WCAG 2.2, 1.3.1)."""
+    from openpeace.world.models import Territory
+
+    places = [("germany", "alsace"), ("germany", None), ("ottoman-empire", "erzurum")]
+    for n, (country, region) in enumerate(places):
+        endorsement = services.endorsement_submit(
+            offer=endorsable, contact=f"person{n}@example.org",
+            country=endorsable.addressees.get(key=country),
+            region=Territory.objects.get(key=region) if region else None).endorsement
+        services.endorsement_confirm(token=services.confirmation_token(endorsement.ref))
+    services.tally_run(offer=endorsable, lag=dt.timedelta(0))
+    page = lxml.html.fromstring(client.get(f"/offers/{endorsable.key}/endorsements/").content)
+    (table,) = page.xpath("//table[caption='Endorsements per country and region']")
+    groups = [(tbody.xpath("string(tr[1]/th[@scope='rowgroup'])"),
+               tbody.xpath("tr[1]/th/@rowspan"), len(tbody.xpath("tr")),
+               len(tbody.xpath(".//th[@scope='rowgroup']"))) for tbody in table.xpath("tbody")]
+    assert groups == [("Germany (2)", ["2"], 2, 1), ("Ottoman Empire (1)", ["1"], 1, 1)]
+
+
+def test_the_follow_form_names_what_it_follows_in_its_title(client: Client,
+                                                             endorsable: Offer) -> None:
+    """A link that preselects an offer opens another page than the bare form (WCAG 2.2,
+    2.4.2); a key that is not a choice names nothing."""
+    page = client.get(f"/follow/?offer={endorsable.key}").content.decode()
+    assert f"<title>Follow by e-mail (What to follow: {endorsable.title}) · openpeace</title>" in (
+        page)
+    assert "<title>Follow by e-mail · openpeace</title>" in client.get(
+        "/follow/?offer=atlantis").content.decode()
+
+
+def test_the_chart_says_its_moments_as_dates_and_times() -> None:
+    from openpeace.publicity.charts import over_time_svg
+
+    svg = str(over_time_svg([{"as_of": "2026-11-25T05:51:00+00:00", "total": 1},
+                             {"as_of": "2026-11-26T05:51:30+00:00", "total": 3}]))
+    assert "T05:51" not in svg and "2026-11" not in svg
+    assert '<text x="40" y="186.66666666666666">25 Nov 2026, 05:51</text>' in svg
+    assert ("<desc id=\"chart-desc\">From 1 on 25 November 2026, 05:51 UTC to 3 on 26 November "
+            "2026, 05:51 UTC;") in svg

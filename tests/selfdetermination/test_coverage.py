@@ -91,6 +91,20 @@ def test_each_decision_on_the_page_links_its_log_entry(loaded: Situation, client
     decision.entry.refresh_from_db()
     page = client.get("/coverage/").content.decode()
     assert f'href="/log/entries/{decision.entry.index}"' in page
+    # in words: the choice, the way it was taken, what each nationality has had
+    assert "to form a separate state (recognised declaration, <time" in page
+    assert "<td>decided freely</td>" in page and "<td>not given</td>" in page
+    assert "separate_state" not in page and "notgiven" not in page
+    assert "declaration," not in page.replace("recognised declaration,", "")
+
+
+def test_a_plebiscite_being_held_is_pending_on_the_page_in_words(loaded: Situation,
+                                                                 client: Client) -> None:
+    called = call("finns", ["russia"])
+    page = client.get("/coverage/").content.decode()
+    assert (f'<a href="/plebiscites/{called.plebiscite.pk}/">Plebiscite of the Finns</a> '
+            "(credentials published)") in page
+    assert called.plebiscite.election_id not in page
 
 
 def test_a_plebiscite_being_held_is_pending_until_it_is_decided(loaded: Situation) -> None:

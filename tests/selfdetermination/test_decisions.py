@@ -69,7 +69,11 @@ def test_after_the_evacuation_a_new_decision_binds(loaded: Situation) -> None:
 
 
 @pytest.mark.parametrize("changes,message", [
-    ({"source": "  "}, "must cite its source"),
+    ({"source": "  "}, "the source a decision cites cannot be blank"),
+    ({"source": "\u200b\u200b"}, "the source a decision cites cannot be blank: it has no "
+                                 "visible character"),
+    ({"source": "The Diet\x01"}, "the source a decision cites cannot contain the control "
+                                 "character U[+]0001"),
     ({"via": "acclamation"}, "via must be one of"),
     ({"via": "declaration"}, "counts once it is recognised"),
     ({"recognised_on": dt.date(1917, 12, 31)}, "needs no recognition"),

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from io import StringIO
 from typing import Any
 
@@ -32,6 +33,7 @@ from openpeace.selfdetermination.services import (
     demand_satisfy,
 )
 from openpeace.world.models import Nationality, State
+from tests.html import dangling, described
 from tests.world.test_api_fuzz import app  # noqa: F401 - the fixture the fuzz test needs
 
 T0 = dt.datetime(1917, 11, 20, 12, tzinfo=dt.UTC)
@@ -243,10 +245,12 @@ def test_another_act_satisfies_other_demands_by_its_log_index(loaded: Situation)
 
 @pytest.mark.parametrize("changes,message", [
     ({"kind": "crown"}, "kind must be one of"),
-    ({"text": "  "}, "the text of a demand cannot be empty"),
+    ({"text": "  "}, "the text of a demand cannot be blank: it is only white space"),
     ({"acts_asked": ""}, "the acts asked cannot be empty"),
     ({"text": "a\x00b"}, "NUL"),
     ({"sources": [{"url": "https://x.example"}]}, "each source needs a title"),
+    ({"sources": [{"title": "Манифест", "language": "Russian"}]},
+     "a source's language: 'Russian' is not a valid BCP 47 tag"),
 ])
 def test_a_bad_filing_is_refused_and_writes_nothing(
     loaded: Situation, changes: dict[str, Any], message: str
@@ -368,6 +372,49 @@ def test_a_body_that_is_not_json_is_422(loaded: Situation, client: Client) -> No
     assert not Demand.objects.exists()
 
 
+# Texts no reader could see, or holding what a reader cannot see (`core.text`): the audit's
+# `"\u200b\u200b"` and `"\u0001\u0002"` first.
+HIDDEN = [
+    ("\u200b\u200b", "it has no visible character, only white space, format characters or "
+                     "combining marks (U+200B ZERO WIDTH SPACE)"),
+    ("\u0001\u0002", "cannot contain the control character U+0001"),
+    ("\u202e", "it has no visible character, only white space, format characters or "
+               "combining marks (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    ("a\x00b", "cannot contain a NUL character"),
+]
+# Texts that need format characters, beside visible ones.
+WRITTEN = [
+    ("fa", "ما خودمختاری می\u200cخواهیم."),  # Persian: a zero-width non-joiner inside a word
+    ("ar", "\u200fنطالب بالحكم الذاتي."),  # Arabic, opened by a right-to-left mark
+]
+
+
+@pytest.mark.parametrize("field", ["text", "acts_asked"])
+@pytest.mark.parametrize(("value", "message"), HIDDEN)
+def test_a_hidden_text_is_422_at_its_field_and_changes_nothing(
+    loaded: Situation, client: Client, field: str, value: str, message: str,
+) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    before = unchanged()
+    response = post(client, token, {**GOOD, field: value})
+    assert response.status_code == 422, response.content
+    [problem] = response.json()["problems"]
+    assert problem["location"] == f"body.payload.{field}" and message in problem["message"]
+    assert unchanged() == before
+
+
+@pytest.mark.parametrize(("language", "text"), WRITTEN)
+def test_a_text_that_needs_format_characters_is_filed_as_written(
+    loaded: Situation, client: Client, language: str, text: str,
+) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    response = post(client, token, {**GOOD, "text": text, "acts_asked": text,
+                                    "language": language})
+    assert response.status_code == 201, response.content
+    assert (Demand.objects.get().text, logged("demand.filed")[0]["content"]["text"]) == (text,
+                                                                                         text)
+
+
 demands_schema = openapi.from_dict(api.get_openapi_schema(path_prefix="/api")).include(
     path_regex="demands"
 )
@@ -403,8 +450,10 @@ def test_open_demands_are_pending_in_the_coverage_report(loaded: Situation,
     finns = next(r for r in csv.DictReader(io.StringIO(out.getvalue()))
                  if r["nationality"] == "finns")
     assert finns["pending"] == f"demand {demand.pk}: secession (in_progress)"
-    assert f"demand {demand.pk}: secession (in_progress)" in client.get(
-        "/coverage/").content.decode()
+    page = client.get("/coverage/").content.decode()  # the page says it in words, linked
+    assert (f'<a href="/nationalities/finns/demands/#demand-{demand.pk}">Demand {demand.pk}: '
+            "secession</a> (in progress)") in page
+    assert "(in_progress)" not in page and "(acknowledged)" in page
     demand_satisfy(demand=demand, decision=finland_decides(), at=hours(4))
     rows = {r["nationality"]: r for r in client.get("/api/coverage").json()["nationalities"]}
     assert rows["finns"]["pending"] == []
@@ -443,6 +492,11 @@ def test_the_list_page_filters_without_javascript(loaded: Situation, client: Cli
     assert "2 demands" in client.get("/demands/").content.decode()
     bad = client.get("/demands/", {"status": "bogus"})
     assert bad.status_code == 400 and "This filter cannot be applied" in bad.content.decode()
+    # said at the field: the refused select is described by its message, which exists
+    assert dangling(bad.content.decode()) == []
+    assert described(bad.content.decode(), "id_status") == ["id_status_error"]
+    assert '<strong class="error" id="id_status_error">Select a valid choice.' in \
+        bad.content.decode()
 
 
 def form(token: str, **changes: str) -> dict[str, str]:
@@ -489,6 +543,40 @@ def test_bad_filings_are_shown_on_the_form_and_change_nothing(
 
 def test_no_filing_page_for_an_unknown_nationality(loaded: Situation, client: Client) -> None:
     assert client.get("/nationalities/atlantans/demands/file/").status_code == 404
+
+
+@pytest.mark.parametrize("field", ["text", "acts_asked"])
+@pytest.mark.parametrize(("value", "message"), [
+    *HIDDEN[:3], ("a\x00b", "Null characters are not allowed.")])
+def test_a_hidden_text_is_refused_at_its_field_on_the_form(
+    loaded: Situation, client: Client, field: str, value: str, message: str,
+) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    before = unchanged()
+    response = client.post("/nationalities/finns/demands/file/", form(token, **{field: value}))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == [field] and message in errors[field][0]
+    assert unchanged() == before
+
+
+@pytest.mark.parametrize(("language", "text"), WRITTEN)
+def test_a_text_that_needs_format_characters_is_filed_on_the_form(
+    loaded: Situation, client: Client, language: str, text: str,
+) -> None:
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    response = client.post("/nationalities/finns/demands/file/",
+                           form(token, text=text, acts_asked=text, language=language))
+    assert response.status_code == 302
+    assert (Demand.objects.get().text, Demand.objects.get().acts_asked) == (text, text)
+
+
+def test_the_page_that_takes_a_commission_s_token_is_never_cached(
+    loaded: Situation, client: Client
+) -> None:
+    url = "/nationalities/finns/demands/file/"
+    for response in (client.get(url), client.post(url, form("op_wrong"))):
+        assert "no-store" in response["Cache-Control"]
 
 
 # The admin and the command line -------------------------------------------------------------
@@ -586,3 +674,35 @@ def test_a_wrong_step_is_named_before_anything_else_is_wrong(loaded: Situation) 
         demand_satisfy(demand=demand, log_index=999, at=hours(1))
     with pytest.raises(DemandRefused, match="the demand is filed and cannot become in_progress"):
         demand_begin(demand=demand, note="a\x00b", at=hours(1))
+
+
+@pytest.mark.parametrize(("step", "arguments", "message"), [
+    (demand_acknowledge, {"note": "\u200b"}, "a note cannot be blank"),
+    (demand_acknowledge, {"note": "Seen.\x07"}, "a note cannot contain the control character "
+                                                 "U+0007"),
+    (demand_acknowledge, {"sources": [{"title": "\ufeff"}]},
+     "each source needs a title (and may have a url)"),
+    (demand_acknowledge, {"sources": [{"title": "Decree", "url": "https://x.example/\x00"}]},
+     "a source's url cannot contain a NUL character"),
+    (demand_refuse, {"reasons": "\u2060"}, "a refusal must publish its reasons: none were given"),
+    (demand_refuse, {"reasons": "No.\x1b"}, "the reasons of a refusal cannot contain the "
+                                             "control character U+001B"),
+])
+def test_a_step_s_hidden_text_is_refused_and_writes_nothing(
+    loaded: Situation, step: Any, arguments: dict[str, Any], message: str,
+) -> None:
+    demand = filed() if step is demand_acknowledge else in_progress(kind="autonomy")
+    before = unchanged()
+    with pytest.raises(DemandRefused, match=re.escape(message)):
+        step(demand=demand, at=hours(3), **arguments)
+    assert unchanged() == before
+
+
+def test_a_step_s_optional_note_may_be_empty_and_may_need_format_characters(
+    loaded: Situation,
+) -> None:
+    demand = filed()
+    demand_acknowledge(demand=demand, note="", at=hours(1))
+    demand_begin(demand=demand, note="\u200fبدأ العمل.", at=hours(2))
+    assert list(demand.steps.values_list("note", flat=True).order_by("at")) == [
+        "", "", "\u200fبدأ العمل."]

@@ -4,6 +4,7 @@ happened, in the order it happened."""
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,18 @@ def test_decisions_first_then_demands_reaches_the_same_end(db: None) -> None:
     assert Demand.objects.get(nationality__key="finns").status == "satisfied"
 
 
+def test_a_source_in_another_language_is_marked_with_it(replayed: str, client: Client) -> None:
+    """Its title is read in its language, and its link says the language of what it opens."""
+    demands = client.get("/nationalities/ukrainians/demands/").content.decode()
+    assert re.search(r'<a href="https://great-country\.ru/[^"]+" hreflang="ru" lang="ru" '
+                     r'dir="ltr">Манифест к украинскому народу', demands)
+    evacuation = client.get("/occupations/erzurum-vilayet/russia/").content.decode()
+    assert re.search(r'<a href="https://parliament-wa\.info/ru/archives/2485" hreflang="ru" '
+                     r'lang="ru" dir="ltr">Декрет СНК', evacuation)
+    assert re.search(r'<a href="https://www\.marxists\.org/[^"]+">Decree on Turkish Armenia',
+                     evacuation)  # an English title, unmarked: the page's language
+
+
 def test_the_1917_file_is_valid_and_cites_its_sources(db: None) -> None:
     call_command("load_situation", str(settings.OPENPEACE_DEFAULT_SITUATION), quiet=True)
     document = demands_read(settings.OPENPEACE_DEFAULT_DEMANDS)
@@ -129,6 +142,8 @@ def test_the_1917_file_is_valid_and_cites_its_sources(db: None) -> None:
     (lambda d: d["demands"][3]["steps"][2].update(note=" "), "demands[3].steps[2].note",
      "does not match"),
     (lambda d: d["demands"][0].pop("sources"), "demands[0]", '"sources" is a required'),
+    (lambda d: d["demands"][0]["steps"][0]["sources"][1].update(language="Russian"),
+     "demands[0].steps[0].sources[1].language", "'Russian' is not a valid BCP 47 tag"),
 ])
 def test_a_bad_demands_file_is_refused_with_every_problem_at_its_path(
     db: None, tmp_path: Path, change: Any, where: str, message: str,

@@ -51,6 +51,28 @@ def test_an_official_enters_a_secret_treaty_with_its_text_and_clauses(
     assert clause.code == "art-1" and clause.findings  # judged by the terms validator
 
 
+def test_a_hidden_text_is_refused_at_its_field_and_nothing_is_entered(
+    loaded: Situation, admin_client: Client
+) -> None:
+    french = Language.objects.get(tag="fr")
+    answer = admin_client.post("/admin/treaties/treaty/add/", {
+        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
+        "signed_on": "1915-03-12", "signed_dates": '["1915-03-12"]', "place": "Petrograd",
+        "parties": [State.objects.get(key="russia").pk], "languages": [french.pk],
+        "sources": "[]",
+        **_formsets([{"language": french.pk, "title": "\u200b", "text": "La Russie\x01.",
+                      "source": "the archive"}], []),
+    })
+    assert answer.status_code == 200
+    [errors] = [f.errors for f in answer.context["inline_admin_formsets"][0].formset.forms]
+    assert errors["title"] == ["the title of a text cannot be blank: it has no visible "
+                               "character, only white space, format characters or combining "
+                               "marks (U+200B ZERO WIDTH SPACE)"]
+    assert errors["text"][0].startswith("a treaty's text cannot contain the control character "
+                                        "U+0001")
+    assert not Treaty.objects.exists() and not SearchDocument.objects.exists()
+
+
 def _form_data(page: str) -> dict[str, Any]:
     """What a browser would post back from the admin's change form, unchanged."""
     import lxml.html

@@ -48,6 +48,8 @@ def _break(document: dict[str, Any], where: str, value: Any) -> None:
     ("treaties.0.signed.0", "1915-02-30", "treaties[0].signed[0]", "is not a date"),
     ("treaties.0.signed.1", "1915-01-01", "treaties[0].signed", "oldest first"),
     ("treaties.0.languages.0", "xx", "treaties[0].languages[0]", "unknown language 'xx'"),
+    ("treaties.0.sources.0.language", "Russian", "treaties[0].sources[0].language",
+     "'Russian' is not a valid BCP 47 tag"),
     ("treaties.0.texts.1.language", "fr", "treaties[0].texts[1].language", "one per language"),
     ("treaties.0.clauses.0.territory", "atlantis", "treaties[0].clauses[0].territory",
      "unknown territory"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from openpeace.log.models import Entry
 from openpeace.log.services import log_integrate
 from openpeace.treaties.export import CSV_COLUMNS, EXPORT_FORMAT
 from openpeace.treaties.models import Treaty
+from tests.html import dangling, described
 
 
 def test_the_register_lists_public_treaties_with_their_flags(published: Treaty,
@@ -27,7 +29,7 @@ def test_the_register_lists_public_treaties_with_their_flags(published: Treaty,
 
 
 @pytest.mark.parametrize("query,message", [
-    ("?signed_from=1915-02-30", "Enter a valid date"),
+    ("?signed_from=1915-02-30", "1915-02-30 is not a date: give it as YYYY-MM-DD."),
     ("?party=atlantis", "Select a valid choice"),
     ("?party=germany", "Select a valid choice"),  # a party of a secret treaty only
     ("?clause_type=conquest", "Select a valid choice"),
@@ -38,11 +40,52 @@ def test_bad_filters_get_a_message_on_the_form(published: Treaty, client: Client
     assert answer.status_code == 400 and message in answer.content.decode()
 
 
+@pytest.mark.parametrize("url,fields", [
+    ("/treaties/?signed_from=notadate&status=bogus", ["signed_from", "status"]),
+    ("/treaties/search/?signed_from=notadate", ["signed_from"]),
+    ("/treaties/search/?q=%22unclosed", ["q"]),
+    ("/treaties/?signed_from=1918-01-01&signed_to=1915-01-01", ["signed_to"]),
+    ("/treaties/search/?q=x&signed_from=1918-01-01&signed_to=1915-01-01", ["signed_to"]),
+])
+def test_a_refusal_is_said_at_its_field(published: Treaty, client: Client, url: str,
+                                        fields: list[str]) -> None:
+    """Each refused field is marked invalid and described by its message, an element that
+    exists; what was typed stays in it; no result is shown."""
+    answer = client.get(url)
+    page = answer.content.decode()
+    assert answer.status_code == 400 and dangling(page) == []
+    for field in fields:
+        assert f"id_{field}_error" in described(page, f"id_{field}"), field
+        assert re.search(rf'<[^>]* aria-invalid="true"[^>]* id="id_{field}"', page), field
+        assert re.search(rf'<strong class="error" id="id_{field}_error">[^<]+</strong>', page)
+    assert "results</h2>" not in page and "result</h2>" not in page
+    if "signed_from=notadate" in url:
+        assert re.search(r'<input type="text" name="signed_from" value="notadate"', page)
+
+
+def test_a_range_of_dates_that_ends_before_it_begins_is_refused(published: Treaty,
+                                                                client: Client) -> None:
+    """Answering it with "0 results" would say that no treaty was signed then."""
+    query = {"q": "Erzurum", "signed_from": "1918-01-01", "signed_to": "1915-01-01"}
+    page = client.get("/treaties/search/", query).content.decode()
+    assert ("1915-01-01 is before 1918-01-01, the day the range starts: give a day on or "
+            "after it") in page
+    assert "0 results" not in page
+    same_day = {**query, "signed_from": "1915-03-04", "signed_to": "1915-03-04"}
+    assert client.get("/treaties/search/", same_day).status_code == 200
+
+
 def test_the_treaty_page(published: Treaty, client: Client) -> None:
     log_integrate()
     page = client.get("/treaties/straits-pact/").content.decode()
     assert '<article id="text-ru" lang="ru" dir="ltr"' in page
     assert "annexation.no_decision" in page and "a promise of annexation" in page
+    # findings and clauses say names (isolated), where the stored findings keep keys
+    said = re.sub(r"\s+", " ", page)
+    assert ("Clause art-1 gives <bdi>Vilayet of Erzurum</bdi> to <bdi>Russia</bdi>: without a "
+            "free decision of the <bdi>Armenians</bdi>, this is an annexation.") in said
+    assert "to: <bdi>Russia</bdi>." in said and "gives erzurum to russia" not in said
+    assert '<time datetime="1915-04-10">10 April 1915</time>' in said
     assert "every nationality without any exception" in page
     assert 'href="/log/entries/1"' in page and 'href="/log/entries/1.tlog-proof"' in page
 

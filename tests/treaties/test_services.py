@@ -77,6 +77,10 @@ def test_a_secret_treaty_cannot_be_repudiated_before_it_is_published(
 
 @pytest.mark.parametrize("statement,on,by,message", [
     ("  ", dt.date(1917, 11, 23), "russia", "the statement is empty"),
+    ("\u200b\u200d", dt.date(1917, 11, 23), "russia", "the statement is empty [(]it has no "
+                                                       "visible character"),
+    ("Annulled.\x07", dt.date(1917, 11, 23), "russia",
+     "^the statement of a repudiation cannot contain the control character U[+]0007"),
     ("Annulled.", dt.date(1914, 1, 1), "russia", "cannot be repudiated on 1914-01-01"),
     ("Annulled.", dt.date(1917, 11, 25), "germany",
      r"^Germany \(germany\) is not a party to 'straits-pact' and cannot repudiate it; its "
@@ -138,6 +142,29 @@ def test_a_published_text_is_corrected_by_a_logged_revision_that_keeps_the_old(
         services.treaty_text_revise(treaty=published, language=fr, title=old.title,
                                     text="Texte corrigé: Trébizonde.", source=old.source,
                                     reason="again")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"title": "\u3164"}, "^the title of a text cannot be blank"),
+    ({"text": "\u200b"}, "^a treaty's text cannot be blank"),
+    ({"text": "Texte\x00"}, "^a treaty's text cannot contain a NUL character"),
+    ({"source": " "}, "^the source of a text cannot be blank"),
+    ({"reason": "\u2060"}, "^a published text is corrected only with the reason for the "
+                            "correction [(]it has no visible character"),
+    ({"reason": "A misprint.\x1f"}, "^the reason for a correction cannot contain the control "
+                                     "character U[+]001F"),
+])
+def test_a_hidden_text_revision_is_refused_and_changes_nothing(
+    published: Treaty, changes: dict[str, str], message: str
+) -> None:
+    fr = Language.objects.get(tag="fr")
+    old = TreatyText.objects.get(treaty=published, language=fr)
+    revision = {"title": old.title, "text": "Texte corrigé.", "source": old.source,
+                "reason": "A misprint in the archive copy.", **changes}
+    with pytest.raises(ValueError, match=message):
+        services.treaty_text_revise(treaty=published, language=fr, **revision)
+    assert list(TreatyText.objects.filter(treaty=published, language=fr)) == [old]
+    assert not Entry.objects.filter(kind="treaty.text_revised").exists()
 
 
 def test_a_secret_draft_is_corrected_in_place_without_a_trace(

@@ -18,6 +18,7 @@ from openpeace.diplomacy.models import Armistice, NegotiationSession, Offer
 from openpeace.diplomacy.process import reply_record
 from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.services import log_integrate
+from openpeace.publicity.services import endorsement_period_open
 from openpeace.selfdetermination.services import (
     commission_issue,
     decision_record,
@@ -32,7 +33,7 @@ from openpeace.treaties.treaty_file import treaties_import
 from openpeace.world.evacuation import StageDraft, plan_adopt, report_record, stage_complete
 from openpeace.world.models import Nationality, Occupation, State
 from openpeace.world.services import situation_load
-from tests.conftest import WCAG_AA
+from tests.conftest import WCAG_AA, csp_reports
 from tests.diplomacy.conftest import ACCEPTANCE, RELEASED_1917, write_texts
 from tests.treaties.conftest import MINI_TREATIES
 
@@ -51,7 +52,11 @@ PAGES = ["/", "/states/", "/states/ottoman-empire/", "/states/russia/", "/nation
          "/occupations/?on=1918-03-20", "/occupations/erzurum/russia/",
          "/occupations/erzurum/russia/?on=1918-03-20", "/occupations/erzurum/russia/?on=bogus",
          "/demands/", "/demands/?status=bogus", "/nationalities/finns/demands/",
-         "/nationalities/armenians/demands/", "/nationalities/finns/demands/file/"]
+         "/nationalities/armenians/demands/", "/nationalities/finns/demands/file/",
+         "/plebiscites/", "/log/?kind=nosuchkind", "/nationalities/?ruled_by=atlantis",
+         "/treaties/?signed_from=notadate&status=bogus",
+         "/treaties/search/?q=x&signed_from=1918-01-01&signed_to=1915-01-01",
+         "/treaties/search/?q=%22unclosed", "/coverage/", "/decisions/", "/no/such/page/"]
 
 
 @pytest.fixture
@@ -141,14 +146,20 @@ def test_every_page_has_no_accessibility_violation(site: str, page: Any, path: s
     results = Axe().run(page, options=WCAG_AA)
     assert len(results.response["passes"]) > 10  # axe ran its rules on this page
     assert results.violations_count == 0, results.generate_report()
+    assert tables_outside_their_regions(page) == []
 
 
 def test_axe_does_catch_a_violation(site: str, page: Any) -> None:
     """The accessibility check can fail: an image without text and a low-contrast line do."""
     page.goto(site + "/")
-    page.evaluate(
-        """() => document.querySelector('main').insertAdjacentHTML('beforeend',
-        '<img src="/x.png"><p style="color:#eee;background:#fff">faint</p>')"""
+    page.evaluate(  # the style set by script: the page's policy refuses a style attribute
+        """() => {
+        document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/x.png">');
+        const faint = document.createElement('p');
+        faint.textContent = 'faint';
+        faint.style.cssText = 'color: #eee; background: #fff';
+        document.querySelector('main').append(faint);
+        }"""
     )
     results = Axe().run(page, options=WCAG_AA)
     found = {v["id"] for v in results.response["violations"]}
@@ -210,3 +221,138 @@ def test_a_commission_files_a_demand_without_javascript(site: str, browser: Any)
     assert page.locator(f"#demand-{demand.pk} h2").inner_text().startswith(
         f"Demand {demand.pk}: release of prisoners (filed)")
     context.close()
+
+
+def tables_outside_their_regions(page: Any) -> list[str]:
+    """The captions of the tables that are not each in a scrolling region named by the caption
+    (the `scrolling` template tag): one wider than the screen would widen the page."""
+    return list(page.evaluate("""() => [...document.querySelectorAll('table')].filter(table => {
+        const region = table.parentElement, caption = table.querySelector(':scope > caption');
+        return !(region.matches('div.table[role=region][tabindex="0"]') && caption && caption.id
+                 && region.getAttribute('aria-labelledby') === caption.id);
+    }).map(table => table.caption ? table.caption.textContent : table.outerHTML.slice(0, 80))"""))
+
+
+NARROW = ["/nationalities/", "/log/", "/log/entries/0", "/follow/?offer=peace-1917",
+          "/offers/peace-1917/endorse/", "/offers/peace-1917/",
+          "/offers/peace-1917/proclamations/ottoman-people/ota/",
+          "/offers/peace-1917/armistices/{armistice}/", "/nationalities/finns/demands/file/"]
+"""A list with a table, the log and an entry of it (JSON and hashes), the forms with the widest
+controls (the follow and endorsement selects, the demand's textareas), an offer with its
+proclamations, one of them right to left, and a page of terms and descriptions."""
+
+
+def test_no_page_scrolls_sideways_at_320_pixels(site: str, browser: Any) -> None:
+    """Reflow (WCAG 2.2, 1.4.10): 320 CSS pixels wide (a 1280-pixel screen zoomed to 400 %),
+    no page scrolls sideways; a wide table scrolls inside its own region, which the keyboard
+    can reach. axe passes there too."""
+    endorsement_period_open(offer=Offer.objects.get(),
+                            closes_at=timezone.now() + dt.timedelta(days=9))
+    acts = {"armistice": Armistice.objects.get().pk}
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    wide = {}
+    for path in NARROW:
+        assert page.goto(site + path.format(**acts)).ok, path
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > 320:
+            wide[path] = width
+        results = Axe().run(page, options=WCAG_AA)
+        assert results.violations_count == 0, (path, results.generate_report())
+        assert tables_outside_their_regions(page) == [], path
+        if path == "/nationalities/":  # the table is wider than the screen: its region scrolls
+            region = page.get_by_role("region", name="nationalities")
+            assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+            region.focus()
+            page.keyboard.press("ArrowRight")  # scrolls it (smoothly: wait until it has)
+            page.wait_for_function("e => e.scrollLeft > 0", arg=region.element_handle())
+        if path.startswith("/follow/"):  # narrowed to the column, the choice still reads
+            target = page.get_by_label("What to follow")
+            assert 100 < target.evaluate("e => e.getBoundingClientRect().width") <= 288
+            assert target.evaluate("e => e.selectedOptions[0].text") == "Decree on Peace"
+    assert wide == {}
+    context.close()
+
+
+def test_every_page_of_the_main_navigation_answers_without_javascript(
+    site: str, browser: Any
+) -> None:
+    """Each list is reached from every page's navigation (WCAG 2.2, 2.4.5 Multiple Ways), the
+    plebiscites too; and each is a page of the site, with its main and its h1, also the API's
+    documentation."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    navigation = page.get_by_role("navigation", name="Main").get_by_role("link")
+    links = {link.inner_text(): link.get_attribute("href") for link in navigation.all()}
+    assert links["Plebiscites"] == "/plebiscites/"
+    for name, href in links.items():
+        assert page.goto(site + href).status == 200, name
+        assert page.get_by_role("main").count() == 1, name
+        assert page.get_by_role("heading", level=1).count() == 1, name
+    page.goto(site + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Plebiscites").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Plebiscites"
+    context.close()
+
+
+def test_the_api_documentation_is_a_page_of_the_site(site: str, browser: Any) -> None:
+    """/api/docs: the site's header and skip link, a main with its h1, and without JavaScript
+    a way to the schema; with it, Swagger UI inside the main, marked English, left to right.
+    axe checks the page around Swagger UI, a third party's widget (which fails color-contrast,
+    nested-interactive and heading-order on its own)."""
+    around_swagger = {"exclude": [["#swagger-ui"]]}
+    without = browser.new_context(java_script_enabled=False)
+    page = without.new_page()
+    page.goto(site + "/api/docs")
+    assert page.get_by_role("link", name="Skip to the content").count() == 1
+    assert page.get_by_role("heading", level=1).inner_text() == "The API"
+    assert "needs JavaScript" in page.get_by_role("main").inner_text()
+    page.get_by_role("main").get_by_role("link", name="openapi.json").last.click()
+    assert page.url == site + "/api/openapi.json"
+    without.close()
+
+    with_script = browser.new_context()
+    page = with_script.new_page()
+    page.goto(site + "/api/docs")
+    page.locator("main #swagger-ui .info").wait_for()
+    swagger = page.locator("#swagger-ui")
+    assert (swagger.get_attribute("lang"), swagger.get_attribute("dir")) == ("en", "ltr")
+    results = Axe().run(page, context=around_swagger, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+    with_script.close()
+
+
+POLICED = ["/", "/offers/peace-1917/", "/offers/peace-1917/endorsements/",
+           "/offers/peace-1917/armistices/{armistice}/", "/treaties/straits-pact/", "/log/",
+           "/nationalities/finns/demands/file/", "/api/docs"]
+"""The home page, an offer and its tally (charts and a map in SVG), an armistice (GeoJSON), a
+treaty, the log, a form, and Swagger UI (a third party's script and styles)."""
+
+
+def test_no_page_breaks_its_content_security_policy(site: str, page: Any) -> None:
+    """Every script and style of the site comes from its own files: the browser reports no
+    violation of the policy (web.http.ContentSecurityPolicy) on any of these pages."""
+    reports = csp_reports(page)
+    acts = {"armistice": Armistice.objects.get().pk}
+    for path in POLICED:
+        response = page.goto(site + path.format(**acts))
+        assert response.ok and "default-src 'self'" in response.headers[
+            "content-security-policy"], path
+        page.wait_for_load_state("networkidle")
+    page.locator("#swagger-ui .info").wait_for()  # its script ran, under the policy
+    assert reports == []
+
+
+def test_the_policy_check_does_catch_a_violation(site: str, page: Any) -> None:
+    """An inline script, as an injection would add one, is refused and reported."""
+    reports = csp_reports(page)
+    page.goto(site + "/")
+    page.evaluate("""() => {
+        const injected = document.createElement('script');
+        injected.textContent = 'window.injected = true';
+        document.body.append(injected);
+    }""")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected") is None
+    assert reports and "inline script violates the following Content Security Policy" in \
+        reports[0]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from django.test import Client
 
+from openpeace.api import api
+from openpeace.api_types import Instant, Payload
 from openpeace.core.situation import Situation
 
 SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "openapi.json"
@@ -158,6 +161,47 @@ def test_openapi_schema_matches_the_committed_snapshot(client: Client, db: None)
         SNAPSHOT.write_text(text, encoding="utf-8")
     assert text == SNAPSHOT.read_text(encoding="utf-8")
     assert {"/api/states", "/api/states/{key}", "/api/nationalities"} <= set(schema["paths"])
+
+
+def _bodies() -> list[tuple[str, dict[str, Any]]]:
+    """Every operation's request body schema, as the OpenAPI schema says it."""
+    schema = api.get_openapi_schema(path_prefix="/api")
+    components = schema["components"]["schemas"]
+    return [(f"{method.upper()} {path}",
+             components[body["content"]["application/json"]["schema"]["$ref"].split("/")[-1]])
+            for path, operations in schema["paths"].items()
+            for method, operation in operations.items()
+            if (body := operation.get("requestBody"))]
+
+
+def test_every_request_body_refuses_fields_it_does_not_have() -> None:
+    """`additionalProperties: false` (api_types.Payload): an unknown field is a 422 naming it,
+    not dropped while the rest is recorded."""
+    bodies = _bodies()
+    assert len(bodies) == len(_payloads())  # the walk finds them all
+    assert [operation for operation, body in bodies
+            if body.get("additionalProperties") is not False] == []
+
+
+def test_every_moment_a_body_gives_is_an_instant() -> None:
+    """With its time zone, and one a time here can hold (api_types.Instant): checked at its
+    field, not deep in the database layer."""
+    moments = {(model.__name__, name): field.metadata
+               for model in _payloads() for name, field in model.model_fields.items()
+               if dt.datetime in (field.annotation, *get_args(field.annotation))}
+    assert ("PlebiscitesIn", "opens_at") in moments
+    (check,) = get_args(Instant)[1:]
+    assert [moment for moment, checks in moments.items() if check not in checks] == []
+
+
+def _payloads() -> list[type[Payload]]:
+    """Every request body's schema."""
+    found, waiting = [], list(Payload.__subclasses__())
+    while waiting:
+        model = waiting.pop()
+        found.append(model)
+        waiting.extend(model.__subclasses__())
+    return found
 
 
 @pytest.mark.parametrize("url", ["/api/peoples?language=a%00b", "/api/states?side=%00",

@@ -150,11 +150,19 @@ def test_a_plan_is_adopted_with_its_stages_and_its_entry(plan: EvacuationPlan) -
      "the plan cannot be adopted on 1918-01-12, after the day it is recorded (1918-01-11)"),
     ({"stages": [StageDraft("erzurum", "  ", D(1918, 2, 11))]},
      "stage 1 must name the units that leave"),
-    ({"title": " "}, "the plan's title is required"),
+    ({"title": " "}, "the plan's title cannot be blank: it is only white space"),
     ({"title": "x" * 301}, "the plan's title is longer than 300 characters"),
-    ({"act": "Decree\x00"}, "the adopting act contains a NUL character"),
+    ({"act": "Decree\x00"}, "the adopting act cannot contain a NUL character (U+0000)"),
+    ({"title": "\u200b"}, "the plan's title cannot be blank: it has no visible character"),
+    ({"provisions": "\u200b"}, "the provisions cannot be blank: it has no visible character"),
+    ({"stages": [StageDraft("erzurum", "\u200b", D(1918, 2, 11))]},
+     "stage 1 must name the units that leave (it has no visible character"),
+    ({"stages": [StageDraft("erzurum", "the\x07garrison", D(1918, 2, 11))]},
+     "the units of stage 1 cannot contain the control character U+0007"),
     ({"sources": []}, "a plan cites at least one source"),
     ({"sources": [{"title": "A", "url": "javascript:alert(1)"}]}, "is not a web address"),
+    ({"sources": [{"title": "Декрет", "language": "Russian"}]},
+     "a source's language: 'Russian' is not a valid BCP 47 tag"),
     ({"stages": [StageDraft("atlantis", "the garrison", D(1918, 2, 11))]},
      "stage 1 evacuates 'atlantis'"),
 ])
@@ -196,6 +204,10 @@ def test_a_progress_report_is_logged(plan: EvacuationPlan) -> None:
     (D(1918, 1, 10), "news", at(1918, 2, 1), "before the plan was adopted (1918-01-11)"),
     (D(1918, 2, 2), "news", at(1918, 2, 1), "after the day it is recorded (1918-02-01)"),
     (D(1918, 2, 1), "   ", at(1918, 2, 1), "a progress report says what happened"),
+    (D(1918, 2, 1), "\u200b", at(1918, 2, 1), "a progress report says what happened (it has no "
+                                              "visible character"),
+    (D(1918, 2, 1), "news\x01", at(1918, 2, 1), "a progress report cannot contain the control "
+                                                "character U+0001"),
     (D(1918, 2, 1), "x" * 20_001, at(1918, 2, 1), "longer than 20000 characters"),
 ])
 def test_a_wrong_report_is_refused(
@@ -270,6 +282,8 @@ def test_the_end_is_in_the_completions_transaction(
     (1, D(1918, 1, 10), "gone", "before the plan was adopted (1918-01-11)"),
     (1, D(1918, 4, 2), "gone", "after the day it is recorded (1918-04-01)"),
     (1, D(1918, 2, 1), "  ", "a completion says how the units left"),
+    (1, D(1918, 2, 1), "\u2060\ufeff", "a completion says how the units left"),
+    (1, D(1918, 2, 1), "gone\x00", "the note of a completion cannot contain a NUL character"),
 ])
 def test_a_wrong_completion_is_refused(
     plan: EvacuationPlan, number: int, on: D, note: str, message: str
@@ -304,6 +318,8 @@ def test_an_occupation_ends_by_a_recorded_act(
 
 @pytest.mark.parametrize(("on", "act", "message"), [
     (D(1918, 3, 3), "  ", "an occupation ends by a recorded act: describe the act"),
+    (D(1918, 3, 3), "\u3164", "an occupation ends by a recorded act: describe the act"),
+    (D(1918, 3, 3), "Treaty\x1b", "the act that ended it cannot contain the control character"),
     (D(1916, 2, 16), "Treaty", "the occupation cannot end on 1916-02-16: it began on 1916-02-16"),
     (D(1918, 4, 2), "Treaty", "after the day it is recorded (1918-04-01)"),
     (D(1918, 2, 1), "Treaty", "the plan already records what happened on 1918-02-05"),
@@ -421,6 +437,26 @@ def test_a_bad_day_is_a_400_that_says_so(client: Client, plan: EvacuationPlan, u
 def test_an_unknown_occupation_is_a_404(client: Client, plan: EvacuationPlan) -> None:
     assert "No occupation of" in page(client, "/occupations/erzurum/france/", 404)
     assert client.post("/occupations/erzurum/russia/").status_code == 405
+
+
+def test_a_source_s_title_is_marked_with_its_language(client: Client,
+                                                       occupation: Occupation) -> None:
+    adopt(occupation, sources=[
+        {"title": "Декрет «О Турецкой Армении»", "url": "https://example.org/ru",
+         "language": "ru"},
+        {"title": "صحيفة", "language": "ar"}, {"title": "The decree"}])
+    html = page(client, "/occupations/erzurum/russia/")
+    assert ('<a href="https://example.org/ru" hreflang="ru" lang="ru" dir="ltr">Декрет '
+            "«О Турецкой Армении»</a>") in html
+    assert '<span lang="ar" dir="rtl">صحيفة</span>' in html  # no address: no link
+    assert "<li>The decree</li>" in html
+    assert content("evacuation.plan_adopted")["sources"][0]["language"] == "ru"
+
+
+def test_a_plan_of_one_stage_says_stage(client: Client, occupation: Occupation) -> None:
+    adopt(occupation, stages=[StageDraft("erzurum", "every unit", D(1918, 3, 11))])
+    assert "0 of 1 stage completed" in text(page(client, "/occupations/"))
+    assert "0 of 1 stage completed" in text(page(client, "/occupations/erzurum/russia/"))
 
 
 def test_an_occupation_without_plan_says_so(client: Client, occupation: Occupation) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.test import Client
 
 from openpeace.core.situation import Situation
+from tests.html import dangling, described
 
 
 def page(client: Client, url: str, status: int = 200) -> str:
@@ -64,6 +66,9 @@ def test_unknown_state_is_a_404_page_with_language_marks(
 ) -> None:
     html = page(client, "/states/atlantis/", 404)
     assert '<html lang="en" dir="ltr">' in html and "No state with key" in html
+    nowhere = page(client, "/no/such/page/", 404)  # no page said why: nothing but that
+    assert "There is no page at this address." in nowhere
+    assert "Resolver404" not in nowhere and '<span class="muted">' not in nowhere
 
 
 def test_nationalities_register_lists_colonial_ones_by_default(
@@ -72,6 +77,8 @@ def test_nationalities_register_lists_colonial_ones_by_default(
     html = page(client, "/nationalities/")
     assert "3 nationalities" in html
     assert "<bdi>Algerians</bdi>" in html and "colonial" in html
+    # each language by its name, its tag beside
+    assert 'Finnish <small class="muted">(<code>fi</code>)</small>' in html
 
 
 @pytest.mark.parametrize(
@@ -96,8 +103,8 @@ def test_nationalities_filters(
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("standing=dominion", "Standing: Select a valid choice. dominion is not one of"),
-        ("ruled_by=atlantis", "Ruled by: No state with this key rules a nationality."),
+        ("standing=dominion", "Select a valid choice. dominion is not one of"),
+        ("ruled_by=atlantis", "No state with this key rules a nationality."),
     ],
 )
 def test_a_bad_filter_is_a_400_that_says_what_is_wrong(
@@ -106,6 +113,38 @@ def test_a_bad_filter_is_a_400_that_says_what_is_wrong(
     html = page(client, f"/nationalities/?{query}", 400)
     assert 'role="alert"' in html and message in html
     assert "<th scope=\"row\">" not in html
+
+
+@pytest.mark.parametrize("url", [
+    "/nationalities/?ruled_by=atlantis", "/nationalities/?standing=bogus",
+    "/nationalities/?standing=bogus&ruled_by=atlantis",
+    "/occupations/?on=notadate", "/occupations/erzurum/russia/?on=notadate",
+])
+def test_a_refused_filter_is_said_at_its_field(
+    client: Client, loaded: Situation, url: str
+) -> None:
+    """The refused field is marked invalid and described by its message, an element that
+    exists (a screen reader announces nothing for an id no element has); the summary above
+    links it."""
+    html = page(client, url, 400)
+    assert dangling(html) == []
+    for field, _value in parse_qsl(url.partition("?")[2]):
+        described_by = described(html, f"id_{field}")
+        assert f"id_{field}_error" in described_by, field
+        error = re.search(rf'<strong class="error" id="id_{field}_error">([^<]+)</strong>', html)
+        assert error and error.group(1).strip(), field
+        assert re.search(rf'<[^>]* aria-invalid="true"[^>]* id="id_{field}"', html), field
+        assert f'<a href="#id_{field}">' in html  # the summary links the field
+
+
+def test_a_refused_day_stays_as_typed(client: Client, loaded: Situation) -> None:
+    """What was typed is kept (as text: a date input cannot hold it), not replaced by today."""
+    html = page(client, "/occupations/?on=notadate", 400)
+    assert re.search(r'<input type="text" name="on" value="notadate"[^>]* id="id_on">', html)
+    assert "notadate is not a date: give it as YYYY-MM-DD." in html
+    assert "Every occupation in the register, today" in html  # and today is shown
+    assert re.search(r'<input type="date" name="on" value="1917-12-01"[^>]* id="id_on">',
+                     page(client, "/occupations/?on=1917-12-01"))
 
 
 def test_occupations_page(client: Client, loaded: Situation) -> None:

@@ -36,6 +36,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
+from openpeace.core.text import text_problem
+
 SEPARATE_STATE = "separate_state"
 """A decision's choice to form a separate state (else it names the state it joins)."""
 
@@ -181,8 +183,9 @@ def begin(demand: Demand, at: dt.datetime) -> Demand:
 
 def refuse(demand: Demand, reasons: str, at: dt.datetime) -> Demand:
     moved = _step(demand, Status.REFUSED, at)
-    if not reasons.strip():
-        raise DemandError("a refusal must publish its reasons: none were given")
+    if problem := text_problem(reasons, "the reasons of a refusal",
+                               blank="a refusal must publish its reasons: none were given"):
+        raise DemandError(problem)
     return moved
 
 

@@ -4,6 +4,11 @@ A document is refused with *every* reason, each at its path inside the document
 (`nationalities[12].languages[0]`), so a user can fix a file in one pass. The structure is
 checked against a JSON Schema shipped with the code; the rules a schema cannot say are
 checked by each format's own module.
+
+Before anything walks a document, its depth is checked (`depth_problem`), without recursion:
+every format here is shallow, and the readers that walk a document recurse (jsonschema_rs stops
+with a `ValueError` some hundreds of levels down, Python with a `RecursionError` at about a
+thousand), so a document nested deeper than any of ours would otherwise be a server error.
 """
 
 from __future__ import annotations
@@ -36,6 +41,58 @@ class DocumentError(ValueError):
         self.problems = tuple(problems)
         self.origin = origin
         super().__init__("\n".join(f"{origin}: {p}" for p in self.problems))
+
+
+MAX_DEPTH = 32
+"""How many objects and arrays deep a document may nest. Ours nest a few levels: terms three (the
+document, its list of clauses, a clause), the 1917 situation six and its demands seven (a
+GeoJSON polygon's rings of points). 32 leaves room for any format to come."""
+
+
+def _too_deep(document: object, limit: int) -> tuple[str | int, ...] | None:
+    """The path to the first object or array of `document` past `limit` levels, or None;
+    walked without recursion, however deep the document is."""
+    waiting: list[tuple[object, tuple[str | int, ...]]] = [(document, ())]
+    while waiting:
+        value, path = waiting.pop()
+        members: list[tuple[str | int, object]]
+        if isinstance(value, dict):
+            members = list(value.items())
+        elif isinstance(value, list):
+            members = list(enumerate(value))
+        else:
+            continue
+        if len(path) >= limit:
+            return path
+        waiting.extend((member, (*path, key)) for key, member in reversed(members))
+    return None
+
+
+def _too_deep_message(limit: int) -> str:
+    return f"objects and arrays nest more than {limit} levels deep, which no document here does"
+
+
+def depth_problem(document: object, limit: int = MAX_DEPTH, at: str | None = None
+                  ) -> Problem | None:
+    """Where `document` nests objects and arrays more than `limit` deep (at its first object or
+    array past the limit, under `at` if it is part of a larger document), or None."""
+    path = _too_deep(document, limit)
+    if path is None:
+        return None
+    return Problem(format_path([at, *path] if at else path), _too_deep_message(limit))
+
+
+def json_document(text: str | bytes, origin: str = "document") -> object:
+    """JSON text as a document: `json.JSONDecodeError` if it is not JSON, `DocumentError` if it
+    nests deeper than `MAX_DEPTH`, even so deep that the parser itself runs out of stack."""
+    try:
+        document: object = json.loads(text)
+    except RecursionError:
+        raise DocumentError([Problem("(document)", _too_deep_message(MAX_DEPTH))],
+                            origin) from None
+    if (problem := depth_problem(document)) is not None:
+        raise DocumentError([problem], origin)
+    return document
 
 
 _JSON_TYPES: tuple[tuple[type, str], ...] = (  # a boolean before a number: bool is an int
@@ -74,7 +131,11 @@ def _validator(package: str, name: str) -> jsonschema_rs.Draft202012Validator:
 
 
 def schema_problems(document: object, package: str, name: str) -> Iterator[Problem]:
-    """Every place where `document` breaks the schema `name` of `package`."""
+    """Every place where `document` breaks the schema `name` of `package` (only its depth, if
+    it nests too deep to be walked)."""
+    if (problem := depth_problem(document)) is not None:
+        yield problem
+        return
     for error in _validator(package, name).iter_errors(document):
         yield Problem(format_path(error.instance_path), error.message)
 
@@ -91,5 +152,8 @@ def definition_problems(document: object, package: str, name: str, definition: s
                         at: str) -> Iterator[Problem]:
     """Every place where `document`, one part edited alone (a form field), breaks the
     definition `$defs/<definition>` of the schema `name`; paths start at `at`."""
+    if (problem := depth_problem(document, at=at)) is not None:
+        yield problem
+        return
     for error in _definition_validator(package, name, definition).iter_errors(document):
         yield Problem(format_path([at, *error.instance_path]), error.message)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from openpeace.core.documents import Problem
+from openpeace.core.text import text_problem
 
 StageState = Literal["not_adopted", "pending", "overdue", "completed", "completed_late",
                      "overtaken"]
@@ -176,8 +177,11 @@ class StageDraft:
     area: str = ""
 
 
-def _blank(text: str) -> bool:
-    return not text.strip()
+def _said(at: str, text: str, what: str, unsaid: str) -> list[Problem]:
+    """A text the rule requires, judged as every public text is (`core.text`): `unsaid` is the
+    rule's own words for one that says nothing."""
+    problem = text_problem(text, what, blank=unsaid)
+    return [] if problem is None else [Problem(at, problem)]
 
 
 def adoption_problems(
@@ -215,8 +219,8 @@ def adoption_problems(
                 f"{occupation.territory!r}: a stage evacuates the occupation's own territory "
                 "(name a part of it in its area)"
             )))
-        if _blank(stage.units):
-            problems.append(Problem(f"{at}.units", f"stage {i + 1} must name the units that leave"))
+        problems += _said(f"{at}.units", stage.units, f"the units of stage {i + 1}",
+                          f"stage {i + 1} must name the units that leave")
         if stage.deadline < adopted_on:
             problems.append(Problem(f"{at}.deadline", (
                 f"the deadline of stage {i + 1} ({stage.deadline}) is before the plan's adoption "
@@ -269,8 +273,7 @@ def report_problems(
     if closed is not None:
         return [closed]
     problems = _within(plan, on, recorded_on, "a progress report")
-    if _blank(text):
-        problems.append(Problem("text", "a progress report says what happened"))
+    problems += _said("text", text, "a progress report", "a progress report says what happened")
     if stage is not None:
         found = _stage(plan, stage)
         if isinstance(found, Problem):
@@ -299,8 +302,8 @@ def completion_problems(
             f"stage {stage + 1} was already completed on {found.completed_on}"
         ))]
     problems = _within(plan, on, recorded_on, f"the completion of stage {stage + 1}")
-    if _blank(note):
-        problems.append(Problem("note", "a completion says how the units left and who saw it"))
+    problems += _said("note", note, "the note of a completion",
+                      "a completion says how the units left and who saw it")
     ends_on = completes_plan(plan, stage, on)
     if not problems and ends_on is not None and ends_on <= occupied_since:
         problems.append(Problem("on", (
@@ -329,11 +332,9 @@ def end_problems(
         return [Problem("occupation", (
             f"the occupation already ended on {occupation.ended_on}: it cannot end twice"
         ))]
-    problems = []
-    if _blank(act):
-        problems.append(Problem("act", (
-            "an occupation ends by a recorded act: describe the act (what happened, by whom)"
-        )))
+    problems = _said("act", act, "the act that ended it", (
+        "an occupation ends by a recorded act: describe the act (what happened, by whom)"
+    ))
     if on <= occupation.since:
         problems.append(Problem("on", (
             f"the occupation cannot end on {on}: it began on {occupation.since}"

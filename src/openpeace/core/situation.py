@@ -29,6 +29,7 @@ from openpeace.core.documents import (
 )
 from openpeace.core.geometry import OPEN_RING, open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
+from openpeace.core.sources import language_problem
 
 FORMAT = "openpeace-situation/1"
 Standing = Literal["metropolitan", "colonial"]
@@ -46,6 +47,8 @@ class Source:
     key: str
     title: str
     url: str | None = None
+    language: str | None = None
+    """The BCP 47 tag of the language its title is in, when not English (`core.sources`)."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,8 @@ def _build(doc: Mapping[str, Any], date: _DateReader) -> Situation:
         description=doc.get("description", ""),
         as_of=date(doc["as_of"], "as_of"),
         proposing_state=doc["proposing_state"],
-        sources=tuple(Source(s["key"], s["title"], opt(s, "url")) for s in doc["sources"]),
+        sources=tuple(Source(s["key"], s["title"], opt(s, "url"), opt(s, "language"))
+                      for s in doc["sources"]),
         languages=tuple(
             Language(
                 tag=lang["tag"],
@@ -303,6 +307,9 @@ def _rule_problems(s: Situation) -> Iterator[Problem]:
             )
 
     yield from ref("proposing_state", s.proposing_state, states, "state")
+    for i, source in enumerate(s.sources):
+        if problem := language_problem(source.language):
+            yield Problem(f"sources[{i}].language", problem)
     for i, lang in enumerate(s.languages):
         if not is_valid_tag(lang.tag):
             yield Problem(f"languages[{i}].tag", f"{lang.tag!r} is not a valid BCP 47 tag")
@@ -447,7 +454,8 @@ def situation_to_document(s: Situation) -> dict[str, Any]:
         **({"description": s.description} if s.description else {}),
         "as_of": s.as_of.isoformat(),
         "proposing_state": s.proposing_state,
-        "sources": [drop_none({"key": x.key, "title": x.title, "url": x.url}) for x in s.sources],
+        "sources": [drop_none({"key": x.key, "title": x.title, "url": x.url,
+                               "language": x.language}) for x in s.sources],
         "languages": [
             drop_none(
                 {"tag": x.tag, "name": x.name, "endonym": x.endonym, "direction": x.direction}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from openpeace.core.situation import Situation
+from openpeace.core.text import is_blank
 
 ARMISTICE_SENTENCE = (
     "The Soviet Government must straight away offer to all the belligerent peoples (i.e., "
@@ -96,7 +97,7 @@ class Decision:
                 f"decision of {self.nationality!r}: via must be 'plebiscite' or 'declaration', "
                 f"not {self.via!r}"
             )
-        if not self.source.strip():
+        if is_blank(self.source):
             raise ValueError(f"decision of {self.nationality!r}: a decision must cite its source")
 
 
@@ -319,7 +320,7 @@ class ArmisticeProposal:
     @property
     def lowered(self) -> bool:
         """Whether the minimum was lowered below three months with a recorded reason."""
-        return self.minimum_days < THREE_MONTHS and bool(self.lowered_reason.strip())
+        return self.minimum_days < THREE_MONTHS and not is_blank(self.lowered_reason)
 
     @property
     def effective_minimum(self) -> int:
@@ -339,7 +340,7 @@ class Terms:
     def __post_init__(self) -> None:
         seen: set[str] = {ARMISTICE_CLAUSE}
         for key in [c.id for c in self.territorial_clauses] + [c.id for c in self.other_clauses]:
-            if not key.strip() or key in seen:
+            if is_blank(key) or key in seen:
                 raise ValueError(
                     f"clause id {key!r} is empty, reserved or already used: "
                     "every finding names its clause, so ids are unique"

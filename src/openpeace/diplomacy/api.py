@@ -9,9 +9,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
-from openpeace.api_types import Text
+from openpeace.api_types import Payload, Text
+from openpeace.core.documents import depth_problem
 from openpeace.diplomacy import selectors, services
 from openpeace.diplomacy.armistices import armistice_today
 from openpeace.diplomacy.models import (
@@ -31,7 +32,7 @@ from openpeace.diplomacy.process import (
     reply_record,
 )
 from openpeace.pagination import Page
-from openpeace.world.api import detailed, listed
+from openpeace.world.api import detailed, listed, written
 from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
 
 router = Router(tags=["diplomacy"])
@@ -241,13 +242,22 @@ class EnvoyToken(HttpBearer):
         return services.envoy_authenticate(token)
 
 
-class ReplyIn(Schema):
+class ReplyIn(Payload):
     reply: Literal["accepts_armistice", "accepts_negotiations", "counter_proposal", "rejects"]
     text: str = Field(min_length=1, max_length=50_000, description="the reply as sent")
     language: str = Field(min_length=1, max_length=35,
                           description="the BCP 47 tag of the language the text is in: any of "
                                       "the register's languages (/api/languages)")
     terms: dict[str, object] | None = Field(None, description="a counter-proposal's terms")
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def shallow(cls, terms: object) -> object:
+        """Terms nested deeper than any terms document are refused before anything walks them
+        (`core.documents.MAX_DEPTH`)."""
+        if (problem := depth_problem(terms)) is not None:
+            raise ValueError(str(problem))
+        return terms
 
     @model_validator(mode="after")
     def counter_proposals_carry_terms(self) -> "ReplyIn":
@@ -296,8 +306,8 @@ class ReplyOut(Schema):
 @router.post(
     "/offers/{key}/replies/{state}",
     auth=EnvoyToken(),
-    response={201: ReplyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-              422: InvalidOut},
+    response=written({201: ReplyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                      422: InvalidOut}),
 )
 def reply_create(
     request: HttpRequest, key: Text, state: Text, payload: ReplyIn

@@ -24,6 +24,7 @@ from openpeace.core import armistice as calendar
 from openpeace.core import process as rules
 from openpeace.core.documents import json_type
 from openpeace.core.geometry import demarcation_problems
+from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Armistice, Breach, Denunciation, NegotiationSession, Offer
 from openpeace.diplomacy.process import process_of, status_log, transition_apply
 from openpeace.log.services import entry_append
@@ -125,6 +126,14 @@ def _check_under_offer(offer: Offer, parties: list[State], signed_on: dt.date,
                                f"({timezone.localdate(at)}), not on {signed_on}")
 
 
+def _check_text(text: str, what: str, field: str, *, required: bool = True,
+                blank: str = "") -> None:
+    """A text published with the act is a public text (`core.text`), or it is refused at its
+    field; an optional one may be empty."""
+    if problem := text_problem(text, what, required=required, blank=blank):
+        raise ArmisticeRefused(problem, field=field)
+
+
 SHOWN_PROBLEMS = 10
 """A refusal names this many problems of a demarcation at most, and counts the rest."""
 
@@ -160,6 +169,7 @@ def armistice_record(
     with _refused():
         _calendar([p.key for p in parties], signed_on, effective_on, term_count, term_unit,
                   renewal, renewal_count, renewal_unit, notice_days)
+    _check_text(demarcation, "the demarcation line in words", "demarcation", required=False)
     _check_demarcation(demarcation_geometry)
     at = at or timezone.now()
     _check_under_offer(offer, parties, signed_on, at)
@@ -296,8 +306,8 @@ def breach_report(
     *, armistice: Armistice, reported_by: State, on: dt.date, description: str
 ) -> Breach:
     _check_by_a_party(armistice, reported_by, on, "a breach")
-    if not description.strip():
-        raise ArmisticeRefused("a breach is reported with a description of what happened")
+    _check_text(description, "the description of a breach", "description",
+                blank="a breach is reported with a description of what happened")
     entry = entry_append(
         kind="armistice.breach_reported", subject=f"offer:{armistice.offer.key}",
         content={"armistice": armistice.entry.pk, "reported_by": reported_by.key,
@@ -352,9 +362,10 @@ def delegations_problems(delegations: object) -> list[str]:
             problems.append(f"{at}.members: a non-empty list of names, not {given}")
         else:
             for j, member in enumerate(members):
-                if not isinstance(member, str) or not member.strip():
-                    given = "blank text" if isinstance(member, str) else json_type(member)
-                    problems.append(f"{at}.members[{j}]: a name, not {given}")
+                if not isinstance(member, str):
+                    problems.append(f"{at}.members[{j}]: a name, not {json_type(member)}")
+                elif problem := text_problem(member, "a name"):
+                    problems.append(f"{at}.members[{j}]: {problem}")
     return problems
 
 
@@ -389,10 +400,10 @@ def session_record(
             f"a session cannot close ({closed_on}) before it opens ({opened_on})",
             field="closed_on",
         )
-    if not place.strip():
-        raise ArmisticeRefused("a session is published with its place", field="place")
-    if not record.strip():
-        raise ArmisticeRefused("a session is published with its record", field="record")
+    _check_text(place, "the place of a session", "place",
+                blank="a session is published with its place")
+    _check_text(record, "the record of a session", "record",
+                blank="a session is published with its record")
     if problems := delegations_problems(delegations):
         raise ArmisticeRefused(
             "the delegations cannot be recorded: " + "; ".join(problems), field="delegations"

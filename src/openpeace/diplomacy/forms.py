@@ -1,4 +1,5 @@
-"""The envoy's reply form: the same reply as the API's, for a person in a browser."""
+"""The envoy's reply form: the same reply as the API's, for a person in a browser; and the day
+an armistice's calendar answers for."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 from django import forms
 
+from openpeace.core.documents import DocumentError, json_document
 from openpeace.diplomacy.models import Envoy, Reply
 from openpeace.diplomacy.services import envoy_authenticate
+from openpeace.web.forms import DayField
 from openpeace.world.models import Language
 
 
@@ -52,9 +55,11 @@ class ReplyForm(forms.Form):
         if not text:
             return None
         try:
-            terms = json.loads(text)
+            terms = json_document(text, "terms")
         except json.JSONDecodeError as error:
             raise forms.ValidationError(f"Not JSON: {error.msg} (line {error.lineno}).") from None
+        except DocumentError as error:  # nested too deep to be read
+            raise forms.ValidationError([str(p) for p in error.problems]) from None
         if not isinstance(terms, dict):
             raise forms.ValidationError("The terms are a JSON object.")
         return terms
@@ -65,3 +70,10 @@ class ReplyForm(forms.Form):
                 and (data["reply"] == Reply.Kind.COUNTER_PROPOSAL) != (data["terms"] is not None)):
             raise forms.ValidationError("Terms go with a counter-proposal, and only with one.")
         return data
+
+
+class CalendarDayForm(forms.Form):
+    """The day an armistice's calendar answers for (`?on=`); today when none is asked."""
+
+    on = DayField(label="Answer for the day", required=False,
+                  help_text="YYYY-MM-DD; today if left empty.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpeace.core import process as rules
 from openpeace.core.languages import is_valid_tag
 from openpeace.core.terms_document import TermsError
+from openpeace.core.text import document_problem, text_problem
 from openpeace.diplomacy.models import BelligerentProcess, Envoy, Offer, Reply
 from openpeace.diplomacy.terms import finding_document, terms_check
 from openpeace.log.services import entry_append
@@ -43,30 +44,17 @@ class ReplyInvalid(ReplyRefused):
         super().__init__(message)
 
 
-def _has_nul(value: object) -> bool:
-    """Whether a NUL character is in a text, or in any key or string of terms (PostgreSQL
-    stores neither in text nor in jsonb): the characters themselves, not their JSON escape."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def reply_input_check(kind: str, text: str, terms: dict[str, object] | None) -> None:
     """Refuse a reply's bad input with `ReplyInvalid`, before anything is written.
 
-    The text is the reply as published and logged for good: it cannot be blank. A
+    The text is the reply as published and logged for good: a public text (`core.text`), so
+    something visible and nothing hidden, and so are the keys and strings of its terms. A
     counter-proposal carries terms, and only a counter-proposal does.
     """
-    if not text.strip():
-        raise ReplyInvalid("text", "a reply cannot be blank: its text is empty or only spaces")
-    if _has_nul(text):
-        raise ReplyInvalid("text", "a reply cannot contain a NUL character")
-    if _has_nul(terms):
-        raise ReplyInvalid("terms", "a reply cannot contain a NUL character")
+    if problem := text_problem(text, "a reply"):
+        raise ReplyInvalid("text", problem)
+    if problem := document_problem(terms, "the terms"):
+        raise ReplyInvalid("terms", problem)
     if kind == Reply.Kind.COUNTER_PROPOSAL and not terms:
         raise ReplyInvalid("terms", "a counter-proposal carries its own terms"
                            + (": these are empty" if terms is not None else ""))

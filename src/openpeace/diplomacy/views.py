@@ -9,13 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.cache import never_cache
 
 from openpeace.core import armistice as calendar
 from openpeace.diplomacy import selectors
 from openpeace.diplomacy.armistices import armistice_today, calendar_of
-from openpeace.diplomacy.forms import ReplyForm
+from openpeace.diplomacy.forms import CalendarDayForm, ReplyForm
 from openpeace.diplomacy.models import Armistice, NegotiationSession, Note, Offer, Proclamation
 from openpeace.diplomacy.process import (
     CounterProposalUnreadable,
@@ -23,30 +22,37 @@ from openpeace.diplomacy.process import (
     ReplyRefused,
     reply_record,
 )
+from openpeace.diplomacy.terms import findings_shown, terms_clauses
+from openpeace.web.http import require_http_methods, require_safe
 from openpeace.world.models import State
 
 GEOJSON_SHOWN_LINES = 200
 
 
+@require_safe
 def offer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "diplomacy/offer_list.html", {"offers": selectors.offer_list_public()})
 
 
+@require_safe
 def offer_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         offer = selectors.offer_get_public(key)
     except Offer.DoesNotExist:
         raise Http404(f"No released offer with key {key!r}") from None
-    replies = offer.replies.all()
+    replies = list(offer.replies.all())
+    said = findings_shown([(r.findings, terms_clauses(r.terms)) for r in replies])
     armistices = [{"armistice": a, "today": armistice_today(a)} for a in offer.armistices.all()]
     sessions = offer.sessions.all()
     return render(
         request,
         "diplomacy/offer_detail.html",
-        {"offer": offer, "replies": replies, "armistices": armistices, "sessions": sessions},
+        {"offer": offer, "armistices": armistices, "sessions": sessions,
+         "replies": [{"reply": r, "findings": f} for r, f in zip(replies, said, strict=True)]},
     )
 
 
+@require_safe
 def proclamation(request: HttpRequest, key: str, people: str, language: str) -> HttpResponse:
     try:
         text = selectors.proclamation_get_public(key, people, language)
@@ -55,6 +61,7 @@ def proclamation(request: HttpRequest, key: str, people: str, language: str) -> 
     return render(request, "diplomacy/proclamation.html", {"text": text, "offer": text.offer})
 
 
+@require_safe
 def note(request: HttpRequest, key: str, state: str, language: str) -> HttpResponse:
     try:
         text = selectors.note_get_public(key, state, language)
@@ -63,7 +70,8 @@ def note(request: HttpRequest, key: str, state: str, language: str) -> HttpRespo
     return render(request, "diplomacy/note.html", {"text": text, "offer": text.offer})
 
 
-@require_http_methods(["GET", "POST"])
+@never_cache  # the form takes the envoy's token
+@require_http_methods(["GET", "HEAD", "POST"])
 def reply(request: HttpRequest, key: str, state: str) -> HttpResponse:
     """An envoy's reply for its own government, without JavaScript; refusals on the form."""
     try:
@@ -116,17 +124,14 @@ def armistice(request: HttpRequest, key: str, number: int) -> HttpResponse:
     """One armistice and the calendar's answers, today or on the day asked for (`?on=`)."""
     armistice = _armistice_or_404(key, number)
     today = timezone.localdate()
-    day, error = today, None
-    if asked := request.GET.get("on", "").strip():
-        try:
-            day = dt.date.fromisoformat(asked)
-        except ValueError:
-            error = _("%(asked)s is not a date: give it as YYYY-MM-DD.") % {"asked": asked}
+    form = CalendarDayForm(request.GET)
+    day = (form.cleaned_data["on"] if form.is_valid() else None) or today
     agreement = calendar_of(armistice)
     try:
         answers = armistice_today(armistice, day)
-    except calendar.ArmisticeError as beyond:
-        error, day = str(beyond), today
+    except calendar.ArmisticeError as beyond:  # said at the day, which stays as asked
+        form.add_error("on", str(beyond))
+        day = today
         answers = armistice_today(armistice, day)
     denunciations = []
     for denunciation in armistice.denunciations.all():
@@ -144,12 +149,12 @@ def armistice(request: HttpRequest, key: str, number: int) -> HttpResponse:
         "diplomacy/armistice.html",
         {
             "offer": armistice.offer, "armistice": armistice, "agreement": agreement,
-            "day": day, "is_today": day == today, "answers": answers, "error": error,
+            "day": day, "is_today": day == today, "answers": answers, "form": form,
             "denunciations": denunciations, "has_geometry": geometry is not None,
             # A long line is for download only: shown whole, it would bury the page.
             "geojson": geojson if geojson.count("\n") < GEOJSON_SHOWN_LINES else "",
         },
-        status=400 if error else 200,
+        status=400 if form.errors else 200,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from openpeace.log.kinds import KINDS
+from openpeace.log.kinds import KINDS, kind_words
 
 
 class EntryFilter(forms.Form):
@@ -15,7 +15,8 @@ class EntryFilter(forms.Form):
     """
 
     kind = forms.ChoiceField(
-        choices=[("", "any act"), *((kind, kind) for kind in KINDS)], required=False,
+        choices=[("", "any act"), *((kind, f"{kind_words(kind)} ({kind})") for kind in KINDS)],
+        required=False,
         label="Act", error_messages={"invalid_choice": "No public act is of the kind %(value)s."},
     )
     subject = forms.CharField(
@@ -23,6 +24,6 @@ class EntryFilter(forms.Form):
         help_text="What the act is about, exactly as the log names it, e.g. state:germany.",
     )
     before = forms.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput,
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput, label="Page",
         error_messages={"invalid": "before must be an entry's index, a whole number."},
     )

@@ -39,3 +39,10 @@ KINDS: tuple[str, ...] = (
     "endorsement.pseudonymised",
 )
 """Every kind of public act, grouped by the app that logs it."""
+
+
+def kind_words(kind: str) -> str:
+    """A kind in words, for a person: `evacuation.plan_adopted` reads "evacuation plan adopted".
+    The kind itself stays the act's name wherever it is shown, as the log and its readers name
+    it; these words only say it beside."""
+    return kind.replace(".", " ").replace("_", " ")

@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_safe
 
 from openpeace.core.log.tiles import TileError, parse_tile_path
 from openpeace.log import keys, selectors
 from openpeace.log.forms import EntryFilter
 from openpeace.log.models import Content, Entry, LogFile
+from openpeace.web.http import require_safe
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 TEXT = "text/plain; charset=utf-8"

@@ -7,6 +7,7 @@ server cannot make one)."""
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -15,15 +16,16 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import field_validator
 
-from openpeace.api_types import Text
+from openpeace.api_types import Instant, Payload, Text
 from openpeace.core import plebiscite as core
 from openpeace.core.plebiscite.encoding import EncodingError, unb64, unhex32, unhex_scalar
+from openpeace.core.text import text_problem
 from openpeace.pagination import Page
 from openpeace.plebiscites import selectors, services
 from openpeace.plebiscites.models import CastBallot, Plebiscite, Trustee
 from openpeace.selfdetermination.api import CommissionToken
 from openpeace.selfdetermination.models import Commission
-from openpeace.world.api import detailed, found, listed
+from openpeace.world.api import detailed, found, listed, written
 from openpeace.world.models import Nationality, State
 from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
 
@@ -152,7 +154,7 @@ def plebiscite_board(request: HttpRequest, plebiscite_id: int,
 # Commission's writes -------------------------------------------------------------------------
 
 
-class PlebiscitesIn(Schema):
+class PlebiscitesIn(Payload):
     nationality: Text = Field(description="the commission's own nationality")
     question: str = Field(min_length=1, max_length=5_000)
     language: str = Field(min_length=1, max_length=35,
@@ -160,23 +162,16 @@ class PlebiscitesIn(Schema):
                                       "the nationality's languages in the register")
     joins: list[Text] = Field(max_length=63, description="candidate states' keys, the ruling "
                                                          "states among them")
-    opens_at: dt.datetime
-    closes_at: dt.datetime
+    opens_at: Instant
+    closes_at: Instant
     trustees: int = Field(ge=1, le=255)
     threshold: int = Field(ge=1, le=255)
 
     @field_validator("question")
     @classmethod
-    def no_nul(cls, value: str) -> str:
-        if "\x00" in value or not value.strip():
-            raise ValueError("it must say something and contain no NUL character")
-        return value
-
-    @field_validator("opens_at", "closes_at")
-    @classmethod
-    def aware(cls, value: dt.datetime) -> dt.datetime:
-        if value.tzinfo is None:
-            raise ValueError("give a time zone (e.g. Z)")
+    def a_public_text(cls, value: str) -> str:
+        if problem := text_problem(value, "the question"):
+            raise ValueError(problem)
         return value
 
 
@@ -209,7 +204,7 @@ def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status[Any]
 
 
 @router.post("/plebiscites", auth=CommissionToken(),
-             response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut})
+             response=written({201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut}))
 def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status[Any]:
     """A commission calls a plebiscite of its own nationality (403 for any other), its question
     in one of the nationality's languages (422 at `language` for any other)."""
@@ -236,14 +231,17 @@ def plebiscite_create(request: HttpRequest, payload: PlebiscitesIn) -> Status[An
     return _done(plebiscite)
 
 
-class CredentialsIn(Schema):
-    credentials: list[str] = Field(min_length=1, max_length=10_000_000,
+class CredentialsIn(Payload):
+    """The whole list, in one request: at most the server's `OPENPEACE_MAX_ELECTORATE`
+    credentials (`maxItems`), a body it takes however they are laid out."""
+
+    credentials: list[str] = Field(min_length=1, max_length=settings.OPENPEACE_MAX_ELECTORATE,
                                    description="the public credentials: hex, sorted")
 
 
 @router.post("/plebiscites/{plebiscite_id}/credentials", auth=CommissionToken(),
-             response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def credentials_publish(request: HttpRequest, plebiscite_id: int, payload: CredentialsIn
                         ) -> Status[Any]:
     """Publish the credential authority's public output (never the private credentials)."""
@@ -257,7 +255,7 @@ def credentials_publish(request: HttpRequest, plebiscite_id: int, payload: Crede
     return _done(plebiscite)
 
 
-class TrusteeIn(Schema):
+class TrusteeIn(Payload):
     name: Text = Field(min_length=1, description="the trustee, as it will be named in public")
 
 
@@ -269,8 +267,8 @@ class AppointedOut(Schema):
 
 
 @router.post("/plebiscites/{plebiscite_id}/trustees", auth=CommissionToken(),
-             response={201: AppointedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: AppointedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def trustee_appoint(request: HttpRequest, plebiscite_id: int, payload: TrusteeIn) -> Status[Any]:
     """Appoint the next trustee (up to n, before the key ceremony). The appointment is logged;
     the token is in this answer only."""
@@ -285,8 +283,8 @@ def trustee_appoint(request: HttpRequest, plebiscite_id: int, payload: TrusteeIn
 
 
 @router.post("/plebiscites/{plebiscite_id}/ceremony", auth=CommissionToken(),
-             response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
     """Record the key ceremony from what the trustees posted (their dealings, complaints and
     answers): the qualified dealings fix the parameters; refused while fewer than k qualify."""
@@ -299,8 +297,8 @@ def ceremony_record(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
 
 
 @router.post("/plebiscites/{plebiscite_id}/close", auth=CommissionToken(),
-             response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def plebiscite_close(request: HttpRequest, plebiscite_id: int) -> Status[Any]:
     """After the voting period: verify the whole board and publish its tally."""
     commission, plebiscite = _own(request, plebiscite_id)
@@ -415,15 +413,15 @@ def trustee_me(request: HttpRequest) -> dict[str, object]:
             "trustees": plebiscite.trustees, "status": plebiscite.status}
 
 
-class DealingIn(Schema):
+class DealingIn(Payload):
     trustee: int = Field(ge=1, le=255, description="the posting trustee's own index")
     commitments: list[str] = Field(min_length=1, max_length=255)
     proofs: list[list[str]] = Field(min_length=1, max_length=255)
 
 
 @router.post("/plebiscites/{plebiscite_id}/dealings", auth=TrusteeToken(),
-             response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def dealing_submit(request: HttpRequest, plebiscite_id: int, payload: DealingIn) -> Status[Any]:
     """A trustee posts its own dealing's public part, once, before the ceremony; the core checks
     every proof. Its shares go to the other trustees out of band, never here."""
@@ -436,14 +434,14 @@ def dealing_submit(request: HttpRequest, plebiscite_id: int, payload: DealingIn)
     return Status(201, _ceremony(plebiscite))
 
 
-class ComplaintIn(Schema):
+class ComplaintIn(Payload):
     dealer: int = Field(ge=1, le=255, description="the trustee whose share is bad or missing")
     recipient: int = Field(ge=1, le=255, description="the complaining trustee's own index")
 
 
 @router.post("/plebiscites/{plebiscite_id}/complaints", auth=TrusteeToken(),
-             response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def complaint_file(request: HttpRequest, plebiscite_id: int, payload: ComplaintIn) -> Status[Any]:
     """A trustee complains in public that its share from a dealer does not match the dealer's
     commitments (or never came); the dealer must answer before the ceremony is recorded."""
@@ -456,15 +454,15 @@ def complaint_file(request: HttpRequest, plebiscite_id: int, payload: ComplaintI
     return Status(201, _ceremony(plebiscite))
 
 
-class AnswerIn(Schema):
+class AnswerIn(Payload):
     dealer: int = Field(ge=1, le=255, description="the answering dealer's own index")
     recipient: int = Field(ge=1, le=255, description="the trustee who complained")
     share: str = Field(description="the share owed to it: hex scalar (little-endian)")
 
 
 @router.post("/plebiscites/{plebiscite_id}/answers", auth=TrusteeToken(),
-             response={201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: CeremonyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def complaint_answer(request: HttpRequest, plebiscite_id: int, payload: AnswerIn) -> Status[Any]:
     """The accused dealer publishes the share it owes the complainant; the ceremony then
     dismisses the complaint if it matches the dealer's commitments, or disqualifies it."""
@@ -478,15 +476,15 @@ def complaint_answer(request: HttpRequest, plebiscite_id: int, payload: AnswerIn
     return Status(201, _ceremony(plebiscite))
 
 
-class DecryptionIn(Schema):
+class DecryptionIn(Payload):
     trustee: int = Field(ge=1, le=255, description="the decrypting trustee's own index")
     shares: list[str] = Field(min_length=1, max_length=64)
     proofs: list[list[str]] = Field(min_length=1, max_length=64)
 
 
 @router.post("/plebiscites/{plebiscite_id}/decryptions", auth=TrusteeToken(),
-             response={201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       422: InvalidOut})
+             response=written({201: PlebisciteOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                               422: InvalidOut}))
 def decryption_submit(request: HttpRequest, plebiscite_id: int, payload: DecryptionIn
                       ) -> Status[Any]:
     """A trustee's own partial decryption of the tally, kept only if its proofs verify; with
@@ -503,7 +501,7 @@ def decryption_submit(request: HttpRequest, plebiscite_id: int, payload: Decrypt
 # Voters' writes ------------------------------------------------------------------------------
 
 
-class BallotIn(Schema):
+class BallotIn(Payload):
     ballot: str = Field(max_length=20_000, description="the ballot's bytes, standard base64")
 
 
@@ -521,7 +519,7 @@ def _cast_out(ballot: CastBallot | Any) -> dict[str, object]:
 
 
 @router.post("/plebiscites/{plebiscite_id}/ballots",
-             response={201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut})
+             response=written({201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut}))
 def ballot_cast(request: HttpRequest, plebiscite_id: int, payload: BallotIn) -> Status[Any]:
     """Cast a ballot (made by the booth or `openpeace plebiscite vote`): it is verified by the
     core before it is accepted; the answer is its tracker. A later ballot of the same credential
@@ -535,14 +533,14 @@ def ballot_cast(request: HttpRequest, plebiscite_id: int, payload: BallotIn) -> 
     return Status(201, _cast_out(ballot))
 
 
-class AuditIn(Schema):
+class AuditIn(Payload):
     ballot: str = Field(max_length=20_000, description="the ballot's bytes, standard base64")
     choice: int = Field(ge=0, le=63)
     randomness: list[str] = Field(min_length=1, max_length=64)
 
 
 @router.post("/plebiscites/{plebiscite_id}/audits",
-             response={201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut})
+             response=written({201: CastOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut}))
 def ballot_audit(request: HttpRequest, plebiscite_id: int, payload: AuditIn) -> Status[Any]:
     """Publish an audited ballot (Benaloh): checked, then never castable."""
     plebiscite = found(Plebiscite.objects.all(), "plebiscite", id=plebiscite_id)

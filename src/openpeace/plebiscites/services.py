@@ -37,6 +37,7 @@ from openpeace.core.plebiscite.credentials import credential_list_problems
 from openpeace.core.plebiscite.encoding import b64, hex32, scalar_hex, unhex_scalar
 from openpeace.core.plebiscite.tally import decryption_problems
 from openpeace.core.plebiscite.trustees import dealing_problems, public_key
+from openpeace.core.text import text_problem
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.plebiscites import models as m
@@ -130,10 +131,9 @@ def _before_ceremony(plebiscite: m.Plebiscite, what: str) -> None:
 
 
 def _text(value: str, what: str) -> str:
-    if not value.strip():
-        raise PlebisciteRefused(f"{what} cannot be empty")
-    if "\x00" in value:
-        raise PlebisciteRefused(f"{what} cannot contain a NUL character")
+    """`value`, if it is a public text (`core.text`)."""
+    if problem := text_problem(value, what):
+        raise PlebisciteRefused(problem)
     return value
 
 
@@ -161,6 +161,14 @@ def options_for(joins: Sequence[State]) -> list[dict[str, str]]:
     return [{"id": SEPARATE_STATE, "label": "to form a separate state"}] + [
         {"id": f"join:{state.key}", "label": f"to join {state.name}"} for state in joins
     ]
+
+
+def _election_id(nationality: Nationality, opens_at: dt.datetime, number: int) -> str:
+    """`<nationality>-<YYYYMMDD>-<n>`: the day the voting opens, and the nationality's
+    `number`th plebiscite. The year is written in four digits, as ISO 8601 writes it (year 1 is
+    0001; `datetime` has none after 9999), so every id has the one shape, and none reads as
+    another day, as `%Y`'s unpadded `10101` for 1 January of year 1 would."""
+    return f"{nationality.key}-{opens_at.year:04d}{opens_at:%m%d}-{number}"
 
 
 @transaction.atomic
@@ -196,6 +204,11 @@ def plebiscite_create(
     if not 1 <= threshold <= trustees <= MAX_TRUSTEES:
         raise PlebisciteRefused(f"need 1 ≤ threshold ≤ trustees ≤ {MAX_TRUSTEES}")
     at = at or timezone.now()
+    if closes_at <= at:
+        raise PlebisciteRefused(
+            f"the voting period closes at {closes_at.isoformat()}, and it is "
+            f"{at.isoformat()} already: a plebiscite is called before its vote is over"
+        )
     options = options_for(joins)
     plebiscite = m.Plebiscite(
         nationality=nationality, commission=commission, question=question, language=written_in,
@@ -204,7 +217,7 @@ def plebiscite_create(
     )
     # The election id binds the key ceremony: unique and known before it (spec §6.2).
     count = m.Plebiscite.objects.filter(nationality=nationality).count()
-    plebiscite.election_id = f"{nationality.key}-{opens_at:%Y%m%d}-{count + 1}"
+    plebiscite.election_id = _election_id(nationality, opens_at, count + 1)
     plebiscite.entry = _log(
         plebiscite, "created", at, commission=commission.label, question=question,
         language=written_in.tag, options=options, opens_at=opens_at.isoformat(),

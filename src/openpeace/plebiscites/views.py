@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from openpeace.core.plebiscite import tracker_text
 from openpeace.plebiscites import selectors
 from openpeace.plebiscites.models import Plebiscite
+from openpeace.web.http import require_safe
 
 BOARD_PAGE = 200
 CREDENTIAL = re.compile("[0-9a-f]{64}")

@@ -55,6 +55,7 @@ from openpeace.core.contact import (
     canonical_domain,
     parse_rules,
 )
+from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Offer
 from openpeace.log.services import entry_append
 from openpeace.publicity import outbox, selectors
@@ -169,9 +170,10 @@ def endorsement_submit(
     at = at or timezone.now()
     _is_open(selectors.period_of(offer), at)
     name = name.strip()
-    if len(name) > MAX_NAME or "\x00" in name:
-        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters and no NUL",
-                                 field="name")
+    if len(name) > MAX_NAME:
+        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters", field="name")
+    if problem := text_problem(name, "a name", required=False):
+        raise EndorsementRefused(problem, field="name")
     if region is not None and region.held_by_id != country.pk:
         raise EndorsementRefused(f"{region.name} is not a region of {country.name}",
                                  field="region")
@@ -482,8 +484,9 @@ def endorsements_invalidate(*, offer: Offer, criteria: dict[str, str], reason: s
     invalidated at once, and what they took from the counts is summed per country and region
     into one `TallyChange` each at the end."""
     at = at or timezone.now()
-    if not reason.strip():
-        raise EndorsementRefused("an invalidation says why")
+    if problem := text_problem(reason, "the reason of an invalidation",
+                               blank="an invalidation says why"):
+        raise EndorsementRefused(problem)
     matching = _matching(offer, criteria)
     network = matching.network
     candidates = (Endorsement.objects.filter(matching.match)

@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.text import capfirst
 from django.views.decorators.cache import cache_page
-from django.views.decorators.http import require_http_methods, require_safe
 
 from openpeace.diplomacy import selectors as diplomacy
 from openpeace.diplomacy.models import Offer
@@ -30,6 +30,7 @@ from openpeace.publicity.charts import over_time_svg
 from openpeace.publicity.forms import EndorsementForm
 from openpeace.publicity.maps import tally_map_svg
 from openpeace.web.cross_origin import same_origin_writes
+from openpeace.web.http import require_http_methods, require_safe
 
 
 def _offer(key: str) -> Offer:
@@ -126,9 +127,11 @@ def endorsement_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _no_store(render(request, "publicity/confirm.html", {"token": token}))
     try:
         endorsement = services.endorsement_confirm(token=token)
-    except services.EndorsementRefused as refused:
+    except services.EndorsementRefused as refused:  # a sentence, without the button: pressing
+        # it again would be refused again (a link that is not valid, a period that is closed)
+        said = capfirst(str(refused).strip().rstrip(".")) + "."
         return _no_store(render(request, "publicity/confirm.html",
-                                {"token": token, "error": str(refused)}, status=400))
+                                {"token": token, "error": said}, status=400))
     return _no_store(render(request, "publicity/confirmed.html", {"offer": endorsement.offer}))
 
 

@@ -13,13 +13,14 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import field_validator
 
-from openpeace.api_types import Text
+from openpeace.api_types import Payload, Text
 from openpeace.core import coverage as cov
 from openpeace.core.languages import is_valid_tag
+from openpeace.core.text import text_problem
 from openpeace.pagination import Page
 from openpeace.selfdetermination import selectors, services
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
-from openpeace.world.api import detailed, found, listed
+from openpeace.world.api import detailed, found, listed, written
 from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
 
 router = Router(tags=["self-determination"])
@@ -269,7 +270,7 @@ class CommissionToken(HttpBearer):
         return services.commission_authenticate(token)
 
 
-class DemandIn(Schema):
+class DemandIn(Payload):
     kind: DemandKind
     text: str = Field(min_length=1, max_length=50_000, description="the demand, as filed")
     acts_asked: str = Field(min_length=1, max_length=50_000,
@@ -281,10 +282,8 @@ class DemandIn(Schema):
     @field_validator("text", "acts_asked")
     @classmethod
     def said_something(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("it is blank: say what is demanded")
-        if "\x00" in value:
-            raise ValueError("it cannot contain a NUL character")
+        if problem := text_problem(value, "it", blank="it is blank: say what is demanded"):
+            raise ValueError(problem)
         return value
 
     @field_validator("language")
@@ -298,7 +297,7 @@ class DemandIn(Schema):
 @router.post(
     "/nationalities/{key}/demands",
     auth=CommissionToken(),
-    response={201: DemandOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+    response=written({201: DemandOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut}),
 )
 def demand_create(request: HttpRequest, key: Text, payload: DemandIn) -> Status[Any]:
     """A commission files a demand for its own nationality only; the filing is a log entry."""

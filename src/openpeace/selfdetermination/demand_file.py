@@ -18,6 +18,7 @@ from openpeace.core import demand as core
 from openpeace.core.documents import DocumentError, Problem, schema_problems
 from openpeace.core.languages import is_valid_tag
 from openpeace.core.situation_file import parse_text
+from openpeace.core.sources import sources_problems
 from openpeace.world.models import Nationality
 
 SCHEMA = ("openpeace.selfdetermination", "demands.schema.json")
@@ -56,6 +57,9 @@ def _demand_problems(at: str, item: dict[str, Any], nationalities: set[str]) -> 
         yield Problem(f"{at}.nationality", f"unknown nationality {item['nationality']!r}")
     if "language" in item and not is_valid_tag(item["language"]):
         yield Problem(f"{at}.language", f"{item['language']!r} is not a BCP 47 tag")
+    yield from sources_problems(f"{at}.sources", item["sources"])
+    for i, step in enumerate(item.get("steps", [])):
+        yield from sources_problems(f"{at}.steps[{i}].sources", step["sources"])
     filed_at = when(item["filed_at"])
     if filed_at is None:
         yield Problem(f"{at}.filed_at", f"{item['filed_at']!r} is not a real date and time")

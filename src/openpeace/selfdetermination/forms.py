@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from openpeace.core.languages import is_valid_tag
+from openpeace.core.text import text_problem
 from openpeace.selfdetermination.models import Commission, Demand
 from openpeace.selfdetermination.services import commission_authenticate
 from openpeace.world.models import Nationality
@@ -35,8 +36,9 @@ class DemandFilterForm(forms.Form):
 
 
 def _said(value: str) -> str:
-    if not value.strip():
-        raise forms.ValidationError("It is blank: say what is demanded.")
+    """`value`, if it is a public text (`core.text`), as the service takes it."""
+    if problem := text_problem(value, "It", blank="It is blank: say what is demanded"):
+        raise forms.ValidationError(f"{problem}.")
     return value
 
 

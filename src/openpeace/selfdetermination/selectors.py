@@ -4,9 +4,10 @@ coverage report."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import cast
+from dataclasses import dataclass
+from typing import Literal, cast
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from openpeace.core import coverage as cov
 from openpeace.core import terms
@@ -59,6 +60,15 @@ def decisions_public() -> QuerySet[Decision]:
     )
 
 
+def decisions_listed() -> QuerySet[Decision]:
+    """Every decision, newest first, as its page lists it: with the plebiscite it came from,
+    if it did, by that relation (`Plebiscite.decision`), not read from its source's text; only
+    the plebiscite's result is read, not its credentials."""
+    return decisions_public().prefetch_related(
+        Prefetch("plebiscite", Plebiscite.objects.only("pk", "decision", "result"))
+    ).order_by("-taken_on", "pk")
+
+
 def demands_public() -> QuerySet[Demand]:
     """Every demand (all are public from their filing), with what its pages and answers show."""
     return Demand.objects.select_related(
@@ -67,33 +77,64 @@ def demands_public() -> QuerySet[Demand]:
     ).prefetch_related("steps__entry")
 
 
-def demands_pending() -> dict[str, list[str]]:
-    """Every open demand, as the coverage report lists it (`demand 3: secession
-    (acknowledged)`), under its nationality's key, oldest first: one query."""
-    pending: dict[str, list[str]] = {}
-    for pk, nationality, kind, status in Demand.objects.filter(
-        status__in=sorted(OPEN)
-    ).order_by("pk").values_list("pk", "nationality__key", "kind", "status"):
-        pending.setdefault(nationality, []).append(f"demand {pk}: {kind} ({status})")
+@dataclass(frozen=True)
+class Pending:
+    """Something under way for a nationality: an open demand, or a plebiscite being held.
+
+    `code` is how the coverage report's CSV, text and API list it, stable for programs
+    (`demand 3: secession (acknowledged)`, `plebiscite finns-1917-12: voting closed, tallied`);
+    a page says it in words, with `what`, its labels and a link to it."""
+
+    nationality: str
+    what: Literal["demand", "plebiscite"]
+    pk: int
+    code: str
+    label: str
+    """The demand's kind, or the plebiscite's nationality, in words."""
+    status: str
+    """Its status, in words."""
+
+
+def demands_pending() -> dict[str, list[Pending]]:
+    """Every open demand, under its nationality's key, oldest first: one query."""
+    pending: dict[str, list[Pending]] = {}
+    for demand in (Demand.objects.filter(status__in=sorted(OPEN)).order_by("pk")
+                   .select_related("nationality").only("kind", "status", "nationality__key")):
+        pending.setdefault(demand.nationality.key, []).append(Pending(
+            demand.nationality.key, "demand", demand.pk,
+            f"demand {demand.pk}: {demand.kind} ({demand.status})",
+            demand.get_kind_display(), demand.get_status_display()))
     return pending
 
 
-def plebiscites_pending() -> dict[str, list[str]]:
-    """Every plebiscite being held (called, not yet decided), as the coverage report lists it
-    (`plebiscite finns-1917-12: voting closed, tallied`), under its nationality's key: one
+def plebiscites_pending() -> dict[str, list[Pending]]:
+    """Every plebiscite being held (called, not yet decided), under its nationality's key: one
     query."""
-    pending: dict[str, list[str]] = {}
+    pending: dict[str, list[Pending]] = {}
     for plebiscite in (Plebiscite.objects.exclude(status=Plebiscite.Status.DECIDED)
                        .select_related("nationality").order_by("pk")
-                       .only("election_id", "status", "nationality__key")):
-        pending.setdefault(plebiscite.nationality.key, []).append(
-            f"plebiscite {plebiscite.election_id}: {plebiscite.get_status_display()}")
+                       .only("election_id", "status", "nationality__key", "nationality__name")):
+        nationality = plebiscite.nationality
+        pending.setdefault(nationality.key, []).append(Pending(
+            nationality.key, "plebiscite", plebiscite.pk,
+            f"plebiscite {plebiscite.election_id}: {plebiscite.get_status_display()}",
+            nationality.name, plebiscite.get_status_display()))
     return pending
 
 
-def coverage_report() -> cov.Coverage:
+def under_way() -> dict[str, list[Pending]]:
+    """What is pending for each nationality: its open demands, then the plebiscites being held;
+    two queries."""
+    pending = demands_pending()
+    for nationality, held in plebiscites_pending().items():
+        pending.setdefault(nationality, []).extend(held)
+    return pending
+
+
+def coverage_report(pending: dict[str, list[Pending]] | None = None) -> cov.Coverage:
     """The coverage of the whole register, in five queries whatever its size; what is pending
-    for a nationality is its open demands and the plebiscites being held."""
+    for a nationality is its open demands and the plebiscites being held (`under_way`, which a
+    page that shows them in words reads once and passes here)."""
     rulers: defaultdict[int, list[str]] = defaultdict(list)
     for nationality_id, state in m.Nationality.ruled_by.through.objects.values_list(
         "nationality_id", "state__key"
@@ -114,7 +155,6 @@ def coverage_report() -> cov.Coverage:
             "entry__index",
         )
     ]
-    pending = demands_pending()
-    for nationality, held in plebiscites_pending().items():
-        pending.setdefault(nationality, []).extend(held)
-    return cov.coverage(nationalities, decisions, pending=pending)
+    codes = {nationality: [p.code for p in items]
+             for nationality, items in (under_way() if pending is None else pending).items()}
+    return cov.coverage(nationalities, decisions, pending=codes)

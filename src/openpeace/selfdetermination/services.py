@@ -24,6 +24,8 @@ from django.utils import timezone
 from openpeace.core import demand as core_demand
 from openpeace.core import terms
 from openpeace.core.languages import is_valid_tag
+from openpeace.core.sources import language_problem
+from openpeace.core.text import text_problem
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
@@ -48,8 +50,8 @@ def _check(
 ) -> None:
     if via not in Decision.Via.values:
         raise DecisionRefused(f"via must be one of {', '.join(Decision.Via.values)}, not {via!r}")
-    if not source.strip():
-        raise DecisionRefused("a decision must cite its source")
+    if problem := text_problem(source, "the source a decision cites"):
+        raise DecisionRefused(problem)
     if via == Decision.Via.DECLARATION and (recognised_on is None or recognised_by is None):
         raise DecisionRefused(
             "a declaration counts once it is recognised: give the date and the recognising state"
@@ -183,20 +185,28 @@ def _content(demand: Demand, **more: object) -> dict[str, object]:
             **more}
 
 
+def _text(value: str, what: str, *, required: bool = True, blank: str = "") -> str:
+    """`value`, if it is a public text (`core.text`); an optional one may be empty."""
+    if problem := text_problem(value, what, required=required, blank=blank):
+        raise DemandRefused(problem)
+    return value
+
+
+SOURCE_SHAPE = "each source needs a title (and may have a url)"
+
+
 def _sources(sources: list[dict[str, str]] | None) -> list[dict[str, str]]:
     sources = list(sources or [])
     for source in sources:
-        if not isinstance(source, dict) or not str(source.get("title", "")).strip():
-            raise DemandRefused("each source needs a title (and may have a url)")
-    return [{"title": s["title"], "url": s.get("url", "")} for s in sources]
-
-
-def _text(value: str, what: str) -> str:
-    if not value.strip():
-        raise DemandRefused(f"{what} cannot be empty")
-    if "\x00" in value:
-        raise DemandRefused(f"{what} cannot contain a NUL character")
-    return value
+        if not isinstance(source, dict) or not all(
+                isinstance(source.get(part, ""), str) for part in ("title", "url")):
+            raise DemandRefused(SOURCE_SHAPE)
+        _text(source.get("title", ""), "a source's title", blank=SOURCE_SHAPE)
+        _text(source.get("url", ""), "a source's url", required=False)
+        if problem := language_problem(source.get("language")):
+            raise DemandRefused(f"a source's language: {problem}")
+    return [{"title": s["title"], "url": s.get("url", ""),
+             **({"language": s["language"]} if s.get("language") else {})} for s in sources]
 
 
 @transaction.atomic
@@ -272,8 +282,7 @@ def _move(
     demand = _locked(demand)
     _transition(demand, core_demand.Status(target))
     sources = _sources(sources)
-    if "\x00" in note:
-        raise DemandRefused("a note cannot contain a NUL character")
+    _text(note, "a note", required=False)
     step = core_demand.acknowledge if target == "acknowledged" else core_demand.begin
     try:
         moved = step(_core(demand), at or timezone.now())
@@ -313,7 +322,6 @@ def demand_refuse(
         moved = core_demand.refuse(_core(demand), reasons, at or timezone.now())
     except core_demand.DemandError as refused:
         raise DemandRefused(f"demand {demand.pk}: {refused}") from None
-    _text(reasons, "the reasons of a refusal")
     demand.refusal_reasons = reasons
     _record_step(demand, moved, note=reasons, sources=sources, reasons=reasons)
     return demand
@@ -339,8 +347,7 @@ def demand_satisfy(
             f"demand {demand.pk}: name the one act that satisfies it: a decision, or the log "
             "index of another act"
         )
-    if "\x00" in note:
-        raise DemandRefused("a note cannot contain a NUL character")
+    _text(note, "a note", required=False)
     entry: Entry | None = None
     if decision is not None:
         act: core_demand.Act = core_demand.Decision(

@@ -7,31 +7,61 @@ from collections.abc import Mapping
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
-from openpeace.core.coverage import GIVEN, Given, Standing
+from openpeace.core.coverage import GIVEN, Given, Row, Standing
 from openpeace.selfdetermination import selectors
 from openpeace.selfdetermination.forms import DemandFileForm, DemandFilterForm
+from openpeace.selfdetermination.models import Decision
 from openpeace.selfdetermination.report import coverage_csv
 from openpeace.selfdetermination.services import DemandRefused, demand_file
+from openpeace.web.http import require_http_methods, require_safe
 from openpeace.world.models import Nationality, State
+
+GIVEN_WORDS: dict[Given, Promise] = {
+    "decided": gettext_lazy("decided freely"),
+    "decided_not_free": gettext_lazy("decided under occupation only"),
+    "not_given": gettext_lazy("not given"),
+}
+"""The report's values (`core.coverage.GIVEN`, kept as they are in its CSV and API) in words."""
 
 
 def _table(totals: Mapping[tuple[Standing, Given], int]) -> list[tuple[str, list[int]]]:
     """Totals as rows of a table: one per standing, one count per kind of choice given."""
-    return [(standing, [totals[(standing, g)] for g in GIVEN])
+    standings = dict(Nationality.Standing.choices)
+    return [(standings[standing], [totals[(standing, g)] for g in GIVEN])
             for standing in ("metropolitan", "colonial")]
+
+
+def _row(row: Row, states: Mapping[str, str],
+         pending: Mapping[str, list[selectors.Pending]]) -> dict[str, object]:
+    """A nationality's row as a person reads it: names and labels where the report (made for
+    its CSV and API) keeps keys and codes."""
+    decision = row.decision
+    return {
+        "row": row,
+        "standing": dict(Nationality.Standing.choices)[row.nationality.standing],
+        "given": GIVEN_WORDS[row.given],
+        "joins": states.get(decision.choice, decision.choice)
+        if decision and decision.choice != Decision.Choice.SEPARATE_STATE else None,
+        "via": dict(Decision.Via.choices).get(decision.via, decision.via) if decision else "",
+        "pending": pending.get(row.nationality.key, []),
+    }
 
 
 @require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
-    report = selectors.coverage_report()
+    pending = selectors.under_way()
+    report = selectors.coverage_report(pending)
     names = dict(State.objects.values_list("key", "name"))
     return render(request, "selfdetermination/coverage.html", {
         "report": report,
-        "given": [g.replace("_", " ") for g in GIVEN],
+        "given": [GIVEN_WORDS[g] for g in GIVEN],
         "totals": _table(report.totals),
-        "groups": [{"group": g, "name": names.get(g.state, g.state), "totals": _table(g.totals)}
+        "groups": [{"group": g, "name": names.get(g.state, g.state), "totals": _table(g.totals),
+                    "rows": [_row(row, names, pending) for row in g.rows]}
                    for g in report.groups],
     })
 
@@ -47,7 +77,7 @@ def coverage_csv_download(request: HttpRequest) -> HttpResponse:
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
     return render(request, "selfdetermination/decision_list.html",
-                  {"decisions": selectors.decisions_public().order_by("-taken_on", "pk")})
+                  {"decisions": selectors.decisions_listed()})
 
 
 @require_safe
@@ -78,7 +108,8 @@ def nationality_demands(request: HttpRequest, key: str) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
+@never_cache  # the form takes the commission's token
+@require_http_methods(["GET", "HEAD", "POST"])
 def demand_file_page(request: HttpRequest, key: str) -> HttpResponse:
     """A commission files a demand for its own nationality, without JavaScript."""
     nationality = _nationality_or_404(key)

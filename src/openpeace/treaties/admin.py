@@ -24,8 +24,22 @@ from openpeace.treaties.models import Clause, Treaty, TreatyText
 from openpeace.world.models import State
 
 
+class TreatyTextForm(forms.ModelForm[TreatyText]):
+    """A secret treaty's text as `services.treaty_text_revise` takes it: what it would refuse
+    is said at its field, not left to fail the save."""
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        given = {field: data.get(field, "") for field in ("title", "text", "source")}
+        for field, problem in services.text_problems(**given).items():
+            if field in data:  # else the field has its own error already
+                self.add_error(field, problem)
+        return data
+
+
 class TreatyTextInline(admin.StackedInline[TreatyText, Treaty]):
     model = TreatyText
+    form = TreatyTextForm
     extra = 0
     can_delete = False
     fields = ["language", "revision", "title", "text", "source", "sha256", "reason", "current"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from openpeace.api_types import IsoDate, Text
@@ -44,6 +44,14 @@ class TreatyFiltersIn(Schema):
 
     def filters(self) -> selectors.TreatyFilters:
         return selectors.TreatyFilters(**self.dict())
+
+    def applicable(self) -> selectors.TreatyFilters:
+        """The filters, or a 422 at `signed_to` when the dates cannot be applied (as the pages
+        refuse them: `TreatyFilters.range_refused`)."""
+        filters = self.filters()
+        if refused := filters.range_refused():
+            raise ValidationError([{"loc": ("query", "signed_to"), "msg": refused}])
+        return filters
 
 
 class TreatyOut(Schema):
@@ -133,7 +141,7 @@ class HitOut(Schema):
 def treaty_list(request: HttpRequest, filters: Query[TreatyFiltersIn]) -> QuerySet[Treaty]:
     """The public register: published and repudiated treaties, oldest first."""
     known(("party", filters.party, State.objects.all(), "key"))
-    return selectors.treaty_list_public(filters.filters())
+    return selectors.treaty_list_public(filters.applicable())
 
 
 class SearchIn(TreatyFiltersIn):
@@ -152,7 +160,7 @@ def treaty_search_api(request: HttpRequest, params: Query[SearchIn]) -> Any:
     q = params.q
     known(("party", params.party, State.objects.all(), "key"))
     try:
-        return treaty_search(q, params.filters(), limit=params.limit, offset=params.offset)
+        return treaty_search(q, params.applicable(), limit=params.limit, offset=params.offset)
     except QueryError as error:
         return Status(422, invalid_body([("query.q", str(error))]))
 

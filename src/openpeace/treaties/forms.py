@@ -10,15 +10,14 @@ from django import forms
 from openpeace.core.search_query import MAX_LENGTH
 from openpeace.treaties.models import Clause
 from openpeace.treaties.selectors import TreatyFilters, treaties_public
+from openpeace.web.forms import DayField
 from openpeace.world.models import State
 
 
 class TreatyFilterForm(forms.Form):
     party = forms.ChoiceField(label="Party", required=False)
-    signed_from = forms.DateField(label="Signed from", required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    signed_to = forms.DateField(label="Signed to", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+    signed_from = DayField(label="Signed from", required=False)
+    signed_to = DayField(label="Signed to", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=[
         ("", "published or repudiated"), ("published", "published"),
         ("repudiated", "repudiated"),
@@ -36,6 +35,15 @@ class TreatyFilterForm(forms.Form):
         party = self.fields["party"]
         assert isinstance(party, forms.ChoiceField)
         party.choices = [("", "any"), *parties.values_list("key", "name")]
+
+    def clean(self) -> dict[str, Any]:
+        """A range of dates that ends before it begins is refused at its end, as the API
+        refuses it (`TreatyFilters.range_refused`): answering it with no treaty would say that
+        none was signed then."""
+        data = super().clean() or {}
+        if refused := self.filters().range_refused():
+            self.add_error("signed_to", refused)
+        return data
 
     def filters(self) -> TreatyFilters:
         data = self.cleaned_data

@@ -8,6 +8,8 @@ logged revision, and the old one stays visible.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from openpeace.core.treaty_status import Status
@@ -53,6 +55,11 @@ class Treaty(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    @property
+    def signing_days(self) -> list[dt.date]:
+        """Every date of signature as a date, for pages to say it as a date is said."""
+        return [dt.date.fromisoformat(day) for day in self.signed_dates]
 
 
 class TreatyText(models.Model):
@@ -129,6 +136,15 @@ class Clause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.treaty} {self.code}"
+
+    @property
+    def terms_kind(self) -> str:
+        """What the terms validator judges it as (`core.terms.TerritorialClause.kind`): a
+        sphere of influence by its type, whatever its kind says; else its kind, a transfer
+        when none is coded."""
+        if self.type == self.Types.SPHERE_OF_INFLUENCE:
+            return "sphere_of_influence"
+        return self.kind or "transfer"
 
 
 class SearchDocument(models.Model):

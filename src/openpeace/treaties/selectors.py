@@ -24,6 +24,15 @@ class TreatyFilters:
     clause_type: str | None = None
     flagged: bool | None = None
 
+    def range_refused(self) -> str | None:
+        """Why the dates cannot be applied, or None: a range that ends before it begins holds
+        no day, and an empty answer to it would read as "no treaty was signed then". Said at
+        `signed_to`, by the pages and the API alike."""
+        if self.signed_from and self.signed_to and self.signed_to < self.signed_from:
+            return (f"{self.signed_to} is before {self.signed_from}, the day the range starts: "
+                    "give a day on or after it")
+        return None
+
 
 def treaties_public() -> QuerySet[Treaty]:
     return Treaty.objects.exclude(status=Status.SECRET)

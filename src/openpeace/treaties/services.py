@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from openpeace.core.terms import SEPARATE_STATE, TerritorialClause, clause_findings
 from openpeace.core.terms_document import SEPARATE
+from openpeace.core.text import text_problem
 from openpeace.core.treaty_status import Status, transition
 from openpeace.diplomacy.terms import finding_document
 from openpeace.log.models import Entry
@@ -38,6 +39,23 @@ Findings = list[dict[str, Any]]
 def text_sha256(text: str) -> str:
     """What the log commits to for a text: SHA-256 of its UTF-8 bytes."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_text(text: str, what: str, *, blank: str = "") -> None:
+    """A text published with the treaty is a public text (`core.text`); `ValueError` says what
+    is wrong with it."""
+    if problem := text_problem(text, what, blank=blank):
+        raise ValueError(problem)
+
+
+def text_problems(*, title: str, text: str, source: str) -> dict[str, str]:
+    """What is wrong with a treaty's text as public texts (`core.text`), by field: every text
+    is published in full one day, its source (which may be left out) with it. The service
+    refuses them; the officials' form shows them at their fields."""
+    problems = {"title": text_problem(title, "the title of a text"),
+                "text": text_problem(text, "a treaty's text"),
+                "source": text_problem(source, "the source of a text", required=False)}
+    return {field: problem for field, problem in problems.items() if problem}
 
 
 def _locked(treaty: Treaty) -> Treaty:
@@ -111,8 +129,8 @@ def treaty_repudiate(
     happened when it was logged.
     """
     treaty = _locked(treaty)
-    if not statement.strip():
-        raise ValueError("a repudiation must state what is renounced: the statement is empty")
+    _check_text(statement, "the statement of a repudiation",
+                blank="a repudiation must state what is renounced: the statement is empty")
     transition(Status(treaty.status), Status.REPUDIATED)
     if not treaty.parties.filter(pk=by.pk).exists():
         parties = ", ".join(treaty.parties.order_by("name").values_list("name", flat=True))
@@ -156,8 +174,8 @@ def treaty_text_revise(
     """Correct a text. Before publication the secret draft is corrected in place; after it, a
     new logged revision replaces it on pages and in search, and the old one stays visible."""
     treaty = _locked(treaty)
-    if not text.strip() or not title.strip():
-        raise ValueError("a text and its title cannot be empty")
+    if problems := text_problems(title=title, text=text, source=source):
+        raise ValueError("; ".join(problems.values()))
     previous = TreatyText.objects.filter(treaty=treaty, language=language, current=True).first()
     if treaty.status == Status.SECRET:
         revised = previous or TreatyText(treaty=treaty, language=language)
@@ -166,8 +184,8 @@ def treaty_text_revise(
         revised.save()
         _index_text(revised)
         return revised
-    if not reason.strip():
-        raise ValueError("a published text is corrected only with the reason for the correction")
+    _check_text(reason, "the reason for a correction",
+                blank="a published text is corrected only with the reason for the correction")
     if previous is not None and previous.text == text and previous.title == title:
         raise ValueError(f"revision {previous.revision} already has exactly this text")
     if previous is not None:
@@ -233,8 +251,7 @@ def clause_judge(clause: Clause, register: Any) -> None:
         id=clause.code,
         territory=territory.key,
         to=SEPARATE_STATE if clause.to == SEPARATE else clause.to,
-        kind="sphere_of_influence" if clause.type == Clause.Types.SPHERE_OF_INFLUENCE
-        else (clause.kind or "transfer"),  # type: ignore[arg-type]
+        kind=clause.terms_kind,  # type: ignore[arg-type]
         text=clause.description,
     )
     findings = clause_findings(coded, register)

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from openpeace.core.documents import DocumentError, Problem, schema_problems
 from openpeace.core.situation_file import parse_text
+from openpeace.core.sources import sources_problems
 from openpeace.core.terms_document import SEPARATE
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.treaties.models import Clause, Treaty, TreatyText
@@ -53,6 +54,7 @@ class _Register:
 def _treaty_problems(at: str, treaty: dict[str, Any], known: _Register) -> Iterator[Problem]:
     if treaty["key"] in known.treaties:
         yield Problem(f"{at}.key", f"treaty {treaty['key']!r} is already in the register")
+    yield from sources_problems(f"{at}.sources", treaty["sources"])
     dates = [_date(d) for d in treaty["signed"]]
     for i, date in enumerate(dates):
         if date is None:

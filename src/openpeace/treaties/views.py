@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
 from openpeace.core.search_query import QueryError
+from openpeace.core.terms_document import SEPARATE
+from openpeace.diplomacy.terms import ClauseFacts, findings_shown
 from openpeace.log.selectors import entry_for
 from openpeace.treaties import export, selectors
 from openpeace.treaties.forms import SearchForm, TreatyFilterForm
 from openpeace.treaties.models import Treaty
 from openpeace.treaties.search import treaty_search
+from openpeace.web.http import require_safe
+from openpeace.world.models import State
 
 
 @require_safe
@@ -26,16 +29,16 @@ def treaty_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    hits, error, status = [], "", 200
+    hits, status = [], 200
     if not form.is_valid():
         status = 400
     elif form.cleaned_data["q"]:
         try:
             hits = treaty_search(form.cleaned_data["q"], form.filters(), limit=50)
-        except QueryError as refused:
-            error, status = str(refused), 400
-    return render(request, "treaties/search.html",
-                  {"form": form, "hits": hits, "error": error}, status=status)
+        except QueryError as refused:  # said at the box, which is marked invalid
+            form.add_error("q", str(refused))
+            status = 400
+    return render(request, "treaties/search.html", {"form": form, "hits": hits}, status=status)
 
 
 @require_safe
@@ -45,11 +48,18 @@ def treaty_detail(request: HttpRequest, key: str) -> HttpResponse:
     except Treaty.DoesNotExist:
         raise Http404(f"No published treaty with key {key!r}") from None
     texts = list(treaty.texts.all())
+    clauses = list(treaty.clauses.all())
+    facts = {c.code: ClauseFacts(c.territory.key, c.to, c.terms_kind)
+             for c in clauses if c.territory is not None}
+    said = findings_shown([(c.findings, facts) for c in clauses])
+    states = dict(State.objects.filter(key__in={c.to for c in clauses}).values_list("key", "name"))
     return render(request, "treaties/treaty_detail.html", {
         "treaty": treaty,
         "texts": [t for t in texts if t.current],
         "earlier": [t for t in texts if not t.current],
-        "clauses": treaty.clauses.all(),
+        "clauses": [{"clause": c, "to": "" if c.to == SEPARATE else states.get(c.to, c.to),
+                     "findings": findings}
+                    for c, findings in zip(clauses, said, strict=True)],
         "findings_changed": entry_for("treaty.findings_changed", f"treaty:{treaty.key}"),
     })
 

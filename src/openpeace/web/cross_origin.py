@@ -21,7 +21,8 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,29 +30,31 @@ View = Callable[..., HttpResponse]
 
 
 def cross_origin(request: HttpRequest) -> str:
-    """Why this request is refused as a cross-origin write, or '' if it is not one."""
+    """The header that shows this request to be a cross-origin write, or '' if it is not one."""
     if request.method in SAFE_METHODS:
         return ""
     site = request.headers.get("Sec-Fetch-Site")
     if site is not None:
-        if site in ("same-origin", "none"):
-            return ""
-        return (f"Refused: this form was sent from another site (Sec-Fetch-Site: {site}). "
-                "Open the form on this site and send it from there.")
+        return "" if site in ("same-origin", "none") else f"Sec-Fetch-Site: {site}"
     origin = request.headers.get("Origin")
     if origin is None or urlsplit(origin).netloc == request.get_host():
         return ""
-    return (f"Refused: this form was sent from another site (Origin: {origin}). "
-            "Open the form on this site and send it from there.")
+    return f"Origin: {origin}"
 
 
 def same_origin_writes(view: View) -> View:
-    """The view takes writes only from its own site's pages, and needs no CSRF token."""
+    """The view takes writes only from its own site's pages, and needs no CSRF token.
+
+    A write from elsewhere is refused on a page of the site, in the reader's language, saying
+    what to do (the same page as a CSRF failure, `web.views.csrf_failure`): a bare text
+    refusal would have no language, no direction and no way back (WCAG 2.2, 3.1.1 Language of
+    Page; 3.3.3 Error Suggestion)."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if refused := cross_origin(request):
-            return HttpResponseForbidden(refused, content_type="text/plain; charset=utf-8")
+        if elsewhere := cross_origin(request):
+            return render(request, "web/csrf_failure.html", {"elsewhere": elsewhere},
+                          status=403)
         return view(request, *args, **kwargs)
 
     return csrf_exempt(checked)

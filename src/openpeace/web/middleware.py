@@ -1,11 +1,13 @@
 """The site's own middleware: NUL characters refused at the edge; data that does not vary with
-the reader's language said so to caches."""
+the reader's language said so to caches; an error page's title that says so."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from openpeace.world.schemas import invalid_body
 
@@ -72,4 +74,30 @@ class VaryOnLanguageOnlyForPages:
                 del response["Vary"]
             if "Content-Language" in response:
                 del response["Content-Language"]
+        return response
+
+
+class ErrorTitle:
+    """A page answered 400 (a form sent with errors, a refused filter) has a title that starts
+    with "Error: ", as Django's admin does: the title is the first thing a screen reader says
+    of a page, and it must tell the page with errors from the page before (WCAG 2.2, 2.4.2
+    Page Titled; 3.3.1 Error Identification).
+
+    Done here, once, because a view decides its status only as it renders its template. Placed
+    inside `LocaleMiddleware`, so that "Error" is in the page's language, and inside
+    `CommonMiddleware`, which sets the `Content-Length` of the changed page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code == 400 and not response.streaming
+                and response.get("Content-Type", "").startswith("text/html")):
+            title = b"<title>" + (escape(_("Error:")) + " ").encode(response.charset)
+            if title not in response.content:  # not twice (the admin's own pages say it)
+                response.content = response.content.replace(b"<title>", title, 1)
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
         return response

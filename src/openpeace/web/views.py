@@ -8,10 +8,12 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 
 from openpeace.log import selectors as log_selectors
+from openpeace.web.http import require_safe
 from openpeace.world import models as m
 from openpeace.world import selectors
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     nationalities = m.Nationality.objects
     situation = selectors.situation_record()
@@ -44,3 +46,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     site. The site's own page says what to do, in place of Django's bare one for developers."""
     return render(request, "web/csrf_failure.html",
                   {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 (`handler404`): it says why when a page said it (`Http404("No state with
+    key 'atlantis'")`), and nothing more when no page answers the address at all. Django's own
+    handler shows the exception's class name instead (`Resolver404`), which tells a person
+    nothing."""
+    said = exception.args[0] if exception.args else None
+    return render(request, "404.html", {"reason": said if isinstance(said, str) else ""},
+                  status=404)

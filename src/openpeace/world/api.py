@@ -39,6 +39,12 @@ def detailed(item: type[Schema] | Any) -> dict[int, Any]:
     return {200: item, 404: s.ErrorOut, 422: s.InvalidOut}
 
 
+def written(answers: dict[int, Any]) -> dict[int, Any]:
+    """The answers of a write: also 413 for a body larger than it takes, refused before it runs
+    (`web.http.RefuseBodiesTooLarge`)."""
+    return {**answers, 413: s.ErrorOut}
+
+
 def known(*filters: tuple[str, str | None, QuerySet[Any], str]) -> None:
     """404 naming each filter (parameter, value, the rows it names, the field it names them by)
     that names an unknown id, as every unknown id is answered: it would otherwise answer an

@@ -24,6 +24,8 @@ from django.utils import timezone
 from openpeace.core import evacuation as rules
 from openpeace.core.documents import Problem
 from openpeace.core.evacuation import EvacuationRefused, StageDraft
+from openpeace.core.sources import language_problem
+from openpeace.core.text import text_problem
 from openpeace.log.services import entry_append
 from openpeace.world.models import (
     EvacuationPlan,
@@ -43,18 +45,24 @@ TITLE_MAX, ACT_MAX, AREA_MAX, SOURCE_MAX = 300, 500, 300, 500
 TEXT_MAX = 20_000
 
 
-def _text(at: str, value: object, *, limit: int, required: bool = False,
-          what: str = "") -> list[Problem]:
-    """A text field as the database can take it: a string, not too long, without NUL."""
+def _sized(at: str, value: object, *, limit: int, what: str = "") -> list[Problem]:
+    """A text field as the database can take it: a string, not too long. (The texts the core's
+    rules require, it judges as public texts itself.)"""
     if not isinstance(value, str):
         return [Problem(at, f"{what or at} must be text")]
-    problems = []
-    if required and not value.strip():
-        problems.append(Problem(at, f"{what or at} is required"))
     if len(value) > limit:
-        problems.append(Problem(at, f"{what or at} is longer than {limit} characters"))
-    if "\x00" in value:
-        problems.append(Problem(at, f"{what or at} contains a NUL character"))
+        return [Problem(at, f"{what or at} is longer than {limit} characters")]
+    return []
+
+
+def _text(at: str, value: object, *, limit: int, required: bool = False,
+          what: str = "") -> list[Problem]:
+    """A text field the database can take, and a public text (`core.text`); one not `required`
+    may be empty."""
+    problems = _sized(at, value, limit=limit, what=what)
+    if isinstance(value, str) and (
+            problem := text_problem(value, what or at, required=required)):
+        problems.append(Problem(at, problem))
     return problems
 
 
@@ -123,9 +131,11 @@ def plan_problems(
         problems += _text(f"sources[{i}].title", source.get("title", ""), limit=SOURCE_MAX,
                           required=True, what="a source's title")
         problems += _url(f"sources[{i}].url", source.get("url", ""))
+        if problem := language_problem(source.get("language")):
+            problems.append(Problem(f"sources[{i}].language", f"a source's language: {problem}"))
     for i, stage in enumerate(stages):
         problems += _text(f"stages[{i}].area", stage.area, limit=AREA_MAX, what="the area")
-        problems += _text(f"stages[{i}].units", stage.units, limit=TEXT_MAX, what="the units")
+        problems += _sized(f"stages[{i}].units", stage.units, limit=TEXT_MAX, what="the units")
     return problems + rules.adoption_problems(_facts(occupation), adopted_on, stages, recorded_on)
 
 
@@ -136,7 +146,8 @@ def plan_adopt(
     note: str = "", at: dt.datetime | None = None,
 ) -> EvacuationPlan:
     """Adopt the evacuation plan of `occupation`, with its stages (numbered 1, 2, ... in order);
-    `sources` are `{"title": ..., "url": ...}` (url optional), at least one."""
+    `sources` are `{"title": ..., "url": ..., "language": ...}` (url and language optional), at
+    least one."""
     occupation = _locked(occupation)
     at, recorded_on = _recorded(at)
     _refuse_if(plan_problems(
@@ -196,7 +207,7 @@ def report_record(
     plan = _plan_of(occupation)
     at, recorded_on = _recorded(at)
     index = _stage_index(plan, stage)
-    problems = [*_text("text", text, limit=TEXT_MAX, what="the report"),
+    problems = [*_sized("text", text, limit=TEXT_MAX, what="the report"),
                 *_source_problems("source", source, source_url)]
     problems += rules.report_problems(evacuation_calendar(plan), on, text, recorded_on, index)
     _refuse_if(problems)
@@ -225,7 +236,7 @@ def stage_complete(
     index = _stage_index(plan, stage)
     assert index is not None
     calendar = evacuation_calendar(plan)
-    problems = [*_text("note", note, limit=TEXT_MAX, what="the note"),
+    problems = [*_sized("note", note, limit=TEXT_MAX, what="the note"),
                 *_source_problems("source", source, source_url)]
     problems += rules.completion_problems(calendar, index, on, note, recorded_on, occupation.since)
     _refuse_if(problems)
@@ -277,7 +288,7 @@ def occupation_end(
     plan = EvacuationPlan.objects.filter(occupation=occupation).first()
     calendar = evacuation_calendar(plan) if plan else None
     reported = list(plan.reports.values_list("on", flat=True)) if plan else []
-    problems = [*_text("act", act, limit=TEXT_MAX, what="the act"),
+    problems = [*_sized("act", act, limit=TEXT_MAX, what="the act"),
                 *_source_problems("source", source, source_url)]
     problems += rules.end_problems(_facts(occupation), on, act, recorded_on, calendar, reported)
     _refuse_if(problems)

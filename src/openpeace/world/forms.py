@@ -1,9 +1,11 @@
-"""The register's filter forms (GET forms: they work without JavaScript)."""
+"""The register's filter forms and the day its occupations are shown on (GET forms: they work
+without JavaScript)."""
 
 from __future__ import annotations
 
 from django import forms
 
+from openpeace.web.forms import DayField
 from openpeace.world import models as m
 
 
@@ -18,4 +20,14 @@ class NationalityFilter(forms.Form):
         empty_label="any state",
         label="Ruled by",
         error_messages={"invalid_choice": "No state with this key rules a nationality."},
+    )
+
+
+class DayForm(forms.Form):
+    """The day the occupations are shown as they stood on (`?on=`); today when none is asked."""
+
+    on = DayField(
+        label="Show the day", required=False,
+        help_text="YYYY-MM-DD; today if left empty. What happened after that day is shown as "
+                  "not yet done.",
     )

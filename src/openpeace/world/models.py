@@ -15,6 +15,10 @@ class Source(models.Model):
     key = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=300)
     url = models.URLField(max_length=500, blank=True)
+    language = models.CharField(
+        max_length=35, blank=True,
+        help_text="the BCP 47 tag of the language its title is in, when not English",
+    )
 
     def __str__(self) -> str:
         return self.title

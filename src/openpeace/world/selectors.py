@@ -104,7 +104,8 @@ def situation_export() -> core.Situation:
         as_of=record.as_of,
         proposing_state=record.proposing_state.key,
         sources=tuple(
-            core.Source(x.key, x.title, x.url or None) for x in m.Source.objects.order_by("pk")
+            core.Source(x.key, x.title, x.url or None, x.language or None)
+            for x in m.Source.objects.order_by("pk")
         ),
         # `cast`: a choice of its field, whose choices are the Literal's values; mypy sees a str.
         languages=tuple(

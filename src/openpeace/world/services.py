@@ -67,8 +67,8 @@ def situation_load(situation: core.Situation, *, progress: Progress = _quiet) ->
 
     source = {
         x.key: x
-        for x in create("sources", [m.Source(key=x.key, title=x.title, url=x.url or "")
-                                    for x in s.sources])
+        for x in create("sources", [m.Source(key=x.key, title=x.title, url=x.url or "",
+                                             language=x.language or "") for x in s.sources])
     }
     language = {
         x.tag: x

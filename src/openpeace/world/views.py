@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
+from openpeace.web.http import require_safe
 from openpeace.world import models as m
 from openpeace.world import selectors
-from openpeace.world.forms import NationalityFilter
+from openpeace.world.forms import DayForm, NationalityFilter
 
 
+@require_safe
 def state_list(request: HttpRequest) -> HttpResponse:
     return render(request, "world/state_list.html", {"states": selectors.state_list()})
 
 
+@require_safe
 def state_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         state = selectors.state_get(key)
@@ -32,6 +32,7 @@ def state_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+@require_safe
 def nationality_list(request: HttpRequest) -> HttpResponse:
     form = NationalityFilter(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
@@ -43,45 +44,38 @@ def nationality_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "world/nationality_list.html",
-        {"form": form, "nationalities": nationalities if valid else []},
+        {"form": form, "nationalities": nationalities if valid else None},  # None: no table
         status=200 if valid else 400,
     )
 
 
-def _day(request: HttpRequest) -> tuple[dt.date, str | None]:
-    """The day asked for with `?on=YYYY-MM-DD` (today if absent), or today and what is wrong."""
-    today = timezone.localdate()
-    asked = request.GET.get("on", "").strip()
-    if not asked:
-        return today, None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", asked):
-            raise ValueError(asked)
-        return dt.date.fromisoformat(asked), None
-    except ValueError:
-        shown = asked if len(asked) <= 40 else asked[:40] + "…"
-        return today, _("%(asked)s is not a date: give it as YYYY-MM-DD.") % {"asked": shown}
+def _day(request: HttpRequest) -> tuple[dt.date, DayForm]:
+    """The day asked for with `?on=YYYY-MM-DD` (today if absent or refused), and the form that
+    asked for it: a refused day stays in it as typed, with its message."""
+    form = DayForm(request.GET)
+    day = form.cleaned_data["on"] if form.is_valid() else None
+    return day or timezone.localdate(), form
 
 
 @require_safe
 def occupation_list(request: HttpRequest) -> HttpResponse:
     """Every occupation as it stood on a day (`?on=`, default today): in force or ended, and its
     evacuation plan's progress, overdue stages flagged."""
-    day, error = _day(request)
+    day, form = _day(request)
     occupations = selectors.occupations_on(day)
     return render(
         request,
         "world/occupation_list.html",
         {"occupations": occupations, "day": day, "is_today": day == timezone.localdate(),
-         "error": error, "overdue": sum(o.overdue > 0 for o in occupations)},
-        status=400 if error else 200,
+         "form": form, "overdue": sum(o.overdue > 0 for o in occupations)},
+        status=400 if form.errors else 200,
     )
 
 
 @require_safe
 def occupation_detail(request: HttpRequest, territory: str, occupier: str) -> HttpResponse:
     """One occupation and its evacuation plan as they stood on a day (`?on=`, default today)."""
-    day, error = _day(request)
+    day, form = _day(request)
     try:
         shown = selectors.occupation_on(
             day, territory__key=territory, occupier__key=occupier
@@ -92,6 +86,6 @@ def occupation_detail(request: HttpRequest, territory: str, occupier: str) -> Ht
         request,
         "world/occupation_detail.html",
         {"shown": shown, "occupation": shown.occupation, "plan": shown.plan, "day": day,
-         "is_today": day == timezone.localdate(), "error": error},
-        status=400 if error else 200,
+         "is_today": day == timezone.localdate(), "form": form},
+        status=400 if form.errors else 200,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from openpeace.core.log.entries import EntryError, read_entry
 from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
 from openpeace.log import selectors as log_selectors
+from openpeace.log.kinds import kind_words
 from openpeace.log.models import Content, Entry
 from openpeace.publicity.feeds.register import Register, Text
 from openpeace.selfdetermination.models import Decision, Demand
@@ -210,6 +211,11 @@ class _Describer:
                                         count) % {"title": title, "count": count})
             self.summary = _site(_("By the anomaly checks: not counted unless an official "
                                    "releases them."))
+        elif kind == "endorsement.released":
+            self.title = _site(_("%(title)s: an endorsement held as suspect counts again")
+                               % {"title": title})
+            self.summary = _site(_("An official found it sound after the anomaly checks held "
+                                   "it."))
         elif kind == "endorsement.invalidated":
             count = int(c.get("count") or 0)
             self.title = _site(ngettext("%(title)s: %(count)s endorsement invalidated",
@@ -452,10 +458,13 @@ def describe(entry: Entry, register: Register, *, language: str | None = None,
         describer.add_page(_page("home", title=_("The situation at a glance")))
     elif prefix == "state":
         describer.add_page(_page("world:state-detail", rest, title=register.state_name(rest)))
-    # An act this module does not know yet (a new app's) still reads: its kind in words.
-    words = entry.kind.replace(".", " ").replace("_", " ").capitalize()
+    # An act this module does not know yet (a new app's) still reads: its kind in words, about
+    # what its page names (an offer's title), or its subject as the log names it when it has no
+    # page.
+    words = kind_words(entry.kind).capitalize()
+    about = describer.pages[0].title if describer.pages else entry.subject
     title = describer.title or _site(_("%(act)s (%(subject)s)")
-                                     % {"act": words, "subject": entry.subject})
+                                     % {"act": words, "subject": about})
     summary = describer.summary if describer.summary and describer.summary.text else _site(
         _("Act %(kind)s about %(subject)s, log entry %(index)s.")
         % {"kind": entry.kind, "subject": entry.subject, "index": entry.index})

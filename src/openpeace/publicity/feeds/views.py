@@ -19,11 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from openpeace.log import selectors as log_selectors
 from openpeace.publicity.feeds import selectors
@@ -31,6 +30,7 @@ from openpeace.publicity.feeds.acts import Act, Said, describe, site_language
 from openpeace.publicity.feeds.atom import ATOM, HTML, ActsAtomFeed, Item, Link
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.outbox import site_url
+from openpeace.web.http import method_not_allowed, require_safe
 from openpeace.world.models import State
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
@@ -107,10 +107,11 @@ class ActsFeed(Feed[Item, Document]):
     """The frame every feed shares; `get_object` returns a `Document`."""
 
     feed_type = ActsAtomFeed
+    http_methods = ("GET", "HEAD")  # for web.http.RefuseMethodsNotTaken, as `require_safe` says
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if request.method not in self.http_methods:
+            return method_not_allowed(request, self.http_methods)
         response: HttpResponse = super().__call__(request, *args, **kwargs)
         response["Cache-Control"] = CACHE_CONTROL
         return response

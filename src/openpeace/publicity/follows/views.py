@@ -22,13 +22,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
 
 from openpeace.publicity.follows import selectors, services
 from openpeace.publicity.follows.forms import FollowForm, initial_target
 from openpeace.publicity.follows.models import Follow
 from openpeace.publicity.views import client_address
 from openpeace.web.cross_origin import same_origin_writes
+from openpeace.web.http import require_http_methods, require_safe
 
 
 @never_cache

@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 
 from openpeace.publicity.opendata import render as write
 from openpeace.publicity.opendata.rows import SOURCES, Links, generated_at
 from openpeace.publicity.opendata.schema import BY_NAME, DATASETS, FORMATS, Dataset, json_schema
 from openpeace.publicity.outbox import site_url
+from openpeace.web.http import require_safe
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
 MEDIA_TYPES = {

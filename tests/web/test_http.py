@@ -1,0 +1,190 @@
+"""HTTP as RFC 9110 says it (web.http): every page's methods judged first, HEAD wherever GET,
+the API's 404 and 405 in its JSON, bodies too large refused 413, and every page's
+Content-Security-Policy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from openpeace.api import api
+from openpeace.core.situation import Situation
+from openpeace.log.models import Entry
+
+# A value for each parameter of the site's addresses: enough to reach the view, whose answer to
+# a method it does not take comes before it looks anything up.
+SAMPLES: dict[str, object] = {
+    "key": "x", "people": "x", "language": "en", "state": "x", "number": 1, "territory": "x",
+    "occupier": "x", "pk": 1, "tag": "en", "page": 1, "path": "0/000", "sha256": "0" * 64,
+    "index": 0, "token": "x", "name": "offers", "format": "json",
+}
+
+
+def _pages(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    """Every page of the site, by its name: not the admin (Django's own) nor the API."""
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace not in ("admin", "api"):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from _pages(pattern, inner)
+        else:
+            assert pattern.name, f"{pattern} has no name"
+            yield f"{namespace}{pattern.name}", pattern
+
+
+PAGES = sorted(_pages(get_resolver()), key=lambda page: page[0])
+DOCS = [("api:openapi-json", "/api/openapi.json"), ("api:openapi-view", "/api/docs")]
+
+
+def _address(name: str, pattern: URLPattern) -> str:
+    parameters = pattern.pattern.regex.groupindex  # a path()'s converters are named groups too
+    return reverse(name, kwargs={p: SAMPLES[p] for p in parameters})
+
+
+def test_the_walk_finds_every_kind_of_page() -> None:
+    names = {name for name, _ in PAGES}
+    assert {"home", "world:state-list", "diplomacy:reply", "publicity:feeds:language",
+            "publicity:opendata:download", "log:tile", "publicity:follows:unsubscribe"} <= names
+
+
+@pytest.mark.parametrize(("name", "pattern"), PAGES, ids=[name for name, _ in PAGES])
+def test_every_page_refuses_a_method_it_does_not_take_before_the_csrf_check(
+    db: None, name: str, pattern: URLPattern
+) -> None:
+    """405 with `Allow` (RFC 9110 §15.5.6), not the CSRF check's 403 "this form did not come
+    from this site", nor a 200 showing the page to a DELETE."""
+    taken = getattr(pattern.callback, "http_methods", None)
+    assert taken is not None, f"{name}: say its methods with web.http.require_safe or " \
+                              "require_http_methods"
+    assert "HEAD" in taken or "GET" not in taken  # HEAD wherever GET (RFC 9110 §9.3.2)
+    client = Client(enforce_csrf_checks=True)
+    address = _address(name, pattern)
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = client.generic(method, address)
+        assert response.status_code == 405, (method, address, response.content[:200])
+        assert response["Allow"] == ", ".join(taken)
+        assert method in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "address"), DOCS)
+def test_the_api_s_docs_and_schema_are_read_only(db: None, name: str, address: str) -> None:
+    assert reverse(name) == address
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = Client(enforce_csrf_checks=True).generic(method, address)
+        assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+        assert response.json() == {"detail": f"{method} is not a method of {address}: it "
+                                             "takes GET, HEAD"}
+
+
+def _operations() -> Iterator[tuple[str, set[str]]]:
+    """Every path of the API with a sample id in it, and the methods its schema documents."""
+    for path, operations in api.get_openapi_schema(path_prefix="/api")["paths"].items():
+        yield path.replace("{", "").replace("}", ""), {m.upper() for m in operations}
+
+
+@pytest.mark.parametrize(("address", "documented"), list(_operations()))
+def test_every_api_path_refuses_other_methods_in_json(
+    loaded: Situation, client: Client, address: str, documented: set[str]
+) -> None:
+    allowed = documented | ({"HEAD"} if "GET" in documented else set())
+    for method in {"GET", "POST", "PUT", "DELETE", "PATCH"} - documented:
+        response = client.generic(method, address)
+        assert response.status_code == 405, (method, address)
+        assert set(response["Allow"].split(", ")) == allowed
+        assert response.json()["detail"].startswith(f"{method} is not a method of {address}")
+
+
+@pytest.mark.parametrize("address", ["/api/atlantis", "/api/states/", "/api/states/x/y"])
+def test_an_unknown_api_path_is_a_json_404(db: None, client: Client, address: str) -> None:
+    response = client.get(address)
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"the API has no operation at {address}: its "
+                                         "operations are in /api/openapi.json"}
+
+
+@pytest.mark.parametrize("address", ["/api/states", "/api/states/germany", "/api/states/atlantis",
+                                     "/api/plebiscites", "/api/states?limit=0", "/api/docs",
+                                     "/api/openapi.json"])
+def test_head_on_the_api_answers_as_get_without_a_body(
+    loaded: Situation, client: Client, address: str
+) -> None:
+    got, head = client.get(address), client.head(address)
+    assert head.status_code == got.status_code and head.content == b""
+    for header in ("Content-Type", "Content-Length"):
+        assert head[header] == got[header]
+
+
+def test_head_on_a_write_is_405_saying_what_it_takes(loaded: Situation, client: Client) -> None:
+    response = client.head("/api/plebiscites/1/ballots")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+
+
+def _big(size: int) -> str:
+    return json.dumps({"ballot": "A" * size})
+
+
+def test_a_body_too_large_for_the_api_is_413_in_json_and_changes_nothing(
+    loaded: Situation, client: Client
+) -> None:
+    before = Entry.objects.count()
+    response = client.post("/api/plebiscites/1/ballots", _big(3_000_000),
+                           content_type="application/json")
+    assert response.status_code == 413
+    limit = settings.OPENPEACE_MAX_BODY
+    assert response.json() == {"detail": f"the request's body is {3_000_014} bytes: this "
+                                         f"operation takes at most {limit}"}
+    assert Entry.objects.count() == before
+
+
+@pytest.mark.parametrize("address", ["/offers/peace-1917/replies/germany/",
+                                     "/nationalities/finns/demands/file/", "/follow/",
+                                     "/admin/login/"])
+def test_a_form_too_large_is_413_on_a_page_of_the_site(db: None, address: str) -> None:
+    """Before the CSRF check reads the form: the answer says what happened, and the limit."""
+    response = Client(enforce_csrf_checks=True).post(address, {"text": "x" * 3_000_000})
+    page = response.content.decode()
+    assert response.status_code == 413
+    assert '<html lang="en" dir="ltr">' in page and '<header class="site">' in page
+    assert "Refused: what was sent is too large" in page
+    assert "this page takes at most 2.5\xa0MB" in page
+
+
+def test_the_credential_list_alone_may_be_larger(loaded: Situation, client: Client,
+                                                 settings: Any) -> None:
+    settings.OPENPEACE_MAX_BODY = 1_000
+    body = json.dumps({"credentials": ["0" * 64] * 30})
+    assert client.post("/api/plebiscites/1/ballots", _big(2_000),
+                       content_type="application/json").status_code == 413
+    response = client.post("/api/plebiscites/1/credentials", body,
+                           content_type="application/json")
+    assert response.status_code == 401  # read, as far as the token: not refused for its size
+
+
+def test_the_schema_s_maximum_electorate_fits_in_the_body_limit() -> None:
+    """The most credentials the schema allows, sent indented, is a body the server takes."""
+    assert resolve("/api/plebiscites/1/credentials").view_name in settings.OPENPEACE_LARGE_BODIES
+    limit = settings.OPENPEACE_LARGE_BODIES["api:credentials_publish"]
+    schema = api.get_openapi_schema()["components"]["schemas"]["CredentialsIn"]
+    most = schema["properties"]["credentials"]["maxItems"]
+    assert most == settings.OPENPEACE_MAX_ELECTORATE
+    assert len(json.dumps({"credentials": ["f" * 64] * most}, indent=4)) <= limit
+    assert limit <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # Django's own 400 never first
+
+
+@pytest.mark.parametrize("address", ["/", "/states/", "/api/docs", "/states/atlantis/",
+                                     "/admin/login/"])
+def test_every_page_has_a_content_security_policy(db: None, client: Client,
+                                                  address: str) -> None:
+    policy = client.get(address)["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split("; ")}
+    assert directives["default-src"] == ["'self'"]
+    assert "script-src" not in directives and "style-src" not in directives  # 'self' only
+    for name in ("object-src", "base-uri", "frame-ancestors"):
+        assert directives[name] == ["'none'"]
+    assert directives["form-action"] == ["'self'"]

@@ -67,15 +67,19 @@ def method_not_allowed(request: HttpRequest, taken: Sequence[str]) -> HttpRespon
     return HttpResponseNotAllowed(allowed, detail, content_type="text/plain; charset=utf-8")
 
 
-class RefuseMethodsNotTaken:
-    """405 for a method the view does not take, before any other middleware judges the
-    request (placed before `CsrfViewMiddleware`, whose check would come first otherwise)."""
+class _ViewMiddleware:
+    """A middleware that judges a request only once its view is known (`process_view`)."""
 
     def __init__(self, get_response: Middleware) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
+
+
+class RefuseMethodsNotTaken(_ViewMiddleware):
+    """405 for a method the view does not take, before any other middleware judges the
+    request (placed before `CsrfViewMiddleware`, whose check would come first otherwise)."""
 
     def process_view(self, request: HttpRequest, view: View, args: Any,
                      kwargs: Any) -> HttpResponse | None:
@@ -112,17 +116,11 @@ def too_large(request: HttpRequest, length: int, limit: int) -> HttpResponse:
                   status=413)
 
 
-class RefuseBodiesTooLarge:
+class RefuseBodiesTooLarge(_ViewMiddleware):
     """413 for a body over its view's limit, before anything reads it (placed before
     `CsrfViewMiddleware`, which reads a form). Django's own limit,
     `DATA_UPLOAD_MAX_MEMORY_SIZE`, is the largest of them, so that it never answers first
     with its bare 400."""
-
-    def __init__(self, get_response: Middleware) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view: View, args: Any,
                      kwargs: Any) -> HttpResponse | None:

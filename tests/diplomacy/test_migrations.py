@@ -9,18 +9,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import latest, migrate
 
 BEFORE = [("diplomacy", "0003_armistice_ended_and_demarcation")]
 AFTER = [("diplomacy", "0005_reply_language_required")]
 
-
-def _migrate(to: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(to)
-    return executor.loader.project_state(to).apps
 
 
 def _languages(apps: Any, *tags: str) -> dict[str, Any]:
@@ -56,7 +50,7 @@ def _reply_before_languages(apps: Any, offer: Any, state: Any) -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_earlier_reply_is_taken_to_be_in_the_language_of_its_government_s_note() -> None:
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     try:
         languages = _languages(apps, "de", "ota", "fr")
         offer, states = _offer_to(apps, "germany", "ottoman-empire")
@@ -69,13 +63,13 @@ def test_an_earlier_reply_is_taken_to_be_in_the_language_of_its_government_s_not
         replies = {key: _reply_before_languages(apps, offer, state).pk
                    for key, state in states.items()}
 
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         Reply = apps.get_model("diplomacy", "Reply")
         assert {key: Reply.objects.select_related("language").get(pk=pk).language.tag
                 for key, pk in replies.items()} == {"germany": "de", "ottoman-empire": "fr"}
         assert not apps.get_model("world", "Language").objects.filter(tag="en").exists()
     finally:
-        _migrate(AFTER)  # the test database as the other tests expect it (flushed after this)
+        migrate(latest())  # the test database as the other tests expect it (flushed after this)
 
 
 @pytest.mark.parametrize("english_in_register", [True, False])
@@ -84,7 +78,7 @@ def test_an_earlier_reply_without_a_note_is_taken_to_be_in_english(
     english_in_register: bool,
 ) -> None:
     """Beside a reply whose government had a note, which keeps the note's language."""
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     try:
         german = _languages(apps, "de")["de"]
         if english_in_register:
@@ -96,7 +90,7 @@ def test_an_earlier_reply_without_a_note_is_taken_to_be_in_english(
         replies = {key: _reply_before_languages(apps, offer, state).pk
                    for key, state in states.items()}
 
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         Reply = apps.get_model("diplomacy", "Reply")
         assert Reply.objects.get(pk=replies["germany"]).language_id == german.pk
         migrated = Reply.objects.get(pk=replies["bulgaria"])
@@ -105,14 +99,14 @@ def test_an_earlier_reply_without_a_note_is_taken_to_be_in_english(
         assert english.endonym == ("English" if english_in_register else "")
         assert apps.get_model("world", "Language").objects.count() == 2
     finally:
-        _migrate(AFTER)
+        migrate(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_without_replies_the_register_gets_no_language() -> None:
-    _migrate(BEFORE)
+    migrate(BEFORE)
     try:
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         assert not apps.get_model("world", "Language").objects.exists()
     finally:
-        _migrate(AFTER)
+        migrate(latest())

@@ -8,18 +8,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import latest, migrate
 
 BEFORE = [("plebiscites", "0003_decision_withheld")]
 AFTER = [("plebiscites", "0005_plebiscite_language_required")]
 
-
-def _migrate(to: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(to)
-    return executor.loader.project_state(to).apps
 
 
 def _plebiscite_before_languages(apps: Any) -> None:
@@ -44,7 +38,7 @@ def _plebiscite_before_languages(apps: Any) -> None:
 def test_an_earlier_plebiscite_s_question_is_taken_to_be_in_english(
     english_in_register: bool,
 ) -> None:
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     try:
         Language = apps.get_model("world", "Language")
         Language.objects.create(tag="fi", name="Finnish")
@@ -52,21 +46,21 @@ def test_an_earlier_plebiscite_s_question_is_taken_to_be_in_english(
             Language.objects.create(tag="en", name="English", endonym="English")
         _plebiscite_before_languages(apps)
 
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         (plebiscite,) = apps.get_model("plebiscites", "Plebiscite").objects.all()
         english = apps.get_model("world", "Language").objects.get(pk=plebiscite.language_id)
         assert (english.tag, english.name, english.direction) == ("en", "English", "ltr")
         assert english.endonym == ("English" if english_in_register else "")
         assert apps.get_model("world", "Language").objects.count() == 2
     finally:
-        _migrate(AFTER)  # the test database as the other tests expect it (flushed after this)
+        migrate(latest())  # the test database as the other tests expect it (flushed after this)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_without_plebiscites_the_register_gets_no_language() -> None:
-    _migrate(BEFORE)
+    migrate(BEFORE)
     try:
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         assert not apps.get_model("world", "Language").objects.exists()
     finally:
-        _migrate(AFTER)
+        migrate(latest())

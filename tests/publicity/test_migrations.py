@@ -8,29 +8,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import latest, migrate
 
 BEFORE = [("publicity", "0004_feedconcern")]
 AFTER = [("publicity", "0006_follownotice_unique_per_person")]
 
 
-def _migrate(to: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(to)
-    return executor.loader.project_state(to).apps
-
-
-def _latest() -> list[tuple[str, str]]:
-    """Every app's last migration: the test database as the other tests expect it (flushed
-    after each of these)."""
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_0005_keeps_one_notice_per_person_and_act_preferring_the_one_sent() -> None:
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     try:
         Entry = apps.get_model("transparency", "Entry")
         Follow = apps.get_model("publicity", "Follow")
@@ -55,7 +44,7 @@ def test_0005_keeps_one_notice_per_person_and_act_preferring_the_one_sent() -> N
         FollowNotice.objects.create(follow=immediate, entry=second, created_at=now)
         FollowNotice.objects.create(follow=other, entry=second, created_at=now)
 
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         FollowNotice = apps.get_model("publicity", "FollowNotice")
         kept = {(n.canonical, n.entry_id): (n.follow_id, n.also, n.sent_at is not None)
                 for n in FollowNotice.objects.all()}
@@ -67,12 +56,12 @@ def test_0005_keeps_one_notice_per_person_and_act_preferring_the_one_sent() -> N
             ("ivan@example.org", second.pk): (other.pk, [], False),
         }
     finally:
-        _migrate(_latest())
+        migrate(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_0007_leaves_the_follows_there_were_in_no_network() -> None:
-    apps = _migrate(AFTER)
+    apps = migrate(AFTER)
     try:
         now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         apps.get_model("publicity", "Follow").objects.create(
@@ -80,9 +69,9 @@ def test_0007_leaves_the_follows_there_were_in_no_network() -> None:
             canonical="jane@example.org", rules_version="1", target="state", key="russia",
             frequency="daily", status="pending", confirm_hash="c1", unsubscribe_hash="u1",
             submitted_at=now)
-        apps = _migrate([("publicity", "0007_follow_network_mail_after_checks")])
+        apps = migrate([("publicity", "0007_follow_network_mail_after_checks")])
         Follow = apps.get_model("publicity", "Follow")
         assert list(Follow.objects.values_list("key", "status", "network")) == [
             ("russia", "pending", "")]
     finally:
-        _migrate(_latest())
+        migrate(latest())

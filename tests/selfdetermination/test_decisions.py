@@ -116,6 +116,7 @@ def test_the_decisions_page_and_api(loaded: Situation, client: Client) -> None:
     page = client.get("/decisions/").content.decode()
     assert "not free: <bdi>" not in page and "not free: Vilayet of Erzurum occupied by Russia" in (
         page)
+    assert "to join <bdi>Russia</bdi>" in page  # a name isolated in the sentence around it
     answer = client.get("/api/decisions", {"free": "false"}).json()["items"]
     assert [(d["nationality"], d["joins"], d["free"]) for d in answer] == [
         ("armenians", "russia", False)]

@@ -2,7 +2,9 @@
 
 A title or summary is in the feed's language where the act has a published text in it (an offer's
 proclamation or note, a treaty's text); otherwise it is written by openpeace in the site's
-language, and says so with its own language tag. Every act links its log entry and inclusion
+language, and says so with its own language tag, except what it quotes of someone else's own
+words (a government's reply, a demand as filed, a plebiscite's question), which keeps the
+language its entry names. Every act links its log entry and inclusion
 proof (the feed writer adds those); `pages` are the act's own public pages, where it has some.
 """
 

@@ -4,8 +4,10 @@ in tests/web, the voting booth in tests/plebiscites)."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -72,25 +74,62 @@ OPENPEACE = str(Path(sys.executable).parent / "openpeace")
 ROOT = Path(__file__).parents[1]
 
 
-@pytest.fixture
-def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of processes with a database of their own, migrated."""
+@pytest.fixture(scope="session")
+def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """One migrated database per test process, which `environment` copies for each test:
+    migrating takes seconds, copying a file or a PostgreSQL template does not. Yields the data
+    directory (the SQLite file and the secret key) and the name of the PostgreSQL template, used
+    when DATABASE_URL is set."""
+    data_dir = tmp_path_factory.mktemp("migrated") / "var"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env["OPENPEACE_DATA_DIR"] = str(tmp_path / "var")
+    env["OPENPEACE_DATA_DIR"] = str(data_dir)
+    server_url = os.environ.get("DATABASE_URL")
+    template = f"openpeace_template_{uuid.uuid4().hex[:12]}"
+    if server_url:
+        _postgres(server_url, f'CREATE DATABASE "{template}"')
+        env["DATABASE_URL"] = _named(server_url, template)
+    run(env, OPENPEACE, "migrate", "--verbosity", "0")
+    yield data_dir, template
+    if server_url:
+        _postgres(server_url, f'DROP DATABASE "{template}" WITH (FORCE)')
+
+
+@pytest.fixture
+def environment(tmp_path: Path, _migrated: tuple[Path, str]) -> Iterator[dict[str, str]]:
+    """The environment of processes with a database of their own, migrated."""
+    with own_database(tmp_path, _migrated) as env:
+        yield env
+
+
+@contextlib.contextmanager
+def own_database(directory: Path, migrated: tuple[Path, str]) -> Iterator[dict[str, str]]:
+    """An environment whose processes use a copy of the migrated database, its data directory
+    in `directory`; a PostgreSQL copy is dropped at the end."""
+    template_dir, template = migrated
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env["OPENPEACE_DATA_DIR"] = str(shutil.copytree(template_dir, directory / "var"))
     env["PYTHONPATH"] = str(ROOT)
     server_url = os.environ.get("DATABASE_URL")
     name = f"openpeace_crash_{uuid.uuid4().hex[:12]}"
     if server_url:
-        import psycopg
+        _postgres(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        env["DATABASE_URL"] = _named(server_url, name)
+    try:
+        yield env
+    finally:
+        if server_url:
+            _postgres(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
 
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + name
-    run(env, OPENPEACE, "migrate", "--verbosity", "0")
-    yield env
-    if server_url:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+def _postgres(server_url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(statement)
+
+
+def _named(server_url: str, database: str) -> str:
+    return server_url.rsplit("/", 1)[0] + "/" + database
 
 
 def run(env: dict[str, str], *command: str) -> str:

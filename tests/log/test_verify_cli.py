@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from openpeace.core.log.bundle import decode_bundle, encode_bundle
-from tests.conftest import MINI, OPENPEACE, ROOT, run
+from tests.conftest import MINI, OPENPEACE, ROOT, own_database, run
 
 Env = dict[str, str]
 
@@ -30,8 +32,23 @@ def published(env: Env, tmp_path: Path, acts: int, name: str = "export") -> tupl
     return export, (export / "key").read_text().strip()
 
 
-def test_a_faithful_copy_verifies(environment: Env, tmp_path: Path) -> None:
-    export, key = published(environment, tmp_path, 600)
+@pytest.fixture(scope="module")
+def six_hundred(
+    tmp_path_factory: pytest.TempPathFactory, _migrated: tuple[Path, str]
+) -> Iterator[tuple[Env, Path, str]]:
+    """A log of 600 acts, published once for the tests that each alter a copy of it."""
+    directory = tmp_path_factory.mktemp("six-hundred")
+    with own_database(directory, _migrated) as env:
+        yield env, *published(env, directory, 600)
+
+
+def copy_of(six_hundred: tuple[Env, Path, str], tmp_path: Path) -> tuple[Env, Path, str]:
+    env, export, key = six_hundred
+    return env, shutil.copytree(export, tmp_path / "export"), key
+
+
+def test_a_faithful_copy_verifies(six_hundred: tuple[Env, Path, str], tmp_path: Path) -> None:
+    environment, export, key = copy_of(six_hundred, tmp_path)
     result = verify(environment, export, key, tmp_path / "state")
     assert result.returncode == 0, result.stderr
     assert "OK: 127.0.0.1/log at size 600" in result.stdout
@@ -39,9 +56,9 @@ def test_a_faithful_copy_verifies(environment: Env, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("index", [0, 57, 300, 599])
 def test_one_altered_entry_is_named_by_its_index(
-    environment: Env, tmp_path: Path, index: int
+    six_hundred: tuple[Env, Path, str], tmp_path: Path, index: int
 ) -> None:
-    export, key = published(environment, tmp_path, 600)
+    environment, export, key = copy_of(six_hundred, tmp_path)
     tile, position = divmod(index, 256)
     path = export / "tile" / "entries" / (f"{tile:03d}" if tile < 2 else "002.p/88")
     entries = decode_bundle(path.read_bytes())
@@ -52,8 +69,10 @@ def test_one_altered_entry_is_named_by_its_index(
     assert f"entry {index}" in result.stderr
 
 
-def test_an_altered_tile_is_named_by_its_path(environment: Env, tmp_path: Path) -> None:
-    export, key = published(environment, tmp_path, 600)
+def test_an_altered_tile_is_named_by_its_path(
+    six_hundred: tuple[Env, Path, str], tmp_path: Path
+) -> None:
+    environment, export, key = copy_of(six_hundred, tmp_path)
     tile = export / "tile" / "0" / "001"
     data = bytearray(tile.read_bytes())
     data[100] ^= 1

@@ -76,6 +76,16 @@ def test_territories_occupations_and_belligerencies(client: Client, loaded: Situ
     assert keys(get(client, "/api/peoples?state=russia")) == ["russia-people"]
 
 
+def test_a_source_names_the_language_of_its_title(client: Client, loaded: Situation) -> None:
+    """Blank in the register means English; the API always names the language."""
+    from openpeace.world.models import Source
+
+    assert get(client, "/api/sources/test")["language"] == "en"
+    Source.objects.filter(key="test").update(title="Volkszählung", language="de")
+    assert get(client, "/api/sources/test")["language"] == "de"
+    assert [s["language"] for s in get(client, "/api/sources")["items"]] == ["de"]
+
+
 @pytest.mark.parametrize(
     ("url", "detail"),
     [
@@ -161,6 +171,22 @@ def test_openapi_schema_matches_the_committed_snapshot(client: Client, db: None)
         SNAPSHOT.write_text(text, encoding="utf-8")
     assert text == SNAPSHOT.read_text(encoding="utf-8")
     assert {"/api/states", "/api/states/{key}", "/api/nationalities"} <= set(schema["paths"])
+
+
+def test_no_two_schemas_of_the_api_share_a_name() -> None:
+    """The OpenAPI schema names each component by its class's name, and a second class of the
+    same name silently takes the first one's place (the demand steps' sources once stood for
+    the register's in /api/sources)."""
+    from ninja import Schema
+
+    def descendants(cls: type) -> list[type]:
+        return [d for c in cls.__subclasses__() for d in [c, *descendants(c)]]
+
+    ours = {c for c in descendants(Schema) if c.__module__.startswith("openpeace.")}
+    names = [c.__name__ for c in ours]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+    components = api.get_openapi_schema(path_prefix="/api")["components"]["schemas"]
+    assert set(components["SourceOut"]["properties"]) == {"key", "title", "url", "language"}
 
 
 def _bodies() -> list[tuple[str, dict[str, Any]]]:

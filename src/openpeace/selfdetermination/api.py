@@ -163,7 +163,7 @@ DemandKind = Literal["autonomy", "language_rights", "land", "release_of_prisoner
 DemandStatus = Literal["filed", "acknowledged", "in_progress", "satisfied", "refused"]
 
 
-class SourceOut(Schema):
+class DemandSourceOut(Schema):
     title: str
     url: str
 
@@ -172,7 +172,7 @@ class StepOut(Schema):
     status: DemandStatus
     at: dt.datetime
     note: str
-    sources: list[SourceOut]
+    sources: list[DemandSourceOut]
     log_index: int | None
 
     @staticmethod
@@ -205,7 +205,7 @@ class DemandOut(Schema):
     direction: Literal["ltr", "rtl"] = Field(description="how they are written")
     status: DemandStatus
     filed_at: dt.datetime
-    sources: list[SourceOut]
+    sources: list[DemandSourceOut]
     refusal_reasons: str | None = Field(description="published with a refusal")
     satisfied_by: SatisfiedByOut | None
     steps: list[StepOut] = Field(description="every step, the filing first, each a log entry")

@@ -29,6 +29,11 @@ class SourceOut(Schema):
     key: str
     title: str
     url: str
+    language: str = Field(description="the BCP 47 tag of the language its title is in")
+
+    @staticmethod
+    def resolve_language(obj: m.Source) -> str:
+        return obj.language or "en"  # the register leaves it blank for English
 
 
 class LanguageOut(Schema):

@@ -54,8 +54,11 @@ def test_a_voter_sees_every_ballot_under_their_credential(finns: Running,
 
 def test_the_result_page_says_how_to_verify(armenians: Running, client: Client) -> None:
     armenians.cast(0, 2)
+    armenians.cast(1, 0)
+    armenians.cast(1, 2)  # a revote: voter 1 is counted once
     plebiscite = armenians.finish()
     page = client.get(f"/plebiscites/{plebiscite.pk}/").content.decode()
+    assert "Turnout: 2 of 5 eligible voters (40.0%)." in page
     assert "openpeace plebiscite verify record.json" in page
     assert f"/api/plebiscites/{plebiscite.pk}/record" in page
     assert "NOT free" in page and "Partial decryption by trustee 1" in page

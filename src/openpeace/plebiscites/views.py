@@ -39,13 +39,16 @@ def plebiscite_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plebiscite_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plebiscite = _plebiscite_or_404(pk)
-    results = None
+    results = turnout = None
     if plebiscite.result is not None:
         results = list(zip(plebiscite.options, plebiscite.result["counts"], strict=True))
+        if plebiscite.credentials:  # the counted ballots are one per credential that voted
+            turnout = 100 * plebiscite.result["ballots"] / len(plebiscite.credentials)
     return render(request, "plebiscites/plebiscite_detail.html", {
         "plebiscite": plebiscite,
         "voting_open": _voting_open(plebiscite),
         "results": results,
+        "turnout": turnout,
         "dealings": plebiscite.dealings.all(),
         "decryptions": plebiscite.decryptions.select_related("entry"),
         "audits": selectors.audits_on_board(plebiscite),

@@ -39,6 +39,8 @@ def test_every_entry_is_reached_page_by_page_newest_first(
     assert seen == list(range(PAGE * 2 + 2, -1, -1))
     last = client.get(f"/log/?before={PAGE + 3}").content.decode()
     assert _indexes(last) == list(range(PAGE + 2, 2, -1)) and "Newest entries" in last
+    assert f"<title>The transparency log, entries before {PAGE + 3} · " in last  # another page
+    assert "<title>The transparency log · " in client.get("/log/").content.decode()
 
 
 def test_entries_are_filtered_by_kind_and_subject_across_pages(

@@ -45,6 +45,7 @@ def test_a_voter_sees_every_ballot_under_their_credential(finns: Running,
     assert all(core.tracker_text(core.tracker(data)) in page for data in mine)
     assert core.tracker_text(core.tracker(theirs)) not in page
     assert f"2 ballots cast under the credential {credential}" in page
+    assert f"Finns (credential {credential[:12]}…) · openpeace</title>" in page
     assert "someone else cast in your name" in page
     for bad in ("XYZ", credential.upper(), credential[:-1]):
         refused = client.get(f"{board}?credential={bad}")

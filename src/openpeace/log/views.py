@@ -93,6 +93,7 @@ def browser(request: HttpRequest) -> HttpResponse:
             "form": form,
             "entries": entries,
             "filtered": bool(asked),
+            "before": filters.get("before"),  # a page further back: its title says which
             "newest": urlencode(asked) if filters.get("before") is not None else None,
             "older": older,
             "vkey": keys.verifier().to_vkey(),

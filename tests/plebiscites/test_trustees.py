@@ -76,6 +76,23 @@ def test_the_commission_appoints_up_to_n_trustees_and_sees_each_token_once(
     assert written() == before
 
 
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("\u200b\u200b", "a trustee's name cannot be blank: it has no visible character, only white "
+                     "space, format characters or combining marks (U+200B ZERO WIDTH SPACE)"),
+    ("Trustee\x07", "a trustee's name cannot contain the control character U+0007: tab, line "
+                    "feed and carriage return are the only ones a text holds"),
+])
+def test_a_hidden_name_is_422_at_its_field_and_appoints_no_one(
+    called: Called, client: Client, name: str, message: str
+) -> None:
+    before = written()
+    response = appoint(client, called, name)
+    assert response.status_code == 422
+    assert response.json()["problems"] == [{"location": "body.payload.name", "message": message}]
+    assert written() == before
+
+
 def test_no_cache_keeps_an_appointment_s_token(called: Called, client: Client) -> None:
     """RFC 9111 §5.2.2.5: the answer carries the trustee's bearer token; every write's answer,
     refusals included, is marked so."""

@@ -499,6 +499,34 @@ def test_bad_event_types_and_states_are_refused(
     assert not WebhookSubscription.objects.exists()
 
 
+
+HIDDEN_DESCRIPTIONS = [
+    ("\u200b\u200b", "a description cannot be blank: it has no visible character, only white "
+                     "space, format characters or combining marks (U+200B ZERO WIDTH SPACE)"),
+    ("a newsroom\x07", "a description cannot contain the control character U+0007: tab, line "
+                       "feed and carriage return are the only ones a text holds"),
+    ("a\x00newsroom", "a description cannot contain a NUL character (U+0000)"),
+]
+
+
+@pytest.mark.parametrize(("description", "problem"), HIDDEN_DESCRIPTIONS)
+def test_a_description_that_shows_nothing_or_hides_something_is_refused(
+    db: None, description: str, problem: str,
+) -> None:
+    with pytest.raises(services.WebhookRefused) as refused:
+        register("https://hooks.example.org/", description=description)
+    assert (str(refused.value), refused.value.field) == (problem, "description")
+    assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize("description", ["", "  ", "\u200fغرفة الأخبار", " a newsroom "])
+def test_a_description_may_be_left_out_or_need_format_characters(
+    db: None, description: str,
+) -> None:
+    registered = register("https://hooks.example.org/", description=description)
+    assert registered.subscription.description == description.strip()
+
+
 def test_every_kind_and_prefix_of_one_can_be_subscribed_to(db: None) -> None:
     prefixes = {kind.split(".")[0] + "." for kind in KINDS}
     assert {"offer.", "treaty.", "plebiscite.", "endorsement."} <= prefixes
@@ -634,6 +662,20 @@ def test_an_official_registers_in_the_admin_and_sees_the_secret_once(
     assert WebhookDelivery.objects.get().status == "pending"  # given up no more
 
 
+
+# A NUL is left out: Django's form field refuses it before the service sees it.
+@pytest.mark.parametrize(("description", "problem"), HIDDEN_DESCRIPTIONS[:2])
+def test_the_admin_refuses_a_hidden_description_at_its_field(
+    official: Client, loaded: Any, description: str, problem: str,
+) -> None:
+    response = official.post(ADMIN + "webhooksubscription/add/", {
+        "url": "https://hooks.example.org/", "event_types_text": "offer.",
+        "description": description})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"description": [problem]}
+    assert not WebhookSubscription.objects.exists()
+
+
 # ------------------------------------------------------------------ the command
 
 
@@ -698,6 +740,8 @@ def test_an_official_retries_the_given_up_deliveries(hooks: Queue, receiver: Rec
     (["add", "https://x.example/", "--events", "*", "--state", "atlantis"], "no state"),
     (["add", "https://x.example/", "--events", "*", "--official", "nobody"], "no official"),
     (["add", "https://x.example/", "--events", "*", "--description", "x" * 201], "at most 200"),
+    (["add", "https://x.example/", "--events", "*", "--description", "\u2060"],
+     "a description cannot be blank"),
     (["disable", "99", "--reason", "x"], "no webhook subscription 99"),
     (["disable", "{pk}", "--reason", " "], "say why"),
     (["enable", "99"], "no webhook subscription 99"),

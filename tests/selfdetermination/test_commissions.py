@@ -144,3 +144,40 @@ def test_officials_issue_and_revoke_commissions_in_the_admin(
     assert admin_client.post(
         f"/admin/selfdetermination/commission/{commission.pk}/delete/", {"post": "yes"}
     ).status_code == 403
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("", "a commission needs a label: the body that holds the token"),
+    ("\u200b\u200b", "a commission needs a label: the body that holds the token (it has no "
+                     "visible character, only white space, format characters or combining "
+                     "marks (U+200B ZERO WIDTH SPACE))"),
+    ("Senate\x07", "a commission's label cannot contain the control character U+0007"),
+])
+def test_a_label_that_shows_nothing_or_hides_something_is_refused(
+    loaded: Situation, label: str, message: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        commission_issue(nationality=Nationality.objects.get(key="finns"), label=label)
+    assert str(refused.value).startswith(message)
+    assert not Commission.objects.exists()
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("\u2060", "a commission needs a label: the body that holds the token"),
+    ("Senate\x1b", "a commission's label cannot contain the control character U+001B"),
+])
+def test_the_admin_refuses_such_a_label_at_its_field_when_issuing_or_changing(
+    loaded: Situation, admin_client: Client, label: str, message: str
+) -> None:
+    finns = Nationality.objects.get(key="finns")
+    add = admin_client.post("/admin/selfdetermination/commission/add/", {
+        "nationality": finns.pk, "label": label, "email": ""})
+    assert add.status_code == 200
+    [problem] = add.context["adminform"].form.errors["label"]
+    assert problem.startswith(message) and list(add.context["adminform"].form.errors) == ["label"]
+    assert not Commission.objects.exists()
+    commission = commission_issue(nationality=finns, label="Senate of Finland").commission
+    change = admin_client.post(f"/admin/selfdetermination/commission/{commission.pk}/change/",
+                               {"label": label, "email": ""})
+    assert change.status_code == 200 and "label" in change.context["adminform"].form.errors
+    assert Commission.objects.get().label == "Senate of Finland"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -137,3 +138,43 @@ def test_officials_record_a_declaration_in_the_admin(loaded: Situation,
     done = admin_client.post("/admin/selfdetermination/decision/add/", form)
     assert done.status_code == 302
     assert Decision.objects.get().entry.kind == "decision.recorded"
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("ftp://archive.example/diet.txt", "must be an absolute http or https URL"),
+    ("javascript:alert(1)", "must be an absolute http or https URL"),
+    ("/decisions/finns", "must be an absolute http or https URL"),
+    ("www.eduskunta.example/1917", "must be an absolute http or https URL"),
+    ("https://archive.example/a b", "must be an absolute http or https URL"),
+    ("https://archive.example/\x00", "the source's url cannot contain a NUL character"),
+    ("https://archive.example/" + "a" * 500, "the source's url has at most 500 characters"),
+])
+def test_a_source_url_is_an_absolute_web_address_or_nothing_is_written(
+    loaded: Situation, url: str, message: str
+) -> None:
+    with pytest.raises(DecisionRefused, match=re.escape(message)) as refused:
+        _record("finns", None, dt.date(1917, 12, 6), source_url=url)
+    assert refused.value.field == "source_url"
+    assert not Decision.objects.exists() and not Entry.objects.filter(
+        kind="decision.recorded").exists()
+
+
+@pytest.mark.parametrize("url", ["", "http://archive.example/diet", "https://archive.example/"])
+def test_a_source_url_may_be_left_out_or_be_a_web_address(loaded: Situation, url: str) -> None:
+    assert _record("finns", None, dt.date(1917, 12, 6), source_url=url).source_url == url
+
+
+def test_the_admin_refuses_a_source_url_at_its_field(loaded: Situation,
+                                                      admin_client: Client) -> None:
+    """The admin's URL field lets `ftp:` through; the service does not, and says so there."""
+    form = {"nationality": Nationality.objects.get(key="finns").pk, "joins": "",
+            "via": "plebiscite", "taken_on": "1917-12-06", "recognised_on": "",
+            "recognised_by": "", "source": "The count",
+            "source_url": "ftp://archive.example/count.txt"}
+    refused = admin_client.post("/admin/selfdetermination/decision/add/", form)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {"source_url": [
+        "the source's url must be an absolute http or https URL, not "
+        "'ftp://archive.example/count.txt'"]}
+    assert not Decision.objects.exists() and not Entry.objects.filter(
+        kind="decision.recorded").exists()

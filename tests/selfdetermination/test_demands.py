@@ -706,3 +706,46 @@ def test_a_step_s_optional_note_may_be_empty_and_may_need_format_characters(
     demand_begin(demand=demand, note="\u200fبدأ العمل.", at=hours(2))
     assert list(demand.steps.values_list("note", flat=True).order_by("at")) == [
         "", "", "\u200fبدأ العمل."]
+
+
+def acknowledged() -> Demand:
+    demand = filed(kind="autonomy")
+    return demand_acknowledge(demand=demand, at=hours(1))
+
+
+@pytest.mark.parametrize(("step", "ready", "arguments", "field"), [
+    (demand_acknowledge, filed, {"note": "\u200b"}, "note"),
+    (demand_begin, acknowledged, {"note": "Begun.\x07"}, "note"),
+    (demand_satisfy, in_progress, {"note": "\ufeff", "log_index": 0}, "note"),
+    (demand_refuse, in_progress, {"reasons": "\u2060"}, "reasons"),
+    (demand_refuse, in_progress, {"reasons": "No.\x1b"}, "reasons"),
+    (demand_acknowledge, filed, {"sources": [{"title": "\ufeff"}]}, None),
+    (demand_refuse, filed, {"reasons": "Not now."}, None),  # the step, not the reasons
+])
+def test_a_step_s_refusal_names_the_field_at_fault(
+    loaded: Situation, step: Any, ready: Any, arguments: dict[str, Any], field: str | None,
+) -> None:
+    demand = ready()
+    before = unchanged()
+    with pytest.raises(DemandRefused) as refused:
+        step(demand=demand, at=hours(3), **arguments)
+    assert refused.value.field == field
+    assert unchanged() == before
+
+
+@pytest.mark.parametrize(("step", "note", "message"), [
+    ("acknowledge", "\u200b", "a note cannot be blank"),
+    ("refuse", "\u2060", "a refusal must publish its reasons: none were given"),
+    ("refuse", "No.\x1b", "the reasons of a refusal cannot contain the control character"),
+])
+def test_the_admin_shows_a_refused_note_at_its_field(
+    loaded: Situation, admin_client: Client, step: str, note: str, message: str,
+) -> None:
+    demand = filed() if step == "acknowledge" else in_progress(kind="land")
+    before = unchanged()
+    response = admin_client.post(f"/admin/selfdetermination/demand/{demand.pk}/{step}/",
+                                 {"note": note})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["note"] and message in errors["note"][0]
+    assert unchanged() == before

@@ -91,6 +91,11 @@ class ActRefused(DemandError):
     """The act named cannot satisfy this demand."""
 
 
+class ReasonsRefused(DemandError):
+    """A refusal's reasons are not a public text (rule 3): the fault is in what was written,
+    not in the demand's state, so a caller can say so at the reasons."""
+
+
 @dataclass(frozen=True)
 class Demand:
     nationality: str
@@ -185,7 +190,7 @@ def refuse(demand: Demand, reasons: str, at: dt.datetime) -> Demand:
     moved = _step(demand, Status.REFUSED, at)
     if problem := text_problem(reasons, "the reasons of a refusal",
                                blank="a refusal must publish its reasons: none were given"):
-        raise DemandError(problem)
+        raise ReasonsRefused(problem)
     return moved
 
 

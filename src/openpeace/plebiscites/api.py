@@ -197,10 +197,12 @@ def _done(plebiscite: Plebiscite, status: int = 201) -> Status[Any]:
 
 
 def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status[Any]:
-    """A refused act: 403 when it was for someone else, else 422 saying what is wrong."""
+    """A refused act: 403 when it was for someone else, else 422 saying what is wrong, at the
+    field of the body it is about when the service names one."""
     if isinstance(refused, services.NotYours):
         return Status(403, {"detail": str(refused)})
-    return _invalid(str(refused))
+    field = getattr(refused, "field", None)  # an `EncodingError` names none
+    return _invalid(str(refused), f"body.payload.{field}" if field else "body.payload")
 
 
 @router.post("/plebiscites", auth=CommissionToken(),

@@ -58,7 +58,12 @@ MAX_TRUSTEES = 255
 
 
 class PlebisciteRefused(ValueError):
-    """An act that cannot be done; the message says why, and nothing was written."""
+    """An act that cannot be done; the message says why, and nothing was written. `field`
+    names the input at fault, when one is (a trustee's `name`), so the API's 422 says where."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class LanguageRefused(PlebisciteRefused):
@@ -130,10 +135,10 @@ def _before_ceremony(plebiscite: m.Plebiscite, what: str) -> None:
                                 "been")
 
 
-def _text(value: str, what: str) -> str:
-    """`value`, if it is a public text (`core.text`)."""
+def _text(value: str, what: str, field: str) -> str:
+    """`value`, if it is a public text (`core.text`), else refused at `field`."""
     if problem := text_problem(value, what):
-        raise PlebisciteRefused(problem)
+        raise PlebisciteRefused(problem, field=field)
     return value
 
 
@@ -186,7 +191,7 @@ def plebiscite_create(
     pages mark the question with it, and the parameters' context carries it, so the election
     hash covers the language the question is in as well as its words."""
     _check_commission(commission, nationality)
-    question = _text(question, "the question")
+    question = _text(question, "the question", "question")
     written_in = _language_of(nationality, language)
     keys = [s.key for s in joins]
     if len(set(keys)) != len(keys):
@@ -269,7 +274,7 @@ def trustee_appoint(
     plebiscite = _locked(plebiscite)
     _check_caller(commission, plebiscite)
     _before_ceremony(plebiscite, "trustees are appointed")
-    name = _text(name, "a trustee's name")
+    name = _text(name, "a trustee's name", "name")
     index = m.Trustee.objects.filter(plebiscite=plebiscite).count() + 1
     if index > plebiscite.trustees:
         raise PlebisciteRefused(f"all {plebiscite.trustees} trustees are appointed")

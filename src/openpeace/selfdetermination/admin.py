@@ -43,10 +43,22 @@ class DecisionAdmin(RecordedThroughServices):
         )
 
 
+class CommissionForm(forms.ModelForm[Commission]):
+    """A commission as `services.commission_issue` takes it: a label it would refuse is said at
+    its field, not left to fail the save; and a label changed later is held to the same rule."""
+
+    def clean_label(self) -> str:
+        label: str = self.cleaned_data["label"]
+        if problem := services.commission_label_problem(label):
+            raise forms.ValidationError(problem)
+        return label
+
+
 @admin.register(Commission)
 class CommissionAdmin(IssuesTokens):
     """Officials issue a nationality's commission its token here (shown once) and revoke it."""
 
+    form = CommissionForm
     list_display = ["label", "nationality", "email", "issued_at", "revoked_at"]
     list_filter = ["nationality"]
     fields = ["nationality", "label", "email", "issued_at", "revoked_at"]
@@ -160,7 +172,9 @@ class DemandAdmin(admin.ModelAdmin[Demand]):
             try:
                 service(demand=demand, **arguments)
             except services.DemandRefused as refused:
-                form.add_error(None, str(refused))
+                # the form's `note` is what the service takes as a refusal's `reasons`
+                field = "note" if refused.field in ("note", "reasons") else None
+                form.add_error(field, str(refused))
             else:
                 self.message_user(request, f"{label}: demand {demand.pk}.", messages.SUCCESS)
                 return HttpResponseRedirect(

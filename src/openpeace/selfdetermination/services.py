@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import django.dispatch
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,17 +43,51 @@ decision_recorded = django.dispatch.Signal()
 
 
 class DecisionRefused(ValueError):
-    """A decision that cannot be recorded; the message says why, nothing was written."""
+    """A decision that cannot be recorded; the message says why, nothing was written.
+
+    `field` names the input the refusal is about, when it is one, so the officials' form shows
+    it there (`web.admin.RecordedThroughServices`).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+SOURCE_URL_SCHEMES = ["http", "https"]
+"""A decision's source is cited for its readers to follow: a link they can open in a browser,
+not an `ftp:` one (which Django's own URL field would let through) nor a relative one."""
+
+
+def _source_url_problem(url: str) -> str | None:
+    """What is wrong with the URL of a decision's source, or None: it may be left out (empty),
+    else it is an absolute http or https URL that its column holds. Checked here, in the
+    service, so that every way of recording a decision (the admin, the replay, a plebiscite's
+    result) is held to it, and not only the admin's URL field."""
+    if not url:
+        return None
+    if problem := text_problem(url, "the source's url"):
+        return problem  # a NUL, which URLValidator lets through in a path, above all
+    limit = Decision._meta.get_field("source_url").max_length or 0
+    if len(url) > limit:
+        return f"the source's url has at most {limit} characters, not {len(url)}"
+    try:
+        URLValidator(schemes=SOURCE_URL_SCHEMES)(url)
+    except ValidationError:
+        return f"the source's url must be an absolute http or https URL, not {url[:80]!r}"
+    return None
 
 
 def _check(
     *, joins: State | None, via: str, taken_on: dt.date, recognised_on: dt.date | None,
-    recognised_by: State | None, source: str,
+    recognised_by: State | None, source: str, source_url: str,
 ) -> None:
     if via not in Decision.Via.values:
         raise DecisionRefused(f"via must be one of {', '.join(Decision.Via.values)}, not {via!r}")
     if problem := text_problem(source, "the source a decision cites"):
         raise DecisionRefused(problem)
+    if problem := _source_url_problem(source_url):
+        raise DecisionRefused(problem, field="source_url")
     if via == Decision.Via.DECLARATION and (recognised_on is None or recognised_by is None):
         raise DecisionRefused(
             "a declaration counts once it is recognised: give the date and the recognising state"
@@ -84,7 +120,7 @@ def decision_record(
 ) -> Decision:
     """Record a decision: `joins` is the state it decided to join, None for a separate state."""
     _check(joins=joins, via=via, taken_on=taken_on, recognised_on=recognised_on,
-           recognised_by=recognised_by, source=source)
+           recognised_by=recognised_by, source=source, source_url=source_url)
     decisions_lock(nationality)
     choice = terms.SEPARATE_STATE if joins is None else joins.key
     core_decision = terms.Decision(nationality.key, choice, via, taken_on, source)  # type: ignore[arg-type]
@@ -138,13 +174,22 @@ class IssuedCommission:
     """Shown once to the official who issued it; only its hash is stored."""
 
 
+def commission_label_problem(label: str) -> str | None:
+    """What is wrong with a commission's label, or None. The label is published (each demand
+    it files names it, in the log and the API), so it is a public text (`core.text`): a label
+    of zero-width spaces would name no one. The service refuses it; the officials' form shows
+    it at its field, also when a label is changed."""
+    return text_problem(label, "a commission's label",
+                        blank="a commission needs a label: the body that holds the token")
+
+
 @transaction.atomic
 def commission_issue(
     *, nationality: Nationality, label: str, email: str = "", issued_by: User | None = None
 ) -> IssuedCommission:
     """Issue a commission's token: it files demands for `nationality` alone."""
-    if not label.strip():
-        raise ValueError("a commission needs a label: the body that holds the token")
+    if problem := commission_label_problem(label):
+        raise ValueError(problem)
     token = token_new()
     commission = Commission.objects.create(
         nationality=nationality, label=label, email=email, token_hash=token_hash(token),
@@ -167,7 +212,12 @@ def commission_authenticate(token: str) -> Commission | None:
 
 class DemandRefused(ValueError):
     """A demand, or a step of one, that cannot be recorded; the message says why and nothing
-    was written."""
+    was written. `field` names the input at fault (a step's `note`, a refusal's `reasons`),
+    when one is, so that a form shows the refusal there and not above the whole form."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _core(demand: Demand) -> core_demand.Demand:
@@ -185,10 +235,12 @@ def _content(demand: Demand, **more: object) -> dict[str, object]:
             **more}
 
 
-def _text(value: str, what: str, *, required: bool = True, blank: str = "") -> str:
-    """`value`, if it is a public text (`core.text`); an optional one may be empty."""
+def _text(value: str, what: str, *, required: bool = True, blank: str = "",
+          field: str | None = None) -> str:
+    """`value`, if it is a public text (`core.text`), else refused at `field`; an optional one
+    may be empty."""
     if problem := text_problem(value, what, required=required, blank=blank):
-        raise DemandRefused(problem)
+        raise DemandRefused(problem, field=field)
     return value
 
 
@@ -282,7 +334,7 @@ def _move(
     demand = _locked(demand)
     _transition(demand, core_demand.Status(target))
     sources = _sources(sources)
-    _text(note, "a note", required=False)
+    _text(note, "a note", required=False, field="note")
     step = core_demand.acknowledge if target == "acknowledged" else core_demand.begin
     try:
         moved = step(_core(demand), at or timezone.now())
@@ -321,7 +373,8 @@ def demand_refuse(
     try:
         moved = core_demand.refuse(_core(demand), reasons, at or timezone.now())
     except core_demand.DemandError as refused:
-        raise DemandRefused(f"demand {demand.pk}: {refused}") from None
+        at_fault = "reasons" if isinstance(refused, core_demand.ReasonsRefused) else None
+        raise DemandRefused(f"demand {demand.pk}: {refused}", field=at_fault) from None
     demand.refusal_reasons = reasons
     _record_step(demand, moved, note=reasons, sources=sources, reasons=reasons)
     return demand
@@ -347,7 +400,7 @@ def demand_satisfy(
             f"demand {demand.pk}: name the one act that satisfies it: a decision, or the log "
             "index of another act"
         )
-    _text(note, "a note", required=False)
+    _text(note, "a note", required=False, field="note")
     entry: Entry | None = None
     if decision is not None:
         act: core_demand.Act = core_demand.Decision(

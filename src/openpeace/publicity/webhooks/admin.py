@@ -52,7 +52,8 @@ class SubscriptionForm(forms.ModelForm[WebhookSubscription]):
                                             states=data["states"],
                                             description=data.get("description", ""))
             except services.WebhookRefused as refused:
-                raise forms.ValidationError(str(refused)) from None
+                self.add_error(refused.field if refused.field in self.fields else None,
+                               str(refused))
         return data
 
 

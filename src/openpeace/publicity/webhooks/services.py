@@ -48,6 +48,7 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from openpeace.core.text import text_problem
 from openpeace.log.kinds import KINDS
 from openpeace.log.models import Entry
 from openpeace.log.services import canonical_json
@@ -72,7 +73,12 @@ _random = random.SystemRandom()
 
 
 class WebhookRefused(ValueError):
-    """A subscription that cannot be registered as asked; the message says why."""
+    """A subscription that cannot be registered as asked; the message says why. `field` names
+    the input at fault, when the refusal names one, so the officials' form shows it there."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -147,10 +153,14 @@ def subscription_check(*, url: str, event_types: list[str], states: list[str] | 
         transport.check_url(url)
     except transport.Refused as refused:
         raise WebhookRefused(str(refused)) from None
-    if len(description.strip()) > 200:
-        raise WebhookRefused("a description has at most 200 characters")
+    description = description.strip()
+    if len(description) > 200:
+        raise WebhookRefused("a description has at most 200 characters", field="description")
+    # Officials read it to tell subscriptions apart: what it shows is all it holds (`core.text`).
+    if problem := text_problem(description, "a description", required=False):
+        raise WebhookRefused(problem, field="description")
     return Checked(url.strip(), _event_types(event_types), _state_keys(states or []),
-                   description.strip())
+                   description)
 
 
 @transaction.atomic

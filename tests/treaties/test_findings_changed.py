@@ -22,8 +22,13 @@ from openpeace.publicity.feeds.acts import describe
 from openpeace.publicity.feeds.register import Register
 from openpeace.selfdetermination.models import Decision
 from openpeace.selfdetermination.services import decision_record
+from openpeace.treaties import services
 from openpeace.treaties.models import Clause, Treaty
-from openpeace.treaties.services import clauses_rejudge, treaty_repudiate
+from openpeace.treaties.services import (
+    clauses_rejudge,
+    treaty_clauses_refresh,
+    treaty_repudiate,
+)
 from openpeace.verify import verify_main
 from openpeace.world.models import Nationality, State
 
@@ -151,3 +156,47 @@ def test_the_page_feeds_and_verifier_read_the_change(
     out, err = StringIO(), StringIO()
     assert verify_main([str(tmp_path / "log"), "--key", log_key.to_vkey(),
                         "--state", str(tmp_path / "state")], out, err) == 0, err.getvalue()
+
+
+def _recode(kind: str) -> None:
+    """Officials code art-1 again (as the admin's clause inline saves it) and refresh it."""
+    Clause.objects.filter(code="art-1").update(kind=kind)
+    treaty_clauses_refresh(Treaty.objects.get(key="straits-pact"))
+
+
+def test_refreshing_a_public_treatys_clauses_logs_the_change_it_makes(
+    published: Treaty,
+) -> None:
+    """The admin offers the refresh for secret treaties only; the service itself must not let a
+    public treaty's findings differ from what its log says, whoever calls it."""
+    _recode("by_agreement")
+    assert _rules("art-1") == ["annexation.by_agreement"]
+    [logged] = _logged()
+    assert (logged["kind"], logged["subject"]) == (CHANGED, "treaty:straits-pact")
+    assert logged["content"] == {
+        "treaty": "straits-pact",
+        "clauses": [{"id": "art-1", "findings": ["annexation.by_agreement"],
+                     "previous": ["annexation.no_decision"]}],
+        "why": "rejudged by command", "decision": None,
+    }
+    treaty_clauses_refresh(published)  # nothing changes again: nothing more is logged
+    assert len(_logged()) == 1
+
+
+def test_refreshing_a_secret_drafts_clauses_logs_nothing(secret: dict[str, Treaty]) -> None:
+    _recode("by_agreement")
+    assert _rules("art-1") == ["annexation.by_agreement"] and _logged() == []
+
+
+def test_a_refresh_whose_entry_fails_leaves_the_findings_as_they_were(
+    published: Treaty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The findings and their entry are written in one transaction, or neither is."""
+    def fail(**kwargs: object) -> None:
+        raise RuntimeError("the log cannot be written")
+
+    monkeypatch.setattr(services, "entry_append", fail)
+    with pytest.raises(RuntimeError, match="the log cannot be written"):
+        _recode("by_agreement")
+    assert _rules("art-1") == ["annexation.no_decision"]
+    assert Clause.objects.get(code="art-1").flagged and _logged() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -96,4 +97,60 @@ def test_the_cli_reports_problems_and_imports_nothing(loaded: Situation, tmp_pat
     broken.write_text("treaties: [unclosed", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing imported"):
         call_command("treaties", "import", str(broken))
+    assert not Treaty.objects.exists()
+
+
+def _write_json(tmp_path: Path, document: dict[str, Any]) -> Path:
+    """JSON, whose escapes (`\\u0007`, `\\ud800`) write any code point, a lone surrogate too."""
+    path = tmp_path / "treaties.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("where,value,path,message", [
+    ("treaties.1.texts.0.text", "Die Anleihe.\x07", "treaties[1]",
+     "treaty 'finnish-note' cannot contain the control character U+0007: tab, line feed and "
+     "carriage return are the only ones a text holds, at texts[0].text"),
+    ("treaties.0.title", "Pacte \ud800", "treaties[0]",
+     "treaty 'straits-pact' cannot contain the surrogate U+D800 on its own, which is not a "
+     "character, at title"),
+    ("treaties.0.clauses.1.description", "Alsace\x00", "treaties[0]",
+     "treaty 'straits-pact' cannot contain a NUL character (U+0000), at clauses[1].description"),
+    ("treaties.0.texts.2.title", "\u200b\u200d", "treaties[0].texts[2].title",
+     "treaty 'straits-pact': the title of its text in 'ota' cannot be blank: it has no visible "
+     "character, only white space, format characters or combining marks (U+200B ZERO WIDTH "
+     "SPACE)"),
+    ("treaties.1.texts.0.text", "\u3164", "treaties[1].texts[0].text",
+     "treaty 'finnish-note': its text in 'de' cannot be blank"),
+    ("treaties.0.clauses.0.description", "\u2060", "treaties[0].clauses[0].description",
+     "treaty 'straits-pact': the description of its clause 'art-1' cannot be blank"),
+    ("treaties.0.clauses.2.id", "\u200b", "treaties[0].clauses[2].id",
+     "treaty 'straits-pact': the id of its clause 3 cannot be blank"),
+    ("treaties.1.place", "\u0301", "treaties[1].place",
+     "treaty 'finnish-note': the place it was concluded cannot be blank"),
+    ("treaties.0.sources.0.title", "\u200e", "treaties[0].sources[0].title",
+     "treaty 'straits-pact': the title of its source 1 cannot be blank"),
+])
+def test_a_text_no_public_text_may_be_is_refused_naming_treaty_and_field(
+    loaded: Situation, tmp_path: Path, document: dict[str, Any], where: str, value: str,
+    path: str, message: str,
+) -> None:
+    """Every text of a treaty is published one day, and logged for good: the rule of public
+    texts (`core.text`) judges it at the door. The whole file is refused, its good treaty too."""
+    _break(document, where, value)
+    with pytest.raises(TreatyFileError) as refused:
+        treaties_import(_write_json(tmp_path, document))
+    assert [(p.path, p.message[:len(message)]) for p in refused.value.problems] == [
+        (path, message)]
+    assert not Treaty.objects.exists() and not TreatyText.objects.exists()
+    assert not Clause.objects.exists() and not SearchDocument.objects.exists()
+
+
+def test_the_cli_names_the_treaty_and_the_field_of_a_hidden_text(
+    loaded: Situation, tmp_path: Path, document: dict[str, Any]
+) -> None:
+    document["treaties"][1]["title"] = "\u200b"
+    with pytest.raises(CommandError, match=r"1 problem\(s\); nothing imported\n.*"
+                       r"treaties\[1\]\.title: treaty 'finnish-note': its title cannot be blank"):
+        call_command("treaties", "import", str(_write_json(tmp_path, document)))
     assert not Treaty.objects.exists()

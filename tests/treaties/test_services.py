@@ -6,8 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils.html import escape
 
 from openpeace.core.treaty_status import TransitionRefused
 from openpeace.log.models import Entry
@@ -188,3 +193,45 @@ def test_clauses_are_judged_by_the_terms_validator(secret: dict[str, Treaty]) ->
     assert [n.key for n in clauses["art-1"].nationalities.all()] == ["armenians"]
     assert not clauses["art-3"].flagged and clauses["art-3"].findings == []
     assert services.clauses_rejudge() == 0
+
+
+@pytest.mark.parametrize("stored,message", [
+    (lambda t: TreatyText.objects.filter(treaty=t, language__tag="ru").update(text="\u200b"),
+     "its text in 'ru' cannot be blank: it has no visible character"),
+    (lambda t: TreatyText.objects.filter(treaty=t, language__tag="fr").update(title="Pacte\x1b"),
+     "the title of its text in 'fr' cannot contain the control character U+001B"),
+    (lambda t: t.clauses.filter(code="art-3").update(description=" \u200d "),
+     "the description of its clause 'art-3' cannot be blank"),
+    (lambda t: Treaty.objects.filter(pk=t.pk).update(title="Pacte\x7f"),
+     "its title cannot contain the control character U+007F"),
+])
+def test_publication_refuses_a_stored_text_no_public_text_may_be(
+    secret: dict[str, Treaty], stored: Any, message: str
+) -> None:
+    """A row written before the rule of public texts (or around the services) is judged again
+    before it is logged for good: refused, naming the treaty and the field, nothing written."""
+    treaty = secret["straits-pact"]
+    stored(treaty)
+    with pytest.raises(ValueError, match=re.escape(message)) as refused:
+        services.treaty_publish(treaty=treaty)
+    assert str(refused.value).startswith(
+        "treaty 'straits-pact' cannot be published until its texts are corrected: ")
+    assert Treaty.objects.get(pk=treaty.pk).status == "secret"
+    assert not Entry.objects.filter(kind__startswith="treaty.").exists()
+    assert not TreatyText.objects.filter(entry__isnull=False).exists()
+
+
+def test_the_cli_and_the_admin_say_why_a_treaty_cannot_be_published(
+    secret: dict[str, Treaty], admin_client: Client
+) -> None:
+    treaty = secret["straits-pact"]
+    TreatyText.objects.filter(treaty=treaty, language__tag="ru").update(text="\u200b")
+    why = ("treaty 'straits-pact' cannot be published until its texts are corrected: its text "
+           "in 'ru' cannot be blank")
+    with pytest.raises(CommandError, match=re.escape(why)):
+        call_command("treaties", "publish", "straits-pact")
+    answer = admin_client.post("/admin/treaties/treaty/", {
+        "action": "publish", "_selected_action": [treaty.pk]}, follow=True)
+    assert answer.status_code == 200 and escape(why) in answer.content.decode()
+    assert Treaty.objects.get(pk=treaty.pk).status == "secret"
+    assert not Entry.objects.filter(kind="treaty.published").exists()

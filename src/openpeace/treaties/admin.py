@@ -111,7 +111,7 @@ class TreatyAdmin(admin.ModelAdmin[Treaty]):
         for treaty in queryset:
             try:
                 services.treaty_publish(treaty=treaty)
-            except TransitionRefused as refused:
+            except (TransitionRefused, ValueError) as refused:
                 self.message_user(request, f"{treaty}: {refused}", messages.ERROR)
             else:
                 self.message_user(request, f"Published {treaty}.", messages.SUCCESS)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from openpeace.core.treaty_status import Status
+from openpeace.log.models import Entry
 from openpeace.treaties.models import Clause, Treaty, TreatyText
 
 
@@ -116,3 +117,10 @@ def clauses_public() -> QuerySet[Clause]:
         .prefetch_related("nationalities")
         .order_by("treaty__signed_on", "treaty__key", "position")
     )
+
+
+def findings_changes() -> QuerySet[Entry]:
+    """Every `treaty.findings_changed` entry, oldest first, integrated or not (a page shows one
+    as being recorded): each names a public treaty and the clauses whose findings it set; a
+    secret treaty's findings change without one."""
+    return Entry.objects.filter(kind="treaty.findings_changed").order_by("pk")

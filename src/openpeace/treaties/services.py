@@ -7,12 +7,15 @@ corrects. Entering a secret treaty is not a public act and writes nothing to the
 is public, and a secret treaty is invisible to everyone but officials until it is published.
 Judging a public treaty's clauses again is: the publication committed to their findings, so a
 change to them is logged too (`treaty.findings_changed`), or the page would differ from the log.
+What is logged is logged for good, so every text is judged as a public text (`core.text`) when it
+comes in and again when it is published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -26,6 +29,7 @@ from openpeace.diplomacy.terms import finding_document
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.selfdetermination.selectors import terms_register
+from openpeace.treaties.export import treaty_document
 from openpeace.treaties.models import Clause, SearchDocument, Treaty, TreatyText
 from openpeace.treaties.search import config_for
 from openpeace.world.models import Language, State
@@ -48,14 +52,48 @@ def _check_text(text: str, what: str, *, blank: str = "") -> None:
         raise ValueError(problem)
 
 
-def text_problems(*, title: str, text: str, source: str) -> dict[str, str]:
+def text_problems(*, title: str, text: str, source: str, of: str = "") -> dict[str, str]:
     """What is wrong with a treaty's text as public texts (`core.text`), by field: every text
     is published in full one day, its source (which may be left out) with it. The service
-    refuses them; the officials' form shows them at their fields."""
-    problems = {"title": text_problem(title, "the title of a text"),
-                "text": text_problem(text, "a treaty's text"),
-                "source": text_problem(source, "the source of a text", required=False)}
+    refuses them; the officials' form shows them at their fields. `of` names the text where
+    a treaty has several ("its text in 'fr'")."""
+    problems = {"title": text_problem(title, f"the title of {of or 'a text'}"),
+                "text": text_problem(text, of or "a treaty's text"),
+                "source": text_problem(source, f"the source of {of or 'a text'}",
+                                       required=False)}
     return {field: problem for field, problem in problems.items() if problem}
+
+
+def treaty_texts_problems(treaty: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every text of a treaty that is not a public text (`core.text`), as (field, problem):
+    its title, short name and place, its sources, each text in each language, each clause's id
+    and description. All of them are published one day, and what is published is logged for
+    good. Each problem says which of its texts it is ("its text in 'fr' cannot…"); the caller
+    names the treaty.
+
+    `treaty` has the shape of the treaties file (docs/treaties-format.md), so that an import
+    judges the file before it writes a row, and a publication the rows themselves, as the
+    export gives them: a row may have been written before the rule, or around the services."""
+    found: list[tuple[str, str | None]] = [
+        ("title", text_problem(treaty["title"], "its title")),
+        ("short_name", text_problem(treaty["short_name"], "its short name")),
+        ("place", text_problem(treaty["place"], "the place it was concluded")),
+    ]
+    for i, source in enumerate(treaty["sources"]):
+        found += [(f"sources[{i}].title", text_problem(source.get("title", ""),
+                                                       f"the title of its source {i + 1}")),
+                  (f"sources[{i}].url", text_problem(source.get("url", ""),
+                                                     f"the address of its source {i + 1}",
+                                                     required=False))]
+    for i, text in enumerate(treaty["texts"]):
+        found += [(f"texts[{i}].{field}", problem) for field, problem in text_problems(
+            title=text["title"], text=text["text"], source=text["source"],
+            of=f"its text in {text['language']!r}").items()]
+    for i, clause in enumerate(treaty.get("clauses", [])):
+        found += [(f"clauses[{i}].id", text_problem(clause["id"], f"the id of its clause {i + 1}")),
+                  (f"clauses[{i}].description", text_problem(
+                      clause["description"], f"the description of its clause {clause['id']!r}"))]
+    return [(field, problem) for field, problem in found if problem]
 
 
 def _locked(treaty: Treaty) -> Treaty:
@@ -90,9 +128,14 @@ def _treaty_document(treaty: Treaty) -> dict[str, Any]:
 
 @transaction.atomic
 def treaty_publish(*, treaty: Treaty, at: dt.datetime | None = None) -> Entry:
-    """Publish a secret treaty: its every text, in full, into the log, irreversibly."""
+    """Publish a secret treaty: its every text, in full, into the log, irreversibly. Its texts
+    are judged again first (`treaty_texts_problems`): a text stored before the rule, or around
+    the services, would otherwise be logged for good; `ValueError` names each."""
     treaty = _locked(treaty)
     transition(Status(treaty.status), Status.PUBLISHED)
+    if problems := treaty_texts_problems(treaty_document(treaty)):
+        raise ValueError(f"treaty {treaty.key!r} cannot be published until its texts are "
+                         "corrected: " + "; ".join(problem for _, problem in problems))
     published_at = at or timezone.now()
     texts = list(treaty.texts.filter(current=True).select_related("language"))
     entry = entry_append(
@@ -259,16 +302,30 @@ def clause_judge(clause: Clause, register: Any) -> None:
     clause.flagged = any(f.rule.id.startswith("annexation.") for f in findings)
 
 
+def _judged(clauses: Iterable[Clause], register: Any) -> list[tuple[Clause, Findings]]:
+    """Judge each of `clauses` again (in place); those whose findings changed, each with its
+    findings before, for `_findings_changes_log`."""
+    changed: list[tuple[Clause, Findings]] = []
+    for clause in clauses:
+        before = clause.findings
+        clause_judge(clause, register)
+        if clause.findings != before:
+            changed.append((clause, before))
+    return changed
+
+
 @transaction.atomic
 def treaty_clauses_refresh(treaty: Treaty) -> None:
-    """After officials code a secret treaty's clauses: judge them and index them again."""
-    register = terms_register()
+    """After officials code a treaty's clauses: judge them and index them again. The admin
+    reaches it for secret treaties only, but whoever calls it, a public treaty's publication
+    logged its findings: a change to them is logged here, as `clauses_rejudge` logs one (an
+    official's act, not a decision's)."""
     clauses = list(treaty.clauses.select_related("territory"))
-    for clause in clauses:
-        clause_judge(clause, register)
+    changed = _judged(clauses, terms_register())
     Clause.objects.bulk_update(clauses, ["findings", "flagged"])
     SearchDocument.objects.filter(treaty=treaty, clause__isnull=False).delete()
     index_clauses(clauses)
+    _findings_changes_log(changed, None)
 
 
 def _cause(decision: Decision | None) -> dict[str, Any]:
@@ -325,13 +382,8 @@ def clauses_rejudge(*, decision: Decision | None = None) -> int:
     official's command when `decision` is None (`openpeace treaties rejudge`). Each public
     treaty whose findings change gets its log entry in this transaction; returns how many
     clauses changed their findings."""
-    register = terms_register()
-    changed: list[tuple[Clause, Findings]] = []
-    for clause in Clause.objects.filter(territory__isnull=False).select_related("territory"):
-        before = clause.findings
-        clause_judge(clause, register)
-        if clause.findings != before:
-            changed.append((clause, before))
+    changed = _judged(Clause.objects.filter(territory__isnull=False).select_related("territory"),
+                      terms_register())
     Clause.objects.bulk_update([clause for clause, _ in changed], ["findings", "flagged"])
     _findings_changes_log(changed, decision)
     return len(changed)

@@ -1,9 +1,11 @@
 """Treaties as files (format `openpeace-treaties/1`, docs/treaties-format.md): how the 1917
 default ships the secret treaties and how a foreign office or a historian brings in more.
 
-An import is all or nothing: the whole file is checked first (the schema, then every key
-against the register), every problem reported at its path; only a file without problems is
-written, in one transaction. Treaties come in `secret`: publishing one is an act of its own.
+An import is all or nothing: the whole file is checked first (its characters, the schema, then
+every key against the register and every text against the rule of public texts, `core.text`),
+every problem reported at its path and naming its treaty's key; only a file without problems is
+written, in one transaction. Treaties come in `secret`: publishing one is an act of its own, and
+what it publishes is logged for good, so a text it could not publish is refused at the door.
 """
 
 from __future__ import annotations
@@ -19,9 +21,16 @@ from openpeace.core.documents import DocumentError, Problem, schema_problems
 from openpeace.core.situation_file import parse_text
 from openpeace.core.sources import sources_problems
 from openpeace.core.terms_document import SEPARATE
+from openpeace.core.text import document_problem, forbidden_character
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.treaties.models import Clause, Treaty, TreatyText
-from openpeace.treaties.services import clause_judge, index_clauses, index_texts, text_sha256
+from openpeace.treaties.services import (
+    clause_judge,
+    index_clauses,
+    index_texts,
+    text_sha256,
+    treaty_texts_problems,
+)
 from openpeace.world.models import Language, Nationality, State, Territory
 
 
@@ -76,6 +85,8 @@ def _treaty_problems(at: str, treaty: dict[str, Any], known: _Register) -> Itera
             yield Problem(f"{at}.texts[{i}].language",
                           f"a second text in {text['language']!r}: one per language")
         seen.add(text["language"])
+    for field, problem in treaty_texts_problems(treaty):
+        yield Problem(f"{at}.{field}", f"treaty {treaty['key']!r}: {problem}")
     codes: set[str] = set()
     for i, clause in enumerate(treaty.get("clauses", [])):
         if clause["id"] in codes:
@@ -108,9 +119,30 @@ def _clause_problems(at: str, clause: dict[str, Any], known: _Register) -> Itera
                           f"the register does not say {nationality!r} lives in {territory!r}")
 
 
+def _character_problems(document: object) -> list[Problem]:
+    """Every treaty (and the rest of the file) holding a character that no public text may
+    hold, anywhere (`core.text.document_problem`), the treaty named by its key. Judged before
+    the schema, whose validator cannot even read a lone surrogate."""
+    if not isinstance(document, dict) or not isinstance(document.get("treaties"), list):
+        problem = document_problem(document, "a treaties file")
+        return [Problem("(document)", problem)] if problem else []
+    problems = []
+    rest = {name: value for name, value in document.items() if name != "treaties"}
+    if problem := document_problem(rest, "a treaties file"):
+        problems.append(Problem("(document)", problem))
+    for i, treaty in enumerate(document["treaties"]):
+        key = treaty.get("key") if isinstance(treaty, dict) else None
+        named = (f"treaty {key!r}" if isinstance(key, str) and not forbidden_character(key)
+                 else f"treaty {i + 1} of the file")
+        if problem := document_problem(treaty, named):
+            problems.append(Problem(f"treaties[{i}]", problem))
+    return problems
+
+
 def treaties_problems(document: object) -> list[Problem]:
     """Every problem of a treaties document, each at its path."""
-    problems = list(schema_problems(document, "openpeace.treaties", "treaties.schema.json"))
+    problems = _character_problems(document) or list(
+        schema_problems(document, "openpeace.treaties", "treaties.schema.json"))
     if problems:
         return problems
     assert isinstance(document, dict)

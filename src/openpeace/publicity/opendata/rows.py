@@ -24,6 +24,7 @@ from openpeace.log.models import Entry
 from openpeace.plebiscites import selectors as plebiscites
 from openpeace.plebiscites.models import Plebiscite
 from openpeace.publicity import selectors as publicity
+from openpeace.publicity.feeds.acts import content_of
 from openpeace.publicity.models import TallySnapshot
 from openpeace.publicity.opendata.schema import BY_NAME
 from openpeace.selfdetermination import selectors as selfdetermination
@@ -201,7 +202,23 @@ def treaty_text_rows(links: Links) -> Iterator[Row]:
         }
 
 
+def _findings_entries() -> dict[tuple[str, str], Entry]:
+    """The latest `treaty.findings_changed` entry naming each clause, by (treaty, clause id):
+    the entry that set the clause's current findings. A clause none names still has the
+    findings its treaty's publication logged. Read whole, as they are few (one per change of a
+    public treaty's findings, by a decision or an official) and small (rules, not texts)."""
+    latest: dict[tuple[str, str], Entry] = {}
+    for entry in treaties.findings_changes().iterator(CHUNK):
+        content = content_of(entry) or {}
+        for clause in content.get("clauses", []):
+            latest[(str(content.get("treaty")), str(clause.get("id")))] = entry
+    return latest
+
+
 def clause_rows(links: Links) -> Iterator[Row]:
+    """Each clause with the log entry of its current findings (`_findings_entries`), which the
+    page shows: the findings row for row as that entry logged them."""
+    changes = _findings_entries()
     for c in _light(treaties.clauses_public(), "treaty__publication_entry").iterator(CHUNK):
         yield {
             "treaty": c.treaty.key, "id": c.code, "position": c.position, "type": c.type,
@@ -211,7 +228,7 @@ def clause_rows(links: Links) -> Iterator[Row]:
             "to": c.to or None, "kind": c.kind or None,
             "nationalities": _keys(c.nationalities), "flagged": c.flagged,
             "findings": c.findings,
-            **_logged(links, c.treaty.publication_entry),
+            **_logged(links, changes.get((c.treaty.key, c.code), c.treaty.publication_entry)),
             "page_url": links.url("treaties:treaty-detail", c.treaty.key,
                                   anchor=f"clause-{c.code}"),
         }

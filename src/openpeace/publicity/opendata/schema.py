@@ -118,6 +118,8 @@ def page_url(what: str) -> Column:
 
 
 REPLY_KINDS = ("accepts_armistice", "accepts_negotiations", "counter_proposal", "rejects")
+CLAUSE_FINDINGS_ENTRY = ("the act that set its current findings: the treaty's publication, or "
+                         "the latest treaty.findings_changed naming this clause")
 CLAUSE_TYPES = ("territorial_transfer", "sphere_of_influence", "military", "financial",
                 "secrecy", "other")
 DEMAND_KINDS = ("autonomy", "language_rights", "land", "release_of_prisoners", "secession",
@@ -316,8 +318,8 @@ DATASETS: tuple[Dataset, ...] = (
             Column("flagged", "boolean", "a promise of annexation"),
             Column("findings", "json", "the terms validator's findings (a list, each with its "
                    "rule, message and the source text's sentences)"),
-            log_index("the treaty's publication"),
-            log_entry_url("the treaty's publication"),
+            log_index(CLAUSE_FINDINGS_ENTRY),
+            log_entry_url(CLAUSE_FINDINGS_ENTRY),
             page_url("the treaty, at this clause"),
         ),
     ),

@@ -88,7 +88,7 @@ class Command(BaseCommand):
     def do_publish(self, key: str, **_: Any) -> None:
         try:
             services.treaty_publish(treaty=self._treaty(key))
-        except TransitionRefused as refused:
+        except (TransitionRefused, ValueError) as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(f"published {key}")
 

@@ -4,17 +4,21 @@ for anyone else."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
 from openpeace.publicity.feeds.acts import content_of
-from openpeace.publicity.models import Endorsement
-from tests.publicity.test_endorsements import check, endorse, tally
+from openpeace.publicity.models import Endorsement, EndorsementPeriod
+from tests.publicity.conftest import Queue
+from tests.publicity.test_endorsements import check, endorse, mail_owed, submit, tally
 from tests.publicity.test_webhooks import official  # noqa: F401
 
 CHANGELIST = "/admin/publicity/endorsement/"
@@ -48,6 +52,27 @@ def test_an_official_lists_the_suspects_and_releases_one(
     released = Entry.objects.get(kind="endorsement.released")
     assert str(suspect.ref).encode() in released.body and b'"official"' in released.body
     assert tally(endorsable).total == 2  # type: ignore[union-attr]
+
+
+def test_a_release_after_the_period_closed_says_why_no_link_was_mailed(
+    endorsable: Offer, official: Client, queue: Queue, settings: Any,  # noqa: F811
+) -> None:
+    settings.OPENPEACE_ENDORSE_PER_ADDRESS = 1
+    submit(endorsable, "a@example.org", address="198.51.100.7")
+    suspect = submit(endorsable, "b@example.org", address="198.51.100.7").endorsement
+    assert mail_owed(queue) == 1  # a's link; b's is held while suspect
+    EndorsementPeriod.objects.filter(offer=endorsable).update(
+        closes_at=timezone.now() - dt.timedelta(minutes=1))
+
+    response = official.post(CHANGELIST, {
+        "action": "release", "_selected_action": [suspect.pk]}, follow=True)
+    assert mail_owed(queue) == 0 and len(mail.outbox) == 1
+    assert not Endorsement.objects.get(pk=suspect.pk).suspect
+    assert Entry.objects.filter(kind="endorsement.released").count() == 1
+    page = response.content.decode()
+    assert "1 endorsements released." in page
+    assert ("1 of them were not mailed their confirmation link: they were never confirmed and "
+            "their endorsement period has closed, so the link would be refused.") in page
 
 
 def test_an_official_invalidates_the_selected_endorsements_for_a_reason(

@@ -1,7 +1,8 @@
 """One person once under concurrent duplicate submissions: the database's unique constraint,
 not a read before the write, decides. On PostgreSQL, where the submissions truly run at once;
 SQLite's test database is in memory with a shared cache, which refuses a second writer at once
-("database table is locked") instead of waiting as the real file database does."""
+("database table is locked") instead of waiting as the real file database does. And the
+deletion of expired follows, which leaves alone a follow that a submission holds."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
 from openpeace.diplomacy.services import offer_release
 from openpeace.publicity import services
+from openpeace.publicity.follows import services as follows
+from openpeace.publicity.follows.models import Follow
 from openpeace.publicity.models import Endorsement
 from openpeace.world.models import State
 from tests.diplomacy.conftest import write_texts
+from tests.publicity.conftest import Queue
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers are tested on PostgreSQL"
@@ -63,3 +67,32 @@ def test_concurrent_spellings_of_one_person_land_once(transactional_db: None,
     submitted = [o for o in outcomes if isinstance(o, services.Submitted)]
     assert [o.duplicate for o in submitted].count(False) == 1
     assert {o.endorsement.pk for o in submitted} == {one.pk}
+
+
+def test_an_expired_follow_someone_is_following_again_is_left_to_a_later_round(
+    transactional_db: None, loaded: object, queue: Queue,
+) -> None:
+    """The deletion of expired follows skips a row that a submission holds (`SKIP LOCKED`):
+    it neither waits for it nor deletes it under it; the next round takes it."""
+    follows.follow_submit(contact="p@example.org", target="state", key="russia",
+                          frequency="daily", at=timezone.now() - follows.CONFIRM_WITHIN)
+    held, done = threading.Event(), threading.Event()
+
+    def follow_again() -> None:  # holds the person's follows, as `follow_submit` does
+        try:
+            with transaction.atomic():
+                list(Follow.objects.select_for_update().filter(canonical="p@example.org"))
+                held.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=follow_again)
+    thread.start()
+    try:
+        assert held.wait(10)
+        assert follows.follows_expired_delete() == 0 and Follow.objects.count() == 1
+    finally:
+        done.set()
+        thread.join()
+    assert follows.follows_expired_delete() == 1 and not Follow.objects.exists()

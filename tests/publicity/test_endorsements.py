@@ -239,8 +239,8 @@ def test_a_flood_naming_one_mailbox_is_mailed_only_what_the_limits_let_through(
     assert list(suspects.values_list("contact", flat=True)) == contacts[5:]
     assert mail_owed(queue) == 0  # owed, and held, round after round
 
-    released = services.endorsement_release(endorsement=suspects[0],
-                                            official=get_user_model().objects.create_user("o"))
+    released = services.endorsement_release(
+        endorsement=suspects[0], official=get_user_model().objects.create_user("o")).endorsement
     assert mail_owed(queue) == 1 and mail.outbox[-1].to == [contacts[5]]
     assert services.confirmation_token(released.ref) in mail.outbox[-1].body
     confirm(released)
@@ -282,6 +282,33 @@ def test_a_suspect_s_already_endorsed_notes_wait_too(endorsable: Offer, queue: Q
                                  official=get_user_model().objects.create_user("o"))
     assert mail_owed(queue) == 1 and mail.outbox[-1].subject.startswith("Confirm")
     assert mail_owed(queue) == 0  # owed four times before it went: sent once
+
+
+def test_a_suspect_released_after_the_period_is_not_mailed_a_link_that_would_be_refused(
+    endorsable: Offer, queue: Queue, settings: Any,
+) -> None:
+    """The release is done and logged as ever, but the confirmation link it was owed is not
+    mailed: the period has closed, so the link would be refused. Owed nothing more, it is not
+    claimed in any later round either; a confirmed suspect released then is not `withheld`."""
+    settings.OPENPEACE_ENDORSE_PER_ADDRESS = 1
+    submit(endorsable, "a@example.org", address="198.51.100.7")
+    suspect = submit(endorsable, "b@example.org", address="198.51.100.7").endorsement
+    assert mail_owed(queue) == 1 and mail.outbox[-1].to == ["a@example.org"]
+    closed = endorsable.endorsement_period.closes_at + dt.timedelta(minutes=1)
+    official = get_user_model().objects.create_user("o")
+
+    released = services.endorsement_release(endorsement=suspect, official=official, at=closed)
+    assert mail_owed(queue) == 0 and len(mail.outbox) == 1  # no link for b
+    assert mail_owed(queue) == 0
+    assert released.withheld and not Endorsement.objects.get(pk=suspect.pk).suspect
+    assert Entry.objects.filter(kind="endorsement.released").count() == 1  # logged as ever
+    with pytest.raises(services.EndorsementRefused, match="closed on"):
+        confirm(suspect, at=closed)  # what the link would have met
+
+    counted = endorse(endorsable, "c@example.org", address="192.0.2.9")
+    services.endorsements_suspect(reasons={counted.pk: "reviewed"})
+    again = services.endorsement_release(endorsement=counted, official=official, at=closed)
+    assert not again.withheld
 
 
 def another_endorsable(like: Offer) -> Offer:
@@ -485,7 +512,8 @@ def test_nothing_is_taken_outside_the_period(endorsable: Offer) -> None:
     with pytest.raises(services.EndorsementRefused, match="not open"):
         submit(endorsable, "a@example.org", at=timezone.now() + dt.timedelta(days=31))
     pending = submit(endorsable, "a@example.org").endorsement
-    with pytest.raises(services.EndorsementRefused, match="not open"):
+    with pytest.raises(services.EndorsementRefused, match=r"closed on .* UTC: this link can no "
+                                                          r"longer confirm"):
         confirm(pending, at=timezone.now() + dt.timedelta(days=31))  # a link opened too late
     assert Endorsement.objects.get().status == "pending"
     with pytest.raises(services.EndorsementRefused, match="already open"):
@@ -511,6 +539,10 @@ def test_pseudonymisation_keeps_the_counts_and_one_person_once(endorsable: Offer
     assert kept.country.key == "germany" and kept.region.key == "alsace"  # type: ignore[union-attr]
     assert services.tally_recount(offer=endorsable).matches is True
     assert services.endorsements_pseudonymise(offer=endorsable, at=after) == 0
+    # Its link, opened now, says the period closed (not "copy the whole link, endorse again").
+    with pytest.raises(services.EndorsementRefused, match="closed on") as refused:
+        confirm(kept, at=after)
+    assert "not valid" not in str(refused.value) and "again" not in str(refused.value)
 
 
 def test_pseudonymisation_works_through_chunks_and_misses_none(

@@ -7,9 +7,11 @@ one network can be sent more than a few confirmation links at a time.
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -269,3 +271,60 @@ def test_the_network_is_the_client_s_behind_a_trusted_proxy_and_goes_with_the_fo
     services.follow_unsubscribe(token=services.unsubscribe_token(waiting.ref))
     waiting.refresh_from_db()
     assert (waiting.contact, waiting.network) == ("", "")
+
+
+# ------------------------------------------------------------------ expired links are deleted
+
+
+def test_follows_left_unconfirmed_are_deleted_once_their_link_expires(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    """A follow never confirmed keeps nothing past its link's expiry: `openpeace follows run`
+    (each round of the worker `serve` runs) deletes it, address, canonical form and network,
+    and says how many; a round with nothing expired deletes nothing. Waiting, active and
+    unsubscribed follows are left as they are, and following again after it starts afresh."""
+    follow(queue, "active@example.org", "offer", OFFER)
+    stopped = follow(queue, "stopped@example.org", "offer", OFFER)
+    services.follow_unsubscribe(token=services.unsubscribe_token(stopped.ref))
+    for n, contact in enumerate(("old@example.org", "older@example.org", "new@example.org")):
+        services.follow_submit(contact=contact, target="state", key="russia",
+                               frequency="daily", address=f"198.51.100.{n}")
+    queue.run()
+    old_link = token_in(next(m for m in mail.outbox if m.to == ["old@example.org"]),
+                        "follow/confirm")
+    now = timezone.now()
+    Follow.objects.exclude(contact="new@example.org").update(  # the active one, too
+        submitted_at=now - services.CONFIRM_WITHIN)
+    Follow.objects.filter(contact="new@example.org").update(
+        submitted_at=now - services.CONFIRM_WITHIN + dt.timedelta(minutes=1))  # still waits
+
+    out = StringIO()
+    call_command("follows", "run", stdout=out)
+    assert sorted(Follow.objects.values_list("contact", "status")) == [
+        ("", "unsubscribed"), ("active@example.org", "active"), ("new@example.org", "pending")]
+    assert "2 follows deleted, their links expired unconfirmed" in out.getvalue()
+    assert not Follow.objects.filter(canonical__startswith="old").exists()
+    assert not Follow.objects.filter(network__in=["198.51.100.0/24"]).exclude(
+        contact="new@example.org").exists()
+    with pytest.raises(services.FollowRefused, match=r"not valid: .*\(a link works for 3 days\)"):
+        services.follow_confirm(token=old_link)
+
+    out = StringIO()
+    call_command("follows", "run", stdout=out)  # idempotent: nothing left to delete
+    assert "deleted" not in out.getvalue()
+    assert Follow.objects.count() == 3
+
+    mail.outbox.clear()
+    services.follow_submit(contact="old@example.org", target="state", key="russia",
+                           frequency="daily")
+    assert queue.run() == [True] and mail.outbox[0].to == ["old@example.org"]
+    services.follow_confirm(token=token_in(mail.outbox[0], "follow/confirm"))
+
+
+def test_expired_follows_are_deleted_a_batch_at_a_time(released: Offer) -> None:  # noqa: F811
+    for n in range(5):
+        services.follow_submit(contact=f"p{n}@example.org", target="offer", key=OFFER,
+                               frequency="daily")
+    later = timezone.now() + services.CONFIRM_WITHIN
+    assert [services.follows_expired_delete(at=later, batch=2) for _ in range(4)] == [2, 2, 1, 0]
+    assert not Follow.objects.exists()

@@ -115,6 +115,18 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
             b"e-mail, or endorse again.</p>") in refused.content
     assert b"<button" not in refused.content and b'href="/offers/"' in refused.content
 
+    # A link opened once the period has closed says so, and when.
+    late = services.endorsement_submit(offer=endorsable, contact="late@example.org",
+                                       country=endorsable.addressees.get(key="germany"))
+    period = endorsable.endorsement_period
+    period.closes_at = dt.datetime(2025, 3, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    period.save(update_fields=["closes_at"])
+    closed = client.post(
+        f"/endorsements/confirm/{services.confirmation_token(late.endorsement.ref)}/")
+    assert closed.status_code == 400 and b"<button" not in closed.content
+    assert (b'<p role="alert">The endorsements of this offer closed on 2025-03-01 at 14:30 UTC: '
+            b"this link can no longer confirm an endorsement.</p>") in closed.content
+
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"contact": "not-an-address"}, b"Enter a valid email address"),

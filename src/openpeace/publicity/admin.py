@@ -1,8 +1,8 @@
 """The officials' view of the endorsements: the review queue of suspects (released, or
 invalidated for a reason, by an action, logged; a released one is mailed what it was owed while
-suspect, its confirmation link first), the tallies and invalidations (read-only: each was a
-logged act). Contact data are shown to officials only, and only until they are
-pseudonymised."""
+suspect, its confirmation link first, but no link once its period has closed), the tallies and
+invalidations (read-only: each was a logged act). Contact data are shown to officials only, and
+only until they are pseudonymised."""
 
 from __future__ import annotations
 
@@ -62,11 +62,19 @@ class EndorsementAdmin(ReadOnly):
     @admin.action(description="Release the selected suspect endorsements (logged; the mails "
                               "they are owed go out)", permissions=["change"])
     def release(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
-        released = 0
+        """Release each selected suspect; the official is told which were not mailed, and why
+        (`services.Released.withheld`), lest they expect a confirmation that cannot come."""
+        released = withheld = 0
         for endorsement in queryset.exclude(suspect=""):
-            services.endorsement_release(endorsement=endorsement, official=request.user)
+            done = services.endorsement_release(endorsement=endorsement, official=request.user)
             released += 1
+            withheld += done.withheld
         self.message_user(request, f"{released} endorsements released.", messages.SUCCESS)
+        if withheld:
+            self.message_user(
+                request, f"{withheld} of them were not mailed their confirmation link: they "
+                "were never confirmed and their endorsement period has closed, so the link would "
+                "be refused. They do not count.", messages.WARNING)
 
     @admin.action(description="Invalidate the selected endorsements, for the reason given "
                               "(logged)", permissions=["change"])

@@ -212,17 +212,27 @@ confirmation's queries (bench/endorse.py)."""
 
 @transaction.atomic
 def endorsement_confirm(*, token: str, at: dt.datetime | None = None) -> Endorsement:
-    """Confirm the endorsement of this link's token. Opening the link again changes nothing."""
+    """Confirm the endorsement of this link's token. Opening the link again changes nothing.
+
+    A link opened after the period closed (its endorsement since pseudonymised, or not) is
+    refused with the moment it closed: "not valid … endorse again" would send the person to
+    copy a link that is whole, or to endorse where no one can any more."""
     at = at or timezone.now()
     endorsement = (Endorsement.objects.select_for_update(of=("self",))
                    .select_related("country", "region", "offer__endorsement_period")
                    .only(*CONFIRMING).filter(token_hash=token_hash(token)).first())
-    if endorsement is None or endorsement.pseudonymised_at is not None:
+    if endorsement is None:
         raise EndorsementRefused("this confirmation link is not valid: copy the whole link "
                                  "from the e-mail, or endorse again")
+    period = endorsement.offer.endorsement_period
+    if endorsement.pseudonymised_at is not None or (
+            endorsement.status == Endorsement.Status.PENDING and not period.is_open(at)):
+        raise EndorsementRefused(
+            "the endorsements of this offer closed on "
+            f"{period.closes_at.astimezone(dt.UTC):%Y-%m-%d at %H:%M} UTC: this link can no "
+            "longer confirm an endorsement")
     if endorsement.status != Endorsement.Status.PENDING:
         return endorsement
-    _is_open(getattr(endorsement.offer, "endorsement_period", None), at)
     endorsement.status = Endorsement.Status.CONFIRMED
     endorsement.confirmed_at = at
     endorsement.save(update_fields=["status", "confirmed_at"])
@@ -258,23 +268,41 @@ def endorsements_suspect(*, reasons: dict[int, str], at: dt.datetime | None = No
     return len(marked)
 
 
+@dataclass(frozen=True)
+class Released:
+    """The outcome of a release. `withheld`: the endorsement still waited for its confirmation
+    when its period had closed, so the link it was owed was not mailed (`endorsement_release`)."""
+
+    endorsement: Endorsement
+    withheld: bool
+
+
 @transaction.atomic
 def endorsement_release(*, endorsement: Endorsement, official: Any,
-                        at: dt.datetime | None = None) -> Endorsement:
+                        at: dt.datetime | None = None) -> Released:
     """An official finds a suspect endorsement sound: it counts again (once confirmed), and
     the mails it was owed while suspect go (`endorsement_mails_dispatch`), so the person behind
-    it gets the confirmation link after all."""
+    it gets the confirmation link after all.
+
+    Unless its period has closed and it is not confirmed: then the link would be refused
+    (`endorsement_confirm`), so it is owed nothing more and nothing is mailed (`withheld`);
+    the release itself is done and logged all the same."""
     at = at or timezone.now()
-    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
+    endorsement = (Endorsement.objects.select_for_update(of=("self",))
+                   .select_related("offer__endorsement_period").get(pk=endorsement.pk))
     if not endorsement.suspect:
         raise EndorsementRefused("this endorsement is not suspect")
     endorsement.suspect = ""
-    endorsement.save(update_fields=["suspect"])
+    withheld = (endorsement.status == Endorsement.Status.PENDING
+                and not endorsement.offer.endorsement_period.is_open(at))
+    if withheld:
+        endorsement.mails_due = endorsement.mails_sent
+    endorsement.save(update_fields=["suspect", "mails_due"])
     if endorsement.counted:
         _change(endorsement, +1, at)
     _log(endorsement.offer, "released", at, endorsement=str(endorsement.ref),
          official=official.get_username())
-    return endorsement
+    return Released(endorsement, withheld)
 
 
 CHECK_BATCH = 500

@@ -27,6 +27,10 @@ Unsubscribing (RFC 8058) takes one POST to the link every mail carries and stops
 follow; its page offers to stop every follow of the address. Stopping erases the address and
 its network (the canonical form stays, so that following again is recognised); what was not
 sent goes to the person's other follows it answers, or is dropped.
+
+A follow never confirmed is deleted once its link has expired (`follows_expired_delete`, each
+round of `openpeace follows run`, which `serve` runs): it never started, and all it held was
+personal data, an address that may not even have asked for it.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ CONFIRM_WITHIN = dt.timedelta(days=3)
 """How long a confirmation link works. A pending follow older than this has expired: it no
 longer counts towards `PENDING_CAP`, its link is refused, and following again starts it afresh
 (with a new link and `MAX_MAILS` new mails)."""
+EXPIRED_BATCH = 500
 FAN_OUT_BATCH = 500
 SEND_BATCH = 50
 DIGEST_MAX = 10_000
@@ -206,8 +211,10 @@ def follow_confirm(*, token: str, at: dt.datetime | None = None) -> Follow:
     at = at or timezone.now()
     follow = Follow.objects.select_for_update().filter(confirm_hash=token_hash(token)).first()
     if follow is None or follow.status == Follow.Status.UNSUBSCRIBED:
+        # also a link that expired and was deleted since (`follows_expired_delete`)
         raise FollowRefused("this confirmation link is not valid: copy the whole link from the "
-                            "e-mail, or follow again")
+                            f"e-mail, or follow again (a link works for {CONFIRM_WITHIN.days} "
+                            "days)")
     if follow.status == Follow.Status.PENDING and not _waiting(follow, at):
         raise FollowRefused(f"this confirmation link has expired (a link works for "
                             f"{CONFIRM_WITHIN.days} days): follow again to get a new one")
@@ -217,6 +224,30 @@ def follow_confirm(*, token: str, at: dt.datetime | None = None) -> Follow:
         follow.starts_at_index = outbox.start_index(CURSOR)
         follow.save(update_fields=["status", "confirmed_at", "starts_at_index"])
     return follow
+
+
+def follows_expired_delete(*, at: dt.datetime | None = None, batch: int = EXPIRED_BATCH) -> int:
+    """Delete up to `batch` follows whose confirmation link expired unconfirmed
+    (`CONFIRM_WITHIN`), in one short transaction; returns how many: 0 once none is left, so
+    running it again changes nothing.
+
+    Such a follow never started and has nothing to keep: it no longer counts towards the caps
+    (`_waiting`), its link is refused, and following again starts it afresh as if it were new.
+    What it still held was personal data with no use: the address, its canonical form and the
+    network it was submitted from. So the row goes, not only those fields (and with it the
+    notices it had sent, had the person followed it once before). The rows are locked as they
+    are read, with `SKIP LOCKED`: one that a submission holds (someone following it again) is
+    left to a later round, and none can be renewed between the read and the delete. Most rounds
+    find nothing, and then take no lock (on SQLite a transaction holds the whole database's)."""
+    expired = Follow.objects.filter(status=Follow.Status.PENDING,
+                                    submitted_at__lte=(at or timezone.now()) - CONFIRM_WITHIN)
+    if not expired.exists():
+        return 0
+    with transaction.atomic():
+        pks = list(expired.select_for_update(skip_locked=True).order_by("pk")
+                   .values_list("pk", flat=True)[:batch])
+        Follow.objects.filter(pk__in=pks).delete()
+    return len(pks)
 
 
 def _unsubscribing(token: str) -> Follow:

@@ -5,11 +5,13 @@ follows (docs/notifications.md).
 - `unsubscribe ADDRESS`: stop every follow of a person who asks by other means than the link.
 - `run [--follow] [--interval S]`: fan the new log entries out into notices and queue the due
   mails (immediate ones at once, each daily digest once the day is over) for the task queue's
-  workers (`openpeace serve` runs it with --follow).
+  workers, and delete the follows whose confirmation link expired unconfirmed, with their
+  address and network (`openpeace serve` runs it with --follow, every second).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,7 +19,7 @@ from django.db.models import Count
 
 from openpeace.publicity.follows import services
 from openpeace.publicity.follows.models import Follow
-from openpeace.publicity.outbox import sender_round
+from openpeace.publicity.outbox import catch_up, sender_round
 from openpeace.worker import repeat, verbose, worker_arguments
 
 
@@ -49,6 +51,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} follows unsubscribed.")
 
     def do_run(self, *, follow: bool, interval: float, **options: Any) -> None:
-        job = sender_round(services.notices_fan_out, services.notices_dispatch, "notices",
-                           self.stdout if verbose(options["verbosity"], follow) else None)
-        repeat(job, interval=interval, follow=follow)
+        out = self.stdout if verbose(options["verbosity"], follow) else None
+        send = sender_round(services.notices_fan_out, services.notices_dispatch, "notices", out)
+
+        def round_(stop: threading.Event) -> None:
+            send(stop)
+            deleted = catch_up(services.follows_expired_delete, stop)
+            if out is not None and deleted:
+                out.write(f"{deleted} follows deleted, their links expired unconfirmed\n")
+                out.flush()
+
+        repeat(round_, interval=interval, follow=follow)

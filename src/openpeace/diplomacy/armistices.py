@@ -28,18 +28,15 @@ from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Armistice, Breach, Denunciation, NegotiationSession, Offer
 from openpeace.diplomacy.process import process_of, status_log, transition_apply
 from openpeace.log.services import entry_append
+from openpeace.refusals import Refused
 from openpeace.world.models import State
 
 
-class ArmisticeRefused(ValueError):
+class ArmisticeRefused(Refused):
     """An armistice, denunciation or session that cannot be recorded; nothing changed.
 
     `field` names the input the refusal is about, when it is one, so a form shows it there.
     """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @contextmanager

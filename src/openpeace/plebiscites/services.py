@@ -42,6 +42,7 @@ from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
 from openpeace.plebiscites import models as m
 from openpeace.plebiscites.selectors import board_of, election_of, tally_of, voting_refusal
+from openpeace.refusals import Refused
 from openpeace.selfdetermination.models import Commission, Decision
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.selfdetermination.services import (
@@ -57,13 +58,9 @@ SEPARATE_STATE = "separate_state"
 MAX_TRUSTEES = 255
 
 
-class PlebisciteRefused(ValueError):
+class PlebisciteRefused(Refused):
     """An act that cannot be done; the message says why, and nothing was written. `field`
     names the input at fault, when one is (a trustee's `name`), so the API's 422 says where."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class LanguageRefused(PlebisciteRefused):

@@ -69,6 +69,7 @@ from openpeace.publicity.models import (
     TallyCount,
     TallySnapshot,
 )
+from openpeace.refusals import Refused
 from openpeace.tokens import token_hash
 from openpeace.world.models import State, Territory
 
@@ -80,13 +81,9 @@ repeated submissions cannot turn the service into a mail bomb; and none while it
 MAX_NAME = 200
 
 
-class EndorsementRefused(ValueError):
+class EndorsementRefused(Refused):
     """An endorsement act that cannot be done; the message says why; nothing was written.
     `field` names the form field at fault, when one is, so that the form marks it."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @functools.cache

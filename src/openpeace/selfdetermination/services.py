@@ -30,6 +30,7 @@ from openpeace.core.sources import language_problem
 from openpeace.core.text import text_problem
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
+from openpeace.refusals import Refused
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
 from openpeace.selfdetermination.selectors import terms_register
 from openpeace.tokens import holder_authenticate, holder_revoke, token_hash, token_new
@@ -42,16 +43,12 @@ decision_recorded = django.dispatch.Signal()
 """Sent with `decision=` inside the recording transaction, after the decision is written."""
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(Refused):
     """A decision that cannot be recorded; the message says why, nothing was written.
 
     `field` names the input the refusal is about, when it is one, so the officials' form shows
     it there (`web.admin.RecordedThroughServices`).
     """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 SOURCE_URL_SCHEMES = ["http", "https"]
@@ -210,14 +207,10 @@ def commission_authenticate(token: str) -> Commission | None:
 # Demands -------------------------------------------------------------------------------------
 
 
-class DemandRefused(ValueError):
+class DemandRefused(Refused):
     """A demand, or a step of one, that cannot be recorded; the message says why and nothing
     was written. `field` names the input at fault (a step's `note`, a refusal's `reasons`),
     when one is, so that a form shows the refusal there and not above the whole form."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _core(demand: Demand) -> core_demand.Demand:

@@ -62,6 +62,7 @@ from openpeace.publicity.webhooks.models import (
     matches,
 )
 from openpeace.publicity.webhooks.selectors import subscriptions_wanting
+from openpeace.refusals import Refused
 from openpeace.world.models import State
 
 CURSOR = "webhooks"
@@ -72,13 +73,9 @@ _EVENT = re.compile(r"\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?")
 _random = random.SystemRandom()
 
 
-class WebhookRefused(ValueError):
+class WebhookRefused(Refused):
     """A subscription that cannot be registered as asked; the message says why. `field` names
     the input at fault, when the refusal names one, so the officials' form shows it there."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from openpeace.diplomacy.api import router as diplomacy_router
 from openpeace.plebiscites.api import router as plebiscites_router
 from openpeace.selfdetermination.api import router as selfdetermination_router
 from openpeace.treaties.api import router as treaties_router
-from openpeace.web.http import require_safe
+from openpeace.web.http import refuse_bodies_not_json, require_safe
 from openpeace.world.api import router as world_router
 from openpeace.world.schemas import invalid_body
 
@@ -35,6 +35,7 @@ api = NinjaAPI(
     docs=ApiDocs(),
     docs_decorator=require_safe,  # the docs and the schema are read, and only read
 )
+api.add_decorator(refuse_bodies_not_json, mode="view")  # before routers: it applies to all
 api.add_router("/", world_router)
 api.add_router("/", diplomacy_router)
 api.add_router("/", treaties_router)

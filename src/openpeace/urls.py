@@ -4,6 +4,7 @@ from django.urls import include, path
 from openpeace.api import api
 from openpeace.web import views as web
 
+handler400 = "openpeace.web.views.bad_request"
 handler404 = "openpeace.web.views.not_found"
 
 admin.site.site_header = "openpeace — the foreign office"

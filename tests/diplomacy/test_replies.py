@@ -72,6 +72,21 @@ def test_an_envoy_replies_for_its_government_and_it_is_logged(
     assert logged[-1]["content"] == {"offer": "peace-1917", "from": "open", "to": "truce"}
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_reply_whose_body_is_not_said_to_be_json_is_415_and_changes_nothing(
+    released: Offer, client: Client, content_type: str
+) -> None:
+    """The same reply, by its own envoy, that is recorded when it is sent as JSON
+    (web.http.refuse_bodies_not_json): a form posted to the API is not read as one."""
+    before = unchanged()
+    body = json.dumps({"reply": "rejects", "text": "No.", "language": "de"})
+    response = client.post("/api/offers/peace-1917/replies/germany", body,
+                           content_type=content_type,
+                           HTTP_AUTHORIZATION=f"Bearer {token_for('germany')}")
+    assert response.status_code == 415 and response["Accept"] == "application/json"
+    assert unchanged() == before and stage("germany") == "offered"
+
+
 def test_an_envoy_cannot_reply_for_another_government(released: Offer, client: Client) -> None:
     before = unchanged()
     response = reply(client, token_for("germany"), "ottoman-empire",

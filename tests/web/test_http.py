@@ -1,10 +1,13 @@
 """HTTP as RFC 9110 says it (web.http): every page's methods judged first, HEAD wherever GET,
-the API's 404 and 405 in its JSON, bodies too large refused 413, and every page's
-Content-Security-Policy."""
+the API's 404 and 405 in its JSON, bodies too large refused 413, bodies not JSON refused 415 by
+the API, a request Django refuses as it reads it (too many fields) answered as the site
+answers, and every page's Content-Security-Policy."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.http import urlencode
 
 from openpeace.api import api
 from openpeace.core.situation import Situation
@@ -69,7 +73,18 @@ def test_every_page_refuses_a_method_it_does_not_take_before_the_csrf_check(
         response = client.generic(method, address)
         assert response.status_code == 405, (method, address, response.content[:200])
         assert response["Allow"] == ", ".join(taken)
-        assert method in response.content.decode()
+        assert_a_refusal_page(response, f"{method} is not a method of {address}: it takes "
+                                        f"{', '.join(taken)}")
+
+
+def assert_a_refusal_page(response: Any, detail: str) -> None:
+    """A refusal that is a page of the site: in the frame, its language and direction said,
+    a title that says it is an error, and what was refused, in words."""
+    page = response.content.decode()
+    assert response["Content-Type"] == "text/html; charset=utf-8", page[:200]
+    assert '<html lang="en" dir="ltr">' in page and '<header class="site">' in page
+    assert re.search(r"<title>Error: [^<]+ · openpeace</title>", page), page[:400]
+    assert detail[0].upper() + detail[1:] in html.unescape(page)
 
 
 @pytest.mark.parametrize(("name", "address"), DOCS)
@@ -82,10 +97,16 @@ def test_the_api_s_docs_and_schema_are_read_only(db: None, name: str, address: s
                                              "takes GET, HEAD"}
 
 
+def _schema_paths() -> dict[str, Any]:
+    """The API's operations, by path with a sample id in it."""
+    paths = api.get_openapi_schema(path_prefix="/api")["paths"]
+    return {path.replace("{", "").replace("}", ""): ops for path, ops in paths.items()}
+
+
 def _operations() -> Iterator[tuple[str, set[str]]]:
     """Every path of the API with a sample id in it, and the methods its schema documents."""
-    for path, operations in api.get_openapi_schema(path_prefix="/api")["paths"].items():
-        yield path.replace("{", "").replace("}", ""), {m.upper() for m in operations}
+    for path, operations in _schema_paths().items():
+        yield path, {m.upper() for m in operations}
 
 
 @pytest.mark.parametrize(("address", "documented"), list(_operations()))
@@ -153,6 +174,121 @@ def test_a_form_too_large_is_413_on_a_page_of_the_site(db: None, address: str) -
     assert '<html lang="en" dir="ltr">' in page and '<header class="site">' in page
     assert "Refused: what was sent is too large" in page
     assert "this page takes at most 2.5\xa0MB" in page
+    assert "<title>Error: Too large · openpeace</title>" in page
+
+
+# ------------------------------------------------------------------ what Django refuses itself
+
+
+def _fields(count: int) -> dict[str, str]:
+    return {f"f{n}": "x" for n in range(count)}
+
+
+def test_a_query_with_too_many_fields_is_a_400_page_naming_the_limit(db: None,
+                                                                     client: Client) -> None:
+    """Django's `TooManyFieldsSent` (`DATA_UPLOAD_MAX_NUMBER_FIELDS`), answered by the site's
+    `handler400`, not Django's bare "Bad Request (400)"."""
+    most = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert client.get("/states/", _fields(most)).status_code == 200
+    response = client.get("/states/", _fields(most + 1))
+    assert response.status_code == 400
+    assert_a_refusal_page(response, f"the request has more than {most} fields (its query's "
+                                    f"parameters and its form's fields): this site takes at "
+                                    f"most {most}")
+    assert "<title>Error: Too many fields · openpeace</title>" in response.content.decode()
+
+
+def test_a_form_with_too_many_fields_is_a_400_page(db: None) -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        "/follow/", {"contact": "c@example.org", **_fields(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>Refused: what was sent has too many fields</h1>" in page
+    assert "<title>Error: Too many fields · openpeace</title>" in page  # once (ErrorTitle)
+
+
+def test_too_many_fields_for_the_api_is_a_json_400(db: None, client: Client) -> None:
+    most = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.get(f"/api/states?{urlencode(_fields(most + 1))}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": f"the request has more than {most} fields (its "
+                                         "query's parameters and its form's fields): this "
+                                         f"site takes at most {most}"}
+
+
+def test_a_body_over_django_s_own_limit_is_the_site_s_413(db: None, settings: Any) -> None:
+    """`RequestDataTooBig`, if a setting put Django's limit below the site's: the same 413 page
+    as every body too large, naming the limit passed."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = Client().post("/follow/", {"contact": "x" * 2_000})
+    page = response.content.decode()
+    assert response.status_code == 413
+    assert "Refused: what was sent is too large" in page
+    assert "this page takes at most 1000\xa0bytes" in page
+
+
+def test_another_request_django_refuses_is_a_400_page(db: None, client: Client) -> None:
+    response = client.get("/states/", headers={"host": "elsewhere.example"})
+    assert response.status_code == 400
+    assert_a_refusal_page(response, "the request is not one this site can read")
+
+
+# ------------------------------------------------------------------ the API takes JSON
+
+
+def _writes() -> Iterator[str]:
+    for address, methods in _operations():
+        if methods - {"GET"}:
+            assert methods - {"GET"} == {"POST"}, (address, methods)  # no PUT, PATCH, DELETE
+            yield address
+
+
+@pytest.mark.parametrize("address", list(_writes()))
+def test_every_api_write_refuses_a_body_that_is_not_json_with_415(
+    loaded: Situation, client: Client, address: str
+) -> None:
+    """Every write takes a JSON document (none a form or a file): a form, or JSON sent as
+    text, is refused before the operation looks at its token or its ids."""
+    before = Entry.objects.count()
+    for body, content_type, said in [
+        (_fields(1), None, "is multipart/form-data"),
+        ('{"ballot": ""}', "text/plain", "is text/plain"),
+        ("f0=x", "application/x-www-form-urlencoded", "is application/x-www-form-urlencoded"),
+    ]:
+        sent = ({"content_type": content_type} if content_type else {})
+        response = client.post(address, body, **sent)
+        assert response.status_code == 415, (address, content_type, response.content)
+        assert response["Accept"] == "application/json"
+        assert response.json() == {"detail": f"the request's body {said}: this operation "
+                                             "takes application/json"}
+    assert Entry.objects.count() == before
+    assert 415 in _schema_paths()[address]["post"]["responses"]  # documented
+
+
+def test_a_body_with_no_content_type_is_415_and_no_body_is_not_judged(loaded: Situation,
+                                                                       client: Client) -> None:
+    response = client.generic("POST", "/api/plebiscites/1/ballots", '{"ballot": ""}',
+                              content_type="")
+    assert response.status_code == 415
+    assert response.json()["detail"] == ("the request's body has no Content-Type: this "
+                                         "operation takes application/json")
+    assert client.generic("POST", "/api/plebiscites/1/close", content_type="").status_code == 401
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
+                                          "Application/JSON", "application/vnd.example+json"])
+def test_json_and_its_plus_json_types_are_read(loaded: Situation, client: Client,
+                                               content_type: str) -> None:
+    response = client.post("/api/plebiscites/1/ballots", '{"ballot": "AA=="}',
+                           content_type=content_type)
+    assert response.status_code == 404  # read: no plebiscite 1
+
+
+def test_a_method_a_path_does_not_take_is_405_before_its_body_is_judged(
+    loaded: Situation, client: Client
+) -> None:
+    response = client.post("/api/states/germany", _fields(1))
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
 
 
 def test_the_credential_list_alone_may_be_larger(loaded: Situation, client: Client,

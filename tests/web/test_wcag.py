@@ -65,9 +65,21 @@ def test_a_page_answered_400_says_error_in_its_title(client: Client, loaded: Sit
     assert posted.status_code == 400 and title(posted) == "Error: Follow by e-mail · openpeace"
 
 
-def test_a_400_that_is_not_a_page_is_left_as_it_is(client: Client, db: None) -> None:
+def test_a_nul_character_is_refused_on_a_page_of_the_site(client: Client, db: None) -> None:
+    """A refusal before any view (web.middleware.RefuseNulCharacters) is a page of the site
+    too, in its frame, titled as an error (3.1.1, 2.4.2): not a line of plain text."""
     response = client.get("/nationalities/?ruled_by=%00")
-    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+    page = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert '<html lang="en" dir="ltr">' in page and '<header class="site">' in page
+    assert title(response) == "Error: Bad request · openpeace"
+    assert "<h1>Refused: a NUL character</h1>" in page
+    assert "The parameter &#x27;ruled_by&#x27; contains a NUL character" in page
+
+
+def test_a_400_that_is_not_a_page_is_left_as_it_is(client: Client, db: None) -> None:
+    response = client.get("/api/states?" + "&".join(f"f{n}=x" for n in range(1_001)))
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
     assert b"Error:" not in response.content
 
 

@@ -5,12 +5,17 @@
   (RFC 9110 §15.5.6) before anything else judges it (`RefuseMethodsNotTaken`). Django's CSRF
   check runs before any view: without this, a DELETE to a page that only shows things was
   refused as a form "that did not come from this site", which it never was.
+- A refusal is in the API's JSON under /api/, and elsewhere a page of the site (`refused`): in
+  the frame, in the page's language and direction, its title starting "Error:" (WCAG 2.2,
+  2.4.2), saying what was refused. A browser shows a refusal in plain text with no site around
+  it and no way on.
 - A body larger than its view takes is refused 413 naming the limit (RFC 9110 §15.5.14), from
   its `Content-Length`, before a byte of it is read (`RefuseBodiesTooLarge`).
 - The API answers HEAD wherever it answers GET (RFC 9110 §9.3.2), and says in its own JSON what
   its operations never see: a path it has no operation at (404), a method a path does not take
   (405). What a write answers may carry a secret (a trustee's token), so no cache keeps it
-  (`no-store`, RFC 9111 §5.2.2.5). All three: `ApiAnswers`.
+  (`no-store`, RFC 9111 §5.2.2.5). All three: `ApiAnswers`. A write whose body is not JSON is
+  refused 415 before anything reads it (`refuse_bodies_not_json`).
 - Every page has a Content-Security-Policy (W3C CSP Level 3): scripts, styles and everything
   else from this site only, no plugins, no `<base>`, no framing, forms sent here only. The
   voting booth holds the voter's private credential: a script injected into a page, from
@@ -19,14 +24,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators import http as django
 
 from openpeace.web.cross_origin import SAFE_METHODS
@@ -54,17 +61,28 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def refused(request: HttpRequest, status: int, detail: str, *, title: str,
+            heading: str) -> HttpResponse:
+    """A request refused, saying why (`detail`): `{"detail": ...}` in the API, else a page of
+    the site (web/refused.html) with `title` after "Error:", `heading` as its h1, and `detail`
+    as its explanation."""
+    if _is_api(request):
+        return JsonResponse({"detail": detail}, status=status)
+    return render(request, "web/refused.html",
+                  {"title": title, "heading": heading, "detail": detail}, status=status)
+
+
 def method_not_allowed(request: HttpRequest, taken: Sequence[str]) -> HttpResponse:
-    """405 naming the methods taken, in `Allow` and in words: JSON in the API, text elsewhere.
-    HEAD is taken wherever GET is."""
+    """405 naming the methods taken, in `Allow` and in words: JSON in the API, a page of the
+    site elsewhere. HEAD is taken wherever GET is."""
     allowed = [*taken, "HEAD"] if "GET" in taken and "HEAD" not in taken else list(taken)
     detail = (f"{request.method} is not a method of {request.path}: it takes "
               f"{', '.join(allowed)}")
-    if _is_api(request):
-        response: HttpResponse = JsonResponse({"detail": detail}, status=405)
-        response["Allow"] = ", ".join(allowed)
-        return response
-    return HttpResponseNotAllowed(allowed, detail, content_type="text/plain; charset=utf-8")
+    response = refused(request, 405, detail, title=_("Method not allowed"),
+                       heading=_("Refused: this page does not take %(method)s")
+                       % {"method": request.method})
+    response["Allow"] = ", ".join(allowed)
+    return response
 
 
 class _ViewMiddleware:
@@ -98,7 +116,7 @@ def body_limit(request: HttpRequest) -> int:
     return limit
 
 
-def _content_length(request: HttpRequest) -> int:
+def content_length(request: HttpRequest) -> int:
     """The body's announced length, as Django reads it (no number: no body)."""
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
@@ -124,8 +142,41 @@ class RefuseBodiesTooLarge(_ViewMiddleware):
 
     def process_view(self, request: HttpRequest, view: View, args: Any,
                      kwargs: Any) -> HttpResponse | None:
-        length, limit = _content_length(request), body_limit(request)
+        length, limit = content_length(request), body_limit(request)
         return too_large(request, length, limit) if length > limit else None
+
+
+def _is_json(content_type: str) -> bool:
+    """`application/json`, or a type written in it (`+json`, RFC 6839 §3.1)."""
+    media_type = content_type.split(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+def refuse_bodies_not_json(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """415 for a write to the API whose body is not JSON (RFC 9110 §15.5.16), with `Accept`
+    naming what it takes (§12.5.1): every write operation of the API takes a JSON document,
+    and none a form or a file. ninja would read any body as JSON whatever its type said, and
+    a form that a page of another site sends to the API would be read with it.
+
+    Applied to every operation (`NinjaAPI.add_decorator(..., mode="view")`): after ninja found
+    the path's operation for the method, so a method the path does not take is still 405; and
+    before the token is checked or the body read, so nothing is written. A request with no
+    body (an operation that takes none) is not judged."""
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        sent = request.content_type or ""
+        if (request.method in SAFE_METHODS or content_length(request) == 0
+                or _is_json(sent)):
+            return run(request, *args, **kwargs)
+        said = f"is {sent}" if sent else "has no Content-Type"
+        response = JsonResponse({"detail": f"the request's body {said}: this operation takes "
+                                           "application/json"}, status=415)
+        response["Accept"] = "application/json"
+        return response
+
+    return checked
 
 
 def _in_json(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from openpeace.web.http import refused
 from openpeace.world.schemas import invalid_body
 
 
@@ -18,7 +19,7 @@ class RefuseNulCharacters:
     PostgreSQL cannot store or compare text containing NUL (0x00), so a parameter carrying one
     would turn a harmless filter into a server error deep inside a query. Every path and query
     parameter is checked here, once, and refused naming the parameter: 422 in the API's
-    documented shape, 400 on pages.
+    documented shape, 400 on a page of the site.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -40,7 +41,8 @@ class RefuseNulCharacters:
         if request.path.startswith("/api/"):
             # The API's documented answer to an invalid request (see openpeace.api).
             return JsonResponse(invalid_body([(location, message)]), status=422)
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return refused(request, 400, message, title=_("Bad request"),
+                       heading=_("Refused: a NUL character"))
 
 
 DATA_TYPES = ("application/json", "application/geo+json", "application/problem+json",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from openpeace.log import selectors as log_selectors
-from openpeace.web.http import require_safe
+from openpeace.web.http import content_length, refused, require_safe, too_large
 from openpeace.world import models as m
 from openpeace.world import selectors
 
@@ -56,3 +59,26 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     said = exception.args[0] if exception.args else None
     return render(request, "404.html", {"reason": said if isinstance(said, str) else ""},
                   status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 400 (`handler400`), for a request Django itself refuses as it reads it (a
+    `SuspiciousOperation`): in the API's JSON under /api/, else a page of the site. Django's
+    own answers "Bad Request (400)" and nothing more, not even which limit was passed.
+
+    The one a person reaches by sending: more fields than `DATA_UPLOAD_MAX_NUMBER_FIELDS`, in
+    a query or a form, said with the limit. A body over `DATA_UPLOAD_MAX_MEMORY_SIZE` is the
+    413 of every body too large (`web.http.RefuseBodiesTooLarge` answers it first, unless a
+    setting put Django's limit below the site's). Anything else (a host not allowed, a
+    malformed cookie) is said in general: its details are for the server's log."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request, content_length(request), settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if isinstance(exception, TooManyFieldsSent):
+        most = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        detail = (f"the request has more than {most} fields (its query's parameters and its "
+                  f"form's fields): this site takes at most {most}")
+        title, heading = _("Too many fields"), _("Refused: what was sent has too many fields")
+    else:
+        detail = "the request is not one this site can read"
+        title, heading = _("Bad request"), _("Refused: a request this site cannot read")
+    return refused(request, 400, detail, title=title, heading=heading)

@@ -40,9 +40,10 @@ def detailed(item: type[Schema] | Any) -> dict[int, Any]:
 
 
 def written(answers: dict[int, Any]) -> dict[int, Any]:
-    """The answers of a write: also 413 for a body larger than it takes, refused before it runs
-    (`web.http.RefuseBodiesTooLarge`)."""
-    return {**answers, 413: s.ErrorOut}
+    """The answers of a write: also 413 for a body larger than it takes, and 415 for a body
+    that is not JSON, both refused before it runs (`web.http.RefuseBodiesTooLarge`,
+    `web.http.refuse_bodies_not_json`)."""
+    return {**answers, 413: s.ErrorOut, 415: s.ErrorOut}
 
 
 def known(*filters: tuple[str, str | None, QuerySet[Any], str]) -> None:

@@ -10,15 +10,17 @@ from openpeace.diplomacy.api import router as diplomacy_router
 from openpeace.plebiscites.api import router as plebiscites_router
 from openpeace.selfdetermination.api import router as selfdetermination_router
 from openpeace.treaties.api import router as treaties_router
+from openpeace.web.api_reference import ApiReference
 from openpeace.web.http import refuse_bodies_not_json, require_safe
 from openpeace.world.api import router as world_router
 from openpeace.world.schemas import invalid_body
 
 
 class ApiDocs(Swagger):
-    """ninja's Swagger UI in the site's frame: the header, a main with its h1, a way to the
-    schema without JavaScript, and the UI marked as English, left to right
-    (web/templates/web/api_docs.html)."""
+    """ninja's Swagger UI in the site's frame, at /api/docs/try, to try requests: the header, a
+    main with its h1, a way to the reference without JavaScript, and the UI marked as English,
+    left to right (web/templates/web/api_docs.html). /api/docs is the reference
+    (`web.api_reference`)."""
 
     template = "web/api_docs.html"
 
@@ -32,7 +34,7 @@ api = NinjaAPI(
         "Every read is public; writes need a role's token."
     ),
     urls_namespace="api",
-    docs=ApiDocs(),
+    docs=ApiReference(),
     docs_decorator=require_safe,  # the docs and the schema are read, and only read
 )
 api.add_decorator(refuse_bodies_not_json, mode="view")  # before routers: it applies to all
@@ -56,3 +58,9 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """422 with a `detail` that says, for each bad field, where it is and what is wrong."""
     problems = ((".".join(map(str, e.get("loc", ()))), _message(e)) for e in exc.errors)
     return api.create_response(request, invalid_body(problems), status=422)
+
+
+@require_safe
+def swagger(request: HttpRequest) -> HttpResponse:
+    """Swagger UI (`ApiDocs`), at /api/docs/try."""
+    return ApiDocs().render_page(request, api)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from openpeace.api import api
+from openpeace.api import api, swagger
 from openpeace.web import views as web
 
 handler400 = "openpeace.web.views.bad_request"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("openpeace.selfdetermination.urls")),
     path("", include("openpeace.plebiscites.urls")),
     path("", include("openpeace.publicity.urls")),
+    path("api/docs/try", swagger, name="api-try"),
     path("api/", api.urls),
     path("log/", include("openpeace.log.urls")),
     path("admin/", admin.site.urls),

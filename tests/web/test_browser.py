@@ -305,24 +305,32 @@ def test_every_page_of_the_main_navigation_answers_without_javascript(
 
 
 def test_the_api_documentation_is_a_page_of_the_site(site: str, browser: Any) -> None:
-    """/api/docs: the site's header and skip link, a main with its h1, and without JavaScript
-    a way to the schema; with it, Swagger UI inside the main, marked English, left to right.
-    axe checks the page around Swagger UI, a third party's widget (which fails color-contrast,
-    nested-interactive and heading-order on its own)."""
-    around_swagger = {"exclude": [["#swagger-ui"]]}
+    """/api/docs, the reference: the site's header and skip link, a main with its h1, every
+    operation, no script, and axe passes on all of it. /api/docs/try: without JavaScript a way
+    to the reference; with it, Swagger UI inside the main, marked English, left to right. axe
+    checks the page around Swagger UI, a third party's widget (which fails color-contrast,
+    nested-interactive and heading-order on its own): the reason the reference exists."""
     without = browser.new_context(java_script_enabled=False)
     page = without.new_page()
     page.goto(site + "/api/docs")
     assert page.get_by_role("link", name="Skip to the content").count() == 1
     assert page.get_by_role("heading", level=1).inner_text() == "The API"
+    assert page.get_by_role("heading", name="POST /api/nationalities/{key}/demands").count() == 1
+    page.get_by_role("link", name="DemandIn").first.click()
+    assert page.url.endswith("#schema-DemandIn")
+    page.goto(site + "/api/docs/try")
     assert "needs JavaScript" in page.get_by_role("main").inner_text()
-    page.get_by_role("main").get_by_role("link", name="openapi.json").last.click()
-    assert page.url == site + "/api/openapi.json"
+    page.get_by_role("main").get_by_role("link", name="the API's reference").last.click()
+    assert page.url == site + "/api/docs"
     without.close()
 
-    with_script = browser.new_context()
+    around_swagger = {"exclude": [["#swagger-ui"]]}
+    with_script = browser.new_context()  # axe itself is a script
     page = with_script.new_page()
     page.goto(site + "/api/docs")
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+    page.goto(site + "/api/docs/try")
     page.locator("main #swagger-ui .info").wait_for()
     swagger = page.locator("#swagger-ui")
     assert (swagger.get_attribute("lang"), swagger.get_attribute("dir")) == ("en", "ltr")
@@ -333,9 +341,9 @@ def test_the_api_documentation_is_a_page_of_the_site(site: str, browser: Any) ->
 
 POLICED = ["/", "/offers/peace-1917/", "/offers/peace-1917/endorsements/",
            "/offers/peace-1917/armistices/{armistice}/", "/treaties/straits-pact/", "/log/",
-           "/nationalities/finns/demands/file/", "/api/docs"]
+           "/nationalities/finns/demands/file/", "/api/docs", "/api/docs/try"]
 """The home page, an offer and its tally (charts and a map in SVG), an armistice (GeoJSON), a
-treaty, the log, a form, and Swagger UI (a third party's script and styles)."""
+treaty, the log, a form, the API's reference and Swagger UI (a third party's script and styles)."""
 
 
 def test_no_page_breaks_its_content_security_policy(site: str, page: Any) -> None:

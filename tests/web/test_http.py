@@ -37,13 +37,14 @@ def _pages(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, UR
             if pattern.namespace not in ("admin", "api"):
                 inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 yield from _pages(pattern, inner)
-        else:
+        elif not str(pattern.pattern).startswith("api/"):  # Swagger UI, /api/docs/try: DOCS
             assert pattern.name, f"{pattern} has no name"
             yield f"{namespace}{pattern.name}", pattern
 
 
 PAGES = sorted(_pages(get_resolver()), key=lambda page: page[0])
-DOCS = [("api:openapi-json", "/api/openapi.json"), ("api:openapi-view", "/api/docs")]
+DOCS = [("api:openapi-json", "/api/openapi.json"), ("api:openapi-view", "/api/docs"),
+        ("api-try", "/api/docs/try")]
 
 
 def _address(name: str, pattern: URLPattern) -> str:
@@ -131,7 +132,7 @@ def test_an_unknown_api_path_is_a_json_404(db: None, client: Client, address: st
 
 @pytest.mark.parametrize("address", ["/api/states", "/api/states/germany", "/api/states/atlantis",
                                      "/api/plebiscites", "/api/states?limit=0", "/api/docs",
-                                     "/api/openapi.json"])
+                                     "/api/docs/try", "/api/openapi.json"])
 def test_head_on_the_api_answers_as_get_without_a_body(
     loaded: Situation, client: Client, address: str
 ) -> None:
@@ -313,8 +314,8 @@ def test_the_schema_s_maximum_electorate_fits_in_the_body_limit() -> None:
     assert limit <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # Django's own 400 never first
 
 
-@pytest.mark.parametrize("address", ["/", "/states/", "/api/docs", "/states/atlantis/",
-                                     "/admin/login/"])
+@pytest.mark.parametrize("address", ["/", "/states/", "/api/docs", "/api/docs/try",
+                                     "/states/atlantis/", "/admin/login/"])
 def test_every_page_has_a_content_security_policy(db: None, client: Client,
                                                   address: str) -> None:
     policy = client.get(address)["Content-Security-Policy"]

@@ -115,10 +115,14 @@ def test_a_write_from_another_site_is_refused_on_a_page_of_the_site(
 
 
 def test_the_api_documentation_is_in_the_site_frame(client: Client, db: None) -> None:
-    page = client.get("/api/docs").content.decode()
-    assert '<a class="skip-link" href="#content">' in page and '<header class="site">' in page
-    main = page[page.index('<main id="content">'):page.index("</main>")]
-    assert "<h1>The API</h1>" in main
+    """The reference at /api/docs, and Swagger UI at /api/docs/try with, without JavaScript, a
+    way to the reference."""
+    for address, heading in (("/api/docs", "The API"), ("/api/docs/try", "Try the API")):
+        page = client.get(address).content.decode()
+        assert '<a class="skip-link" href="#content">' in page and '<header class="site">' in page
+        main = page[page.index('<main id="content">'):page.index("</main>")]
+        assert f"<h1>{heading}</h1>" in main
+    assert '<a href="/api/openapi.json">openapi.json</a>' in main
     noscript = main[main.index("<noscript>"):main.index("</noscript>")]
-    assert '<a href="/api/openapi.json">openapi.json</a>' in noscript and "README" in noscript
+    assert '<a href="/api/docs">the API\'s reference</a>' in noscript and "README" in noscript
     assert '<div id="swagger-ui" lang="en" dir="ltr"></div>' in main

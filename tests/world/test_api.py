@@ -249,8 +249,12 @@ def test_a_nul_character_in_a_page_filter_is_refused(client: Client, loaded: Sit
 
 
 def test_the_api_docs_page_says_its_language_and_direction(client: Client, db: None) -> None:
-    """Every page does; the Swagger UI's is English, left to right."""
+    """Every page does; the reference's text and the Swagger UI's are English, left to right."""
     response = client.get("/api/docs")
+    page = response.content.decode()
+    assert response.status_code == 200 and '<html lang="en" dir="ltr">' in page
+    assert '<div lang="en" dir="ltr">' in page
+    response = client.get("/api/docs/try")
     page = response.content.decode()
     assert response.status_code == 200 and '<html lang="en" dir="ltr">' in page
     assert '"url": "/api/openapi.json"' in page and "swagger-ui-bundle.js" in page

@@ -81,17 +81,9 @@ def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     directory (the SQLite file and the secret key) and the name of the PostgreSQL template, used
     when DATABASE_URL is set."""
     data_dir = tmp_path_factory.mktemp("migrated") / "var"
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env["OPENPEACE_DATA_DIR"] = str(data_dir)
-    server_url = os.environ.get("DATABASE_URL")
-    template = f"openpeace_template_{uuid.uuid4().hex[:12]}"
-    if server_url:
-        _postgres(server_url, f'CREATE DATABASE "{template}"')
-        env["DATABASE_URL"] = _named(server_url, template)
-    run(env, OPENPEACE, "migrate", "--verbosity", "0")
-    yield data_dir, template
-    if server_url:
-        _postgres(server_url, f'DROP DATABASE "{template}" WITH (FORCE)')
+    with _processes(data_dir, "openpeace_template") as env:
+        run(env, OPENPEACE, "migrate", "--verbosity", "0")
+        yield data_dir, env.get("DATABASE_URL", "").rsplit("/", 1)[-1]
 
 
 @pytest.fixture
@@ -104,16 +96,27 @@ def environment(tmp_path: Path, _migrated: tuple[Path, str]) -> Iterator[dict[st
 @contextlib.contextmanager
 def own_database(directory: Path, migrated: tuple[Path, str]) -> Iterator[dict[str, str]]:
     """An environment whose processes use a copy of the migrated database, its data directory
-    in `directory`; a PostgreSQL copy is dropped at the end."""
+    in `directory`."""
     template_dir, template = migrated
+    with _processes(shutil.copytree(template_dir, directory / "var"), "openpeace_crash",
+                    template) as env:
+        yield env
+
+
+@contextlib.contextmanager
+def _processes(data_dir: Path, prefix: str, template: str = "") -> Iterator[dict[str, str]]:
+    """The environment of processes whose data directory is `data_dir` and, when DATABASE_URL
+    is set, whose PostgreSQL database is their own (named from `prefix`; a copy of `template`,
+    if one is named), dropped at the end."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env["OPENPEACE_DATA_DIR"] = str(shutil.copytree(template_dir, directory / "var"))
+    env["OPENPEACE_DATA_DIR"] = str(data_dir)
     env["PYTHONPATH"] = str(ROOT)
     server_url = os.environ.get("DATABASE_URL")
-    name = f"openpeace_crash_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     if server_url:
-        _postgres(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        env["DATABASE_URL"] = _named(server_url, name)
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        _postgres(server_url, f'CREATE DATABASE "{name}"{copy_of}')
+        env["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + name
     try:
         yield env
     finally:
@@ -126,10 +129,6 @@ def _postgres(server_url: str, statement: str) -> None:
 
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(statement)
-
-
-def _named(server_url: str, database: str) -> str:
-    return server_url.rsplit("/", 1)[0] + "/" + database
 
 
 def run(env: dict[str, str], *command: str) -> str:

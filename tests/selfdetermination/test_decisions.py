@@ -11,6 +11,7 @@ from django.test import Client
 
 from openpeace.core.situation import Situation
 from openpeace.core.terms import SEPARATE_STATE, TerritorialClause, clause_findings
+from openpeace.core.text import text_problem
 from openpeace.log.models import Entry
 from openpeace.selfdetermination.models import Decision
 from openpeace.selfdetermination.selectors import terms_register
@@ -178,3 +179,18 @@ def test_the_admin_refuses_a_source_url_at_its_field(loaded: Situation,
         "'ftp://archive.example/count.txt'"]}
     assert not Decision.objects.exists() and not Entry.objects.filter(
         kind="decision.recorded").exists()
+
+
+def test_the_admin_refuses_a_hidden_source_at_its_field(loaded: Situation,
+                                                        admin_client: Client) -> None:
+    """The admin's text field lets a control character through; the service refuses it
+    (`core.text`) and names `source` (`DecisionRefused.field`), so the form says it there, not
+    above the whole form."""
+    form = {"nationality": Nationality.objects.get(key="finns").pk, "joins": "",
+            "via": "plebiscite", "taken_on": "1917-12-06", "recognised_on": "",
+            "recognised_by": "", "source": "The count\x01", "source_url": ""}
+    refused = admin_client.post("/admin/selfdetermination/decision/add/", form)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {"source": [
+        text_problem("The count\x01", "the source a decision cites")]}
+    assert not Decision.objects.exists()

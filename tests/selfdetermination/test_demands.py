@@ -21,6 +21,7 @@ from openpeace.api import api
 from openpeace.core.situation import Situation
 from openpeace.log.models import Entry
 from openpeace.log.services import log_integrate
+from openpeace.selfdetermination import services
 from openpeace.selfdetermination.models import Decision, Demand, DemandStep
 from openpeace.selfdetermination.services import (
     DemandRefused,
@@ -363,6 +364,27 @@ def test_bad_bodies_are_422_with_what_is_wrong_and_change_nothing(
     assert problem["location"] == location and message in problem["message"], problem
     assert unchanged() == before
 
+
+
+@pytest.mark.parametrize(("field", "location"), [("text", "body.payload.text"),
+                                                 (None, "body.payload")])
+def test_a_service_s_refusal_is_422_at_the_field_it_names(
+    loaded: Situation, client: Client, monkeypatch: pytest.MonkeyPatch, field: str | None,
+    location: str,
+) -> None:
+    """A filing the schema lets through but the service refuses is answered where the refusal
+    says (`DemandRefused.field`), as the schema's own 422s are, and at the body when it names
+    no field. No such filing reaches the service today (the schema checks what it would), so
+    the service is made to refuse one."""
+    def refuse(**_: object) -> None:
+        raise DemandRefused("the demand is refused", field=field)
+
+    monkeypatch.setattr(services, "demand_file", refuse)
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    response = post(client, token, GOOD)
+    assert response.status_code == 422, response.content
+    assert response.json()["problems"] == [{"location": location,
+                                            "message": "the demand is refused"}]
 
 def test_a_body_that_is_not_json_is_422(loaded: Situation, client: Client) -> None:
     token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token

@@ -1,21 +1,26 @@
 """What the site frame promises every page, checked without a browser: each table in a region
 that scrolls (WCAG 2.2, 1.4.10), a title that tells an error page and a filtered page from the
-others (2.4.2), a refusal that is a page of the site (3.1.1), the API's documentation in the
-frame (1.3.1, 2.4.1). tests/web/test_browser.py checks the same in Chromium, with axe."""
+others (2.4.2: the 404, the 403s and the 500 too), a refusal that is a page of the site
+(3.1.1), the API's documentation in the frame (1.3.1, 2.4.1), the server's error page a page
+though outside the frame. tests/web/test_browser.py checks the same in Chromium, with axe."""
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.views.defaults import server_error
 
 import openpeace
 from openpeace.core.situation import Situation
 from openpeace.log.forms import EntryFilter
+from openpeace.web.http import CONTENT_SECURITY_POLICY
+from openpeace.world import selectors as world_selectors
 
 APPS = Path(openpeace.__file__).parent
 
@@ -83,6 +88,28 @@ def test_a_400_that_is_not_a_page_is_left_as_it_is(client: Client, db: None) -> 
     assert b"Error:" not in response.content
 
 
+
+@pytest.mark.parametrize("address", ["/no/such/page/", "/states/atlantis/"])
+def test_a_page_not_found_says_error_in_its_title(client: Client, db: None,
+                                                  address: str) -> None:
+    """The 404 (`web.views.not_found`), whether no page answers the address or a page finds
+    nothing at it, is an error page: its title says so (web.middleware.ErrorTitle)."""
+    response = client.get(address)
+    assert response.status_code == 404
+    assert title(response) == "Error: Not found · openpeace"
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_a_form_refused_as_not_from_this_site_says_error_in_its_title(db: None) -> None:
+    """Both 403s of web/csrf_failure.html: the CSRF check's (`CSRF_FAILURE_VIEW`), and a public
+    form's refusal of a write sent from another site's page (`web.cross_origin`)."""
+    no_token = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
+    elsewhere = Client().post("/follow/", {"contact": "c@example.org"},
+                              headers={"Sec-Fetch-Site": "cross-site"})
+    for response in (no_token, elsewhere):
+        assert response.status_code == 403
+        assert title(response) == "Error: Refused · openpeace"
+
 def test_a_filtered_page_names_its_filter_in_its_title(client: Client, loaded: Situation) -> None:
     assert title(client.get("/nationalities/?standing=colonial")) == (
         "Nationalities (Standing: colonial) · openpeace")
@@ -126,3 +153,52 @@ def test_the_api_documentation_is_in_the_site_frame(client: Client, db: None) ->
     noscript = main[main.index("<noscript>"):main.index("</noscript>")]
     assert '<a href="/api/docs">the API\'s reference</a>' in noscript and "README" in noscript
     assert '<div id="swagger-ui" lang="en" dir="ltr"></div>' in main
+
+
+# ------------------------------------------------------------------ the server's error
+
+
+class _Outline(HTMLParser):
+    """Each element a page opens, with its attributes: its landmarks, headings and links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.opened: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.opened.append((tag, dict(attrs)))
+
+
+def assert_the_server_error_page(response: HttpResponse) -> None:
+    """500.html, outside the frame but a page all the same: its language and direction, a
+    title that says it is an error, one main with one h1, a way home."""
+    assert response.status_code == 500
+    outline = _Outline()
+    outline.feed(response.content.decode())
+    tags = [tag for tag, _ in outline.opened]
+    root = dict(outline.opened)["html"]
+    assert (root.get("lang"), root.get("dir")) == ("en", "ltr")
+    assert title(response) == "Error: Server error · openpeace"
+    assert tags.count("main") == 1 and tags.count("h1") == 1
+    assert tags.index("main") < tags.index("h1")
+    assert ("a", {"href": "/"}) in outline.opened
+
+
+def test_the_server_error_page_needs_no_database_and_no_request(rf: RequestFactory) -> None:
+    """As Django's `server_error` renders it: with no request, so no context processor (the
+    test has no database either, and any query would fail it). It is shown when something
+    failed, so it needs nothing that could fail again."""
+    assert_the_server_error_page(server_error(rf.get("/")))
+
+
+def test_a_view_that_fails_is_answered_with_the_server_error_page(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same page through every middleware, with the site's Content-Security-Policy."""
+    def fail() -> None:
+        raise RuntimeError("the register is unreachable")
+
+    monkeypatch.setattr(world_selectors, "situation_record", fail)
+    response = Client(raise_request_exception=False).get("/")
+    assert_the_server_error_page(response)
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY

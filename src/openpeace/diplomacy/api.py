@@ -33,7 +33,7 @@ from openpeace.diplomacy.process import (
 )
 from openpeace.pagination import Page
 from openpeace.world.api import detailed, listed, written
-from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
+from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body, refused_body
 
 router = Router(tags=["diplomacy"])
 
@@ -332,7 +332,7 @@ def reply_create(
         return Status(422, invalid_body((f"body.payload.terms.{p.path}", p.message)
                                         for p in unreadable.problems))
     except ReplyInvalid as invalid:
-        return Status(422, invalid_body([(f"body.payload.{invalid.field}", str(invalid))]))
+        return Status(422, refused_body(invalid))
     except ReplyRefused as refused:
         raise HttpError(409, str(refused)) from None
     return Status(201, reply)

@@ -27,7 +27,7 @@ from openpeace.selfdetermination.api import CommissionToken
 from openpeace.selfdetermination.models import Commission
 from openpeace.world.api import detailed, found, listed, written
 from openpeace.world.models import Nationality, State
-from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
+from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body, refused_body
 
 router = Router(tags=["plebiscites"])
 
@@ -198,11 +198,10 @@ def _done(plebiscite: Plebiscite, status: int = 201) -> Status[Any]:
 
 def _refused(refused: EncodingError | services.PlebisciteRefused) -> Status[Any]:
     """A refused act: 403 when it was for someone else, else 422 saying what is wrong, at the
-    field of the body it is about when the service names one."""
+    field of the body it is about when the service names one (an `EncodingError` names none)."""
     if isinstance(refused, services.NotYours):
         return Status(403, {"detail": str(refused)})
-    field = getattr(refused, "field", None)  # an `EncodingError` names none
-    return _invalid(str(refused), f"body.payload.{field}" if field else "body.payload")
+    return Status(422, refused_body(refused))
 
 
 @router.post("/plebiscites", auth=CommissionToken(),

@@ -21,7 +21,7 @@ from openpeace.pagination import Page
 from openpeace.selfdetermination import selectors, services
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
 from openpeace.world.api import detailed, found, listed, written
-from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body
+from openpeace.world.schemas import ErrorOut, InvalidOut, refused_body
 
 router = Router(tags=["self-determination"])
 
@@ -312,5 +312,5 @@ def demand_create(request: HttpRequest, key: Text, payload: DemandIn) -> Status[
             text=payload.text, acts_asked=payload.acts_asked, language=payload.language,
         )
     except services.DemandRefused as refused:
-        return Status(422, invalid_body([("body.payload", str(refused))]))
+        return Status(422, refused_body(refused))
     return Status(201, selectors.demands_public().get(pk=demand.pk))

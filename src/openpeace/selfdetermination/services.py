@@ -82,7 +82,7 @@ def _check(
     if via not in Decision.Via.values:
         raise DecisionRefused(f"via must be one of {', '.join(Decision.Via.values)}, not {via!r}")
     if problem := text_problem(source, "the source a decision cites"):
-        raise DecisionRefused(problem)
+        raise DecisionRefused(problem, field="source")
     if problem := _source_url_problem(source_url):
         raise DecisionRefused(problem, field="source_url")
     if via == Decision.Via.DECLARATION and (recognised_on is None or recognised_by is None):

@@ -80,14 +80,18 @@ class VaryOnLanguageOnlyForPages:
 
 
 class ErrorTitle:
-    """A page answered 400 (a form sent with errors, a refused filter) has a title that starts
-    with "Error: ", as Django's admin does: the title is the first thing a screen reader says
-    of a page, and it must tell the page with errors from the page before (WCAG 2.2, 2.4.2
-    Page Titled; 3.3.1 Error Identification).
+    """A page answered with an error status has a title that starts with "Error: ", as Django's
+    admin does: the title is the first thing a screen reader says of a page, and it must tell
+    the page with errors from the page before (WCAG 2.2, 2.4.2 Page Titled; 3.3.1 Error
+    Identification). That is a 400 (a form sent with errors, a refused filter), and every other
+    4xx too: the 404 (`web.views.not_found`), the 403 of a form refused by the CSRF check or
+    sent from another site (web/csrf_failure.html), Django's own 403 in the admin.
 
-    Done here, once, because a view decides its status only as it renders its template. Placed
-    inside `LocaleMiddleware`, so that "Error" is in the page's language, and inside
-    `CommonMiddleware`, which sets the `Content-Length` of the changed page.
+    Done here, once, because a view decides its status only as it renders its template, and
+    Django's handlers render the same templates as any page. Placed inside `LocaleMiddleware`,
+    so that "Error" is in the page's language, and inside `CommonMiddleware`, which sets the
+    `Content-Length` of the changed page. (500.html says it itself: what failed may be a
+    middleware outside this one, whose 500 this one never sees.)
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -95,7 +99,7 @@ class ErrorTitle:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (response.status_code == 400 and not response.streaming
+        if (response.status_code >= 400 and not response.streaming
                 and response.get("Content-Type", "").startswith("text/html")):
             title = b"<title>" + (escape(_("Error:")) + " ").encode(response.charset)
             if title not in response.content:  # not twice (the admin's own pages say it)

@@ -284,6 +284,16 @@ def invalid_body(problems: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return {"detail": f"invalid request: {summary}", "problems": listed}
 
 
+def refused_body(refused: Exception) -> dict[str, Any]:
+    """The 422 body (`invalid_body`) of an act a service refused: at `body.payload.<field>`
+    when the refusal names the input at fault (`openpeace.refusals.Refused.field`, or any
+    refusal with a `field`), as the officials' forms show it at that field; else at the body,
+    which is wrong as a whole. Every write operation answers its refusals through this, so a
+    client finds them where it finds the schema's own 422s."""
+    field = getattr(refused, "field", None)
+    return invalid_body([(f"body.payload.{field}" if field else "body.payload", str(refused))])
+
+
 class InvalidOut(Schema):
     """A 422 answer: a one-line summary, and each bad parameter with what is wrong with it."""
 

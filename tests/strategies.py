@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from openpeace.core import situation as core
+from openpeace.core.text import is_blank
 
 TAGS = ["ru", "de", "fr", "en", "ota", "ar", "hy", "fi", "pl", "uk", "he", "zh-Hant", "sr-Cyrl"]
 AS_OF = dt.date(1917, 11, 8)
@@ -15,7 +16,7 @@ AS_OF = dt.date(1917, 11, 8)
 keys = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
 texts = st.text(
     st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
-)
+).filter(lambda text: not is_blank(text))  # a situation's texts are public texts (core.text)
 optional_texts = st.none() | texts
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=AS_OF)
 urls = st.none() | st.from_regex(r"https://example\.org/[a-z0-9]{1,12}", fullmatch=True)

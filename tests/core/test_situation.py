@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -251,3 +252,70 @@ def test_a_geometry_edited_alone_is_held_to_the_same_rules(geometry: object,
 ])
 def test_a_sound_geometry_has_no_problem(geometry: object) -> None:
     assert geometry_problems(geometry) == []
+
+
+@pytest.mark.parametrize(("path", "value", "problem"), [
+    (["states", 1, "name"], "Fran\ud800ce",
+     "(document): a situation cannot contain the surrogate U+D800 on its own, which is not a "
+     "character, at states[1].name"),
+    (["description"], "A war\x00", "(document): a situation cannot contain a NUL character "
+                                   "(U+0000), at description"),
+    (["languages", 0, "endonym"], "ру\x1bсский",
+     "(document): a situation cannot contain the control character U+001B: tab, line feed and "
+     "carriage return are the only ones a text holds, at languages[0].endonym"),
+])
+def test_a_character_no_text_may_hold_is_refused_at_its_path_before_the_schema(
+    mini_document: Doc, path: list[str | int], value: str, problem: str
+) -> None:
+    """JSON writes a lone surrogate (`"\\ud800"`), which the schema's validator cannot even read
+    (it raised UnicodeEncodeError): the file is refused first, saying where, and only that."""
+    _set(path, value)(mini_document)
+    document = parse_text(json.dumps(mini_document), is_json=True)
+    assert problems_of(document) == [problem]
+
+
+def test_a_lone_surrogate_escaped_in_yaml_is_not_yaml() -> None:
+    """libyaml refuses the escape itself, at its line and column; the document never exists."""
+    with pytest.raises(SituationError, match=r"line 2, column 11: not YAML: found invalid "
+                                             r"Unicode character escape code"):
+        parse_text('key: a\ntitle: "\\ud800"\n', is_json=False)
+
+
+@pytest.mark.parametrize(("path", "value", "problem"), [
+    (["title"], "\u200b", "title: the situation's title cannot be blank: it has no visible "
+                          "character, only white space, format characters or combining marks "
+                          "(U+200B ZERO WIDTH SPACE)"),
+    (["description"], "  ", "description: the situation's description cannot be blank: it is "
+                            "only white space"),
+    (["sources", 0, "title"], "\u2060", "sources[0].title: the title of source 'test' cannot "
+                                        "be blank"),
+    (["languages", 2, "endonym"], "\u200f", "languages[2].endonym: the endonym of language "
+                                            "'ota' cannot be blank"),
+    (["sides", 1, "name"], "\u3164", "sides[1].name: the name of side 'central-powers' cannot "
+                                     "be blank"),
+    (["states", 0, "name"], " ", "states[0].name: the name of state 'russia' cannot be blank"),
+    (["states", 2, "government", "head"], "\u0301",
+     "states[2].government.head: the head of the government of 'germany' cannot be blank"),
+    (["states", 1, "government", "name"], "\u00a0",
+     "states[1].government.name: the name of the government of 'france' cannot be blank"),
+    (["states", 1, "peoples", 0, "name"], "\ufeff",
+     "states[1].peoples[0].name: the name of people 'france-people' cannot be blank"),
+    (["territories", 0, "name"], "\u200d", "territories[0].name: the name of territory"),
+    (["nationalities", 1, "endonym"], "\u202e", "nationalities[1].endonym: the endonym of "
+                                                "nationality"),
+])
+def test_a_text_that_shows_nothing_is_refused_at_its_path(
+    mini_document: Doc, path: list[str | int], value: str, problem: str
+) -> None:
+    """The schema asks a name for one character; a zero-width space is one, and would have been
+    published as the register's word. The rule of public texts (`core.text`) judges each."""
+    _set(path, value)(mini_document)
+    problems = problems_of(mini_document)
+    assert [p for p in problems if p.startswith(problem)] and len(problems) == 1, problems
+
+
+def test_an_empty_optional_text_is_not_given(mini_document: Doc) -> None:
+    """A government's head or seat, a description, may be empty: not given, not blank."""
+    mini_document["description"] = ""
+    mini_document["states"][0]["government"]["head"] = ""
+    assert situation_from_document(mini_document).states[0].government.head == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +96,73 @@ def test_the_command_imports_a_draft_once_and_says_every_problem(
     with pytest.raises(CommandError, match="No such file or directory"):
         call_command("offers", "import", str(tmp_path / "missing.yaml"))
     assert Offer.objects.count() == 1
+
+
+def write_json(tmp_path: Path, document: dict[str, Any]) -> Path:
+    """JSON, whose escapes (`\\u0007`, `\\ud800`) write any code point, a lone surrogate too."""
+    path = tmp_path / "offer.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+NOTE, PROCLAMATION = GOOD["notes"][0], GOOD["proclamations"][0]
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"notes": [{**NOTE, "text": "Frieden \ud800"}]},
+     "(document): an offer file cannot contain the surrogate U+D800 on its own, which is not a "
+     "character, at notes[0].text"),
+    ({"terms": {"armistice": {"term_days": 90, "\udfff": 1}}},
+     "(document): an offer file cannot contain the surrogate U+DFFF on its own, which is not a "
+     "character, in a key of terms.armistice"),
+    ({"title": "Peace\x07"}, "(document): an offer file cannot contain the control character "
+                             "U+0007: tab, line feed and carriage return are the only ones a text "
+                             "holds, at title"),
+    ({"proclamations": [{**PROCLAMATION, "text": "Frieden.\x00"}]},
+     "(document): an offer file cannot contain a NUL character (U+0000), at "
+     "proclamations[0].text"),
+    ({"title": "\u200b"}, "title: the offer's title cannot be blank: it has no visible "
+                          "character, only white space, format characters or combining marks "
+                          "(U+200B ZERO WIDTH SPACE)"),
+    ({"notes": [{**NOTE, "text": " \n"}]},
+     "notes[0].text: the note to 'germany' in 'de' cannot be blank: it is only white space"),
+    ({"proclamations": [{**PROCLAMATION, "title": "\u0301"}]},
+     "proclamations[0].title: the title of the proclamation to 'germany-people' in 'de' cannot "
+     "be blank"),
+    ({"proclamations": [{**PROCLAMATION, "text": "\u2060\u3164"}]},
+     "proclamations[0].text: the proclamation to 'germany-people' in 'de' cannot be blank"),
+])
+def test_a_text_no_public_text_may_be_is_refused_at_its_path_and_writes_nothing(
+    loaded: Situation, tmp_path: Path, change: dict[str, Any], problem: str
+) -> None:
+    """Its release publishes every text of the offer to all at once and logs it for good: the
+    rule of public texts (`core.text`) judges each at the door. A lone surrogate, which the
+    schema's validator could not even read (UnicodeEncodeError), is named before the schema."""
+    from openpeace.diplomacy.models import Note, Offer, Proclamation
+
+    with pytest.raises(OfferFileError) as refused:
+        offer_import(write_json(tmp_path, {**GOOD, **change}))
+    assert [str(p)[:len(problem)] for p in refused.value.problems] == [problem]
+    assert not Offer.objects.exists() and not Note.objects.exists()
+    assert not Proclamation.objects.exists()
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ('title: "\\ud800"\n', r"line 1, column 11: not YAML: found invalid Unicode character escape"),
+    (b'title: "Peace \xed\xa0\x80"\n', r"\(document\): 'utf-8' codec can't decode byte 0xed"),
+    ("key: [unclosed\n", r"line 2, column 1: not YAML"),
+])
+def test_the_command_names_the_file_of_a_text_it_cannot_read(
+    loaded: Situation, tmp_path: Path, text: str | bytes, problem: str
+) -> None:
+    """A surrogate escaped in YAML, or encoded on its own in the file's bytes, is not text the
+    reader can take: said in the file's name, not raised as a traceback."""
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "offer.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=f"^{re.escape(str(path))}: {problem}"):
+        call_command("offers", "import", str(path))

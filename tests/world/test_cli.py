@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -104,3 +106,22 @@ def test_the_openpeace_command_takes_hyphenated_names() -> None:
     )
     assert result.stdout.startswith("usage: openpeace load_situation")
     assert "all or nothing" in " ".join(result.stdout.split())
+
+
+def test_a_lone_surrogate_is_named_at_its_path_and_loads_nothing(
+    db: None, tmp_path: Path, mini_document: dict[str, Any]
+) -> None:
+    """A JSON escape writes a surrogate on its own, which the schema's validator could not read
+    (UnicodeEncodeError, a traceback): `check` and `load-situation` name the file and the path."""
+    mini_document["territories"][1]["name"] = "Erzurum \ud83c"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(mini_document), encoding="utf-8")
+    said = (f"{bad}: (document): a situation cannot contain the surrogate U+D83C on its own, "
+            "which is not a character, at territories[1].name")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("situation", "check", str(bad), stderr=err)
+    assert said in err.getvalue()
+    with pytest.raises(CommandError, match=re.escape(said)):
+        run("load_situation", str(bad))
+    assert not m.State.objects.exists() and not m.Source.objects.exists()

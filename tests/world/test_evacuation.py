@@ -701,6 +701,7 @@ def test_a_plans_file_is_imported_through_the_service(
     ({"stages": [{"territory": "erzurum", "deadline": "1918-02-11"}]},
      "acts[0].plans[0].stages[0]: \"units\" is a required property"),
     ({"stages": []}, "acts[0].plans[0].stages: [] has less than 1 item"),
+    ({"title": "\u200b"}, "acts[0].plans[0].title: the plan's title cannot be blank"),
 ])
 def test_a_wrong_plans_file_names_each_problem_and_imports_nothing(
     tmp_path: Path, occupation: Occupation, plan: dict[str, Any], problem: str
@@ -709,6 +710,31 @@ def test_a_wrong_plans_file_names_each_problem_and_imports_nothing(
     with pytest.raises(EvacuationFileError) as error:
         evacuation_import(write(tmp_path, document(**plan)), at=at(1918, 1, 11))
     assert problem in str(error.value)
+    assert state() == before
+
+
+@pytest.mark.parametrize(("plan", "problem"), [
+    ({"title": "Evacuation of Erzurum \ud800"},
+     "(document): an evacuation file cannot contain the surrogate U+D800 on its own, which is "
+     "not a character, at acts[0].plans[0].title"),
+    ({"stages": [{"territory": "erzurum", "units": "the \udc80 garrison",
+                  "deadline": "1918-02-11"}]},
+     "(document): an evacuation file cannot contain the surrogate U+DC80 on its own, which is "
+     "not a character, at acts[0].plans[0].stages[0].units"),
+    ({"title": "Evacuation\x1f"},
+     "(document): an evacuation file cannot contain the control character U+001F"),
+])
+def test_a_character_no_text_may_hold_is_named_before_the_schema(
+    tmp_path: Path, occupation: Occupation, plan: dict[str, Any], problem: str
+) -> None:
+    """JSON writes a lone surrogate (`"\\ud800"`), which the schema's validator cannot even read
+    (it raised UnicodeEncodeError): the file is refused at once, saying where."""
+    path = tmp_path / "plans.json"
+    path.write_text(json.dumps(document(**plan)), encoding="utf-8")
+    before = state()
+    with pytest.raises(CommandError) as error:
+        run("import", str(path))
+    assert f"{path}: {problem}" in str(error.value)
     assert state() == before
 
 

@@ -5,6 +5,11 @@ A document is refused with *every* reason, each at its path inside the document
 checked against a JSON Schema shipped with the code; the rules a schema cannot say are
 checked by each format's own module.
 
+A file's reader checks its characters before its schema (`character_problems`): the
+schema's validator (jsonschema_rs) hands every string to Rust as UTF-8, and a lone surrogate
+(a JSON `"\\ud800"`) cannot be encoded, so it would raise `UnicodeEncodeError`, a server error,
+where the writer should be told which string of their file holds it.
+
 Before anything walks a document, its depth is checked (`depth_problem`), without recursion:
 every format here is shallow, and the readers that walk a document recurse (jsonschema_rs stops
 with a `ValueError` some hundreds of levels down, Python with a `RecursionError` at about a
@@ -21,6 +26,8 @@ from importlib import resources
 from typing import Any
 
 import jsonschema_rs
+
+from openpeace.core.text import document_problem
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,18 @@ def json_document(text: str | bytes, origin: str = "document") -> object:
     if (problem := depth_problem(document)) is not None:
         raise DocumentError([problem], origin)
     return document
+
+
+def character_problems(document: object, what: str) -> list[Problem]:
+    """The first character in any key or string of `document` that no public text may hold (a
+    lone surrogate, a control character: `core.text.document_problem`), as a problem of the
+    whole document whose message says where, about `what` ("an offer file"); or none.
+
+    A file's every string is published or logged one day, so none may hold such a character;
+    and the schema's validator cannot even read a lone surrogate, so this is judged first, and
+    alone: a document with such a character is not handed to the schema at all."""
+    problem = document_problem(document, what)
+    return [Problem("(document)", problem)] if problem else []
 
 
 _JSON_TYPES: tuple[tuple[type, str], ...] = (  # a boolean before a number: bool is an int

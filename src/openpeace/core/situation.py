@@ -24,12 +24,14 @@ from typing import Any, Literal
 from openpeace.core.documents import (
     DocumentError,
     Problem,
+    character_problems,
     definition_problems,
     schema_problems,
 )
 from openpeace.core.geometry import OPEN_RING, open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
 from openpeace.core.sources import language_problem
+from openpeace.core.text import text_problem
 
 FORMAT = "openpeace-situation/1"
 Standing = Literal["metropolitan", "colonial"]
@@ -149,14 +151,19 @@ class Situation:
 
 
 def situation_from_document(document: object, origin: str = "situation") -> Situation:
-    """Validate a parsed document and build its `Situation`, or raise `SituationError`."""
-    problems = list(schema_problems(document, "openpeace.situations", "situation.schema.json"))
+    """Validate a parsed document and build its `Situation`, or raise `SituationError`.
+
+    Its characters are judged before the schema (`documents.character_problems`), whose
+    validator cannot read a lone surrogate; its texts, published on the register's pages and in
+    the log, by the rule of public texts (`core.text`) with the other rules."""
+    problems = character_problems(document, "a situation") or list(
+        schema_problems(document, "openpeace.situations", "situation.schema.json"))
     if problems:
         raise SituationError(problems, origin)
     assert isinstance(document, Mapping)
     dates = _DateReader()
     situation = _build(document, dates)
-    problems = dates.problems + list(_rule_problems(situation))
+    problems = dates.problems + list(_text_problems(situation)) + list(_rule_problems(situation))
     if problems:
         raise SituationError(problems, origin)
     return situation
@@ -269,6 +276,49 @@ def _build(doc: Mapping[str, Any], date: _DateReader) -> Situation:
 def _direction_or_ltr(tag: str) -> Direction:
     """The tag's direction; a malformed tag is reported by the rules, so read it as `ltr`."""
     return direction_of(tag) if is_valid_tag(tag) else "ltr"
+
+
+def _text_problems(s: Situation) -> Iterator[Problem]:
+    """Every name, title and description that shows nothing (`core.text.text_problem`), at its
+    path: the schema asks only for one character, and a zero-width space or a lone combining
+    mark is one. These texts are the register's public words (its pages, the API, the log's
+    `situation.loaded` document); the optional ones may be absent or empty, not blank."""
+
+    def judge(at: str, text: str | None, what: str, *, required: bool = True
+              ) -> Iterator[Problem]:
+        if text is not None and (problem := text_problem(text, what, required=required)):
+            yield Problem(at, problem)
+
+    def named(at: str, item: State | Nationality | Language, what: str) -> Iterator[Problem]:
+        yield from judge(f"{at}.name", item.name, f"the name of {what}")
+        yield from judge(f"{at}.endonym", item.endonym, f"the endonym of {what}")
+
+    yield from judge("title", s.title, "the situation's title")
+    yield from judge("description", s.description, "the situation's description",
+                     required=False)
+    for i, source in enumerate(s.sources):
+        yield from judge(f"sources[{i}].title", source.title,
+                         f"the title of source {source.key!r}")
+    for i, lang in enumerate(s.languages):
+        yield from named(f"languages[{i}]", lang, f"language {lang.tag!r}")
+    for i, side in enumerate(s.sides):
+        yield from judge(f"sides[{i}].name", side.name, f"the name of side {side.key!r}")
+    for i, st in enumerate(s.states):
+        at, government = f"states[{i}]", st.government
+        yield from named(at, st, f"state {st.key!r}")
+        yield from judge(f"{at}.government.name", government.name,
+                         f"the name of the government of {st.key!r}")
+        yield from judge(f"{at}.government.head", government.head,
+                         f"the head of the government of {st.key!r}", required=False)
+        yield from judge(f"{at}.government.seat", government.seat,
+                         f"the seat of the government of {st.key!r}", required=False)
+        for j, people in enumerate(st.peoples):
+            yield from judge(f"{at}.peoples[{j}].name", people.name,
+                             f"the name of people {people.key!r}")
+    for i, t in enumerate(s.territories):
+        yield from judge(f"territories[{i}].name", t.name, f"the name of territory {t.key!r}")
+    for i, n in enumerate(s.nationalities):
+        yield from named(f"nationalities[{i}]", n, f"nationality {n.key!r}")
 
 
 def _rule_problems(s: Situation) -> Iterator[Problem]:

@@ -1,5 +1,12 @@
 """Offers as files (format `openpeace-offer/1`): how the 1917 default ships its offer, and how a
-foreign office can prepare one outside the admin. Every problem is reported with its path."""
+foreign office can prepare one outside the admin. Every problem is reported with its path.
+
+An import is all or nothing: the whole file is checked first (its characters, the schema, the
+keys against the register, every text against the rule of public texts, `core.text`), and only
+a file without problems is written. An imported offer is a draft, but its release publishes
+its title, notes and proclamations to every government and people at once and logs them for
+good, so a text it could not publish is refused at the door, not at the release.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.documents import (
+    DocumentError,
+    Problem,
+    character_problems,
+    schema_problems,
+)
 from openpeace.core.situation_file import parse_text
 from openpeace.core.terms_document import TermsError, terms_from_document
+from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Note, Offer, Proclamation
 from openpeace.diplomacy.services import addressee_problems
 from openpeace.world.models import Language, People, State
@@ -26,10 +39,26 @@ def _moment(text: str | None) -> dt.datetime | None:
     return parse_datetime(text) if text else None
 
 
+def _text_problems(doc: dict[str, Any]) -> list[Problem]:
+    """Every text of the offer its release publishes that is not a public text (one that shows
+    nothing: its characters were judged before the schema), at its path."""
+    found = [("title", text_problem(doc["title"], "the offer's title"))]
+    for i, note in enumerate(doc["notes"]):
+        found.append((f"notes[{i}].text", text_problem(
+            note["text"], f"the note to {note['state']!r} in {note['language']!r}")))
+    for i, item in enumerate(doc["proclamations"]):
+        to = f"the proclamation to {item['people']!r} in {item['language']!r}"
+        found += [(f"proclamations[{i}].title", text_problem(item["title"], f"the title of {to}")),
+                  (f"proclamations[{i}].text", text_problem(item["text"], to))]
+    return [Problem(path, problem) for path, problem in found if problem]
+
+
 def _problems(doc: dict[str, Any]) -> list[Problem]:
-    problems = list(schema_problems(doc, "openpeace.diplomacy", "offer.schema.json"))
+    problems = character_problems(doc, "an offer file") or list(
+        schema_problems(doc, "openpeace.diplomacy", "offer.schema.json"))
     if problems:
         return problems
+    problems = _text_problems(doc)
     states = set(State.objects.values_list("key", flat=True))
     spoken = People.languages.through.objects.values_list("people__key", "language__tag")
     tongue = set(spoken)
@@ -75,7 +104,12 @@ def _problems(doc: dict[str, Any]) -> list[Problem]:
 @transaction.atomic
 def offer_import(path: Path) -> tuple[Offer, dt.datetime | None]:
     """Import an offer file as a draft; return it and its `released_at`, if the file has one."""
-    document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json")
+    try:
+        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json")
+    except DocumentError as error:  # not YAML or JSON: the reader's problems, in this file
+        raise OfferFileError(error.problems, str(path)) from None
+    except UnicodeDecodeError as error:  # not UTF-8 (a surrogate encoded on its own, too)
+        raise OfferFileError([Problem("(document)", str(error))], str(path)) from None
     if not isinstance(document, dict):
         raise OfferFileError([Problem("(document)", "an offer file is a mapping")], str(path))
     problems = _problems(document)

@@ -17,7 +17,12 @@ from typing import Any
 
 from django.db import transaction
 
-from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.documents import (
+    DocumentError,
+    Problem,
+    character_problems,
+    schema_problems,
+)
 from openpeace.core.situation_file import parse_text
 from openpeace.core.sources import sources_problems
 from openpeace.core.terms_document import SEPARATE
@@ -124,12 +129,9 @@ def _character_problems(document: object) -> list[Problem]:
     hold, anywhere (`core.text.document_problem`), the treaty named by its key. Judged before
     the schema, whose validator cannot even read a lone surrogate."""
     if not isinstance(document, dict) or not isinstance(document.get("treaties"), list):
-        problem = document_problem(document, "a treaties file")
-        return [Problem("(document)", problem)] if problem else []
-    problems = []
+        return character_problems(document, "a treaties file")
     rest = {name: value for name, value in document.items() if name != "treaties"}
-    if problem := document_problem(rest, "a treaties file"):
-        problems.append(Problem("(document)", problem))
+    problems = character_problems(rest, "a treaties file")
     for i, treaty in enumerate(document["treaties"]):
         key = treaty.get("key") if isinstance(treaty, dict) else None
         named = (f"treaty {key!r}" if isinstance(key, str) and not forbidden_character(key)

@@ -2,8 +2,9 @@
 1917 default ships the plan of the Decree on Turkish Armenia, and how a foreign office brings in
 its own.
 
-An import is all or nothing: the whole file is checked first (the schema, then every key against
-the register, then every rule a plan must keep), every problem reported at its path; only a file
+An import is all or nothing: the whole file is checked first (its characters, the schema, then
+every key against the register, then every rule a plan must keep, its texts judged as public
+texts by `evacuation.plan_problems`), every problem reported at its path; only a file
 without problems is written, in one transaction, each plan adopted through
 `evacuation.plan_adopt` with its log entry.
 """
@@ -17,7 +18,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.documents import (
+    DocumentError,
+    Problem,
+    character_problems,
+    schema_problems,
+)
 from openpeace.core.situation_file import parse_text
 from openpeace.world.evacuation import StageDraft, plan_adopt, plan_problems
 from openpeace.world.models import EvacuationPlan, Occupation
@@ -95,8 +101,10 @@ def _act_problems(at: str, act: dict[str, Any], known: dict[tuple[str, str], Occ
 
 def evacuation_problems(document: object, recorded_on: dt.date) -> list[Problem]:
     """Every problem of an evacuation document, each at its path, if it were imported on the
-    day `recorded_on`."""
-    problems = list(schema_problems(document, "openpeace.world", "evacuation.schema.json"))
+    day `recorded_on`. Its characters are judged first (`documents.character_problems`): the
+    schema's validator cannot read a lone surrogate."""
+    problems = character_problems(document, "an evacuation file") or list(
+        schema_problems(document, "openpeace.world", "evacuation.schema.json"))
     if problems:
         return problems
     assert isinstance(document, dict)

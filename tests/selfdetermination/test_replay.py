@@ -144,6 +144,8 @@ def test_the_1917_file_is_valid_and_cites_its_sources(db: None) -> None:
     (lambda d: d["demands"][0].pop("sources"), "demands[0]", '"sources" is a required'),
     (lambda d: d["demands"][0]["steps"][0]["sources"][1].update(language="Russian"),
      "demands[0].steps[0].sources[1].language", "'Russian' is not a valid BCP 47 tag"),
+    (lambda d: d["demands"][0].update(text="Autonomy \ud800"), "(document)",
+     "the surrogate U+D800 on its own, which is not a character, at demands[0].text"),
 ])
 def test_a_bad_demands_file_is_refused_with_every_problem_at_its_path(
     db: None, tmp_path: Path, change: Any, where: str, message: str,

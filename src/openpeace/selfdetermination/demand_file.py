@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpeace.core import demand as core
-from openpeace.core.documents import DocumentError, Problem, schema_problems
+from openpeace.core.documents import DocumentError, Problem, character_problems, schema_problems
 from openpeace.core.languages import is_valid_tag
 from openpeace.core.situation_file import parse_text
 from openpeace.core.sources import sources_problems
@@ -100,8 +100,10 @@ def taken_on(step: dict[str, Any]) -> dt.date | None:
 
 
 def demands_problems(document: object) -> list[Problem]:
-    """Every problem of a demands document, each at its path."""
-    problems = list(schema_problems(document, *SCHEMA))
+    """Every problem of a demands document, each at its path. Its characters are judged first
+    (`documents.character_problems`): the schema's validator cannot read a lone surrogate."""
+    problems = character_problems(document, "a demands file") or list(
+        schema_problems(document, *SCHEMA))
     if problems:
         return problems
     assert isinstance(document, dict)

@@ -64,6 +64,10 @@ def test_a_release_after_the_period_closed_says_why_no_link_was_mailed(
     EndorsementPeriod.objects.filter(offer=endorsable).update(
         closes_at=timezone.now() - dt.timedelta(minutes=1))
 
+    # The action says what it does: the owed mails go, but no link once the period has closed.
+    assert ("Release the selected suspect endorsements (logged; the mails they are owed go out, "
+            "but no confirmation link once their period has closed)") in (
+        official.get(CHANGELIST).content.decode())
     response = official.post(CHANGELIST, {
         "action": "release", "_selected_action": [suspect.pk]}, follow=True)
     assert mail_owed(queue) == 0 and len(mail.outbox) == 1

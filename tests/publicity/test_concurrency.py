@@ -81,7 +81,8 @@ def test_an_expired_follow_someone_is_following_again_is_left_to_a_later_round(
     def follow_again() -> None:  # holds the person's follows, as `follow_submit` does
         try:
             with transaction.atomic():
-                list(Follow.objects.select_for_update().filter(canonical="p@example.org"))
+                list(Follow.objects.select_for_update()
+                     .filter(canonical=follows.person_of("p@example.org")))
                 held.set()
                 done.wait(10)
         finally:

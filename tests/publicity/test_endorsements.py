@@ -311,6 +311,40 @@ def test_a_suspect_released_after_the_period_is_not_mailed_a_link_that_would_be_
     assert not again.withheld
 
 
+def test_a_submission_mailed_after_the_period_closed_is_not_sent_a_link_that_would_be_refused(
+    endorsable: Offer, queue: Queue,
+) -> None:
+    """Submitted just before the close, its checks and mail just after: the mail job sends no
+    link (it would be refused) and it is owed nothing more, so no later round claims it; a
+    confirmed endorsement's 'already endorsed' note still goes, and one mailed in time is
+    mailed as ever."""
+    closes_at = endorsable.endorsement_period.closes_at
+    before = closes_at - dt.timedelta(seconds=1)
+    late = submit(endorsable, "late@example.org", at=before).endorsement
+    endorse(endorsable, "early@example.org", address="192.0.2.9")
+    submit(endorsable, "early@example.org", address="192.0.2.9", at=before)  # a note owed
+    assert submit(endorsable, "on-time@example.org", address="192.0.2.10").endorsement
+    services.endorsements_check(at=before)
+    assert services.endorsement_mails_dispatch(at=before) == 3  # claimed before the close
+
+    after = closes_at + dt.timedelta(seconds=1)
+    assert services.endorsement_mails_send(pks=[late.pk], claim=str(Endorsement.objects.get(
+        pk=late.pk).claim), at=after) == 0
+    assert not mail.outbox
+    late.refresh_from_db()
+    assert late.mails_due == late.mails_sent == 0 and late.claim is None
+    assert services.endorsement_mails_dispatch(at=after) == 0  # claimed by no later round
+
+    # The others' tasks, run now: the note, and the link of the one still before the close.
+    sent = sum(queue.run())
+    assert sent == 2 and sorted(m.to[0] for m in mail.outbox) == [
+        "early@example.org", "on-time@example.org"]
+    note = next(m for m in mail.outbox if m.to == ["early@example.org"])
+    assert "already endorsed" in note.subject
+    with pytest.raises(services.EndorsementRefused, match="closed on"):
+        confirm(late, at=after)  # what the link would have met
+
+
 def another_endorsable(like: Offer) -> Offer:
     """A second released offer to the same states, its endorsements open, like `endorsable`."""
     other = Offer.objects.create(key="peace-1918", title="Second Offer of Peace",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -151,6 +152,43 @@ def test_the_unsubscribe_page_names_the_follow_and_can_stop_them_all(
     assert one_click.post(f"/unsubscribe/{'0' * 64}/all/").status_code == 400
 
 
+def test_a_stopped_follow_keeps_no_form_of_the_address_and_still_knows_the_person(
+    released: Offer, queue: Queue,  # noqa: F811
+) -> None:
+    """Stopping erases the address in every form, in the follow and in the notices it sent:
+    what stays is the person's keyed hash. It still does all that the canonical form did:
+    the stopped follow's page stops the person's other follows, following again is the same
+    follow started afresh, and the database still refuses a second notice of an act the
+    person was mailed."""
+    offer = follow(queue, PERSON[0], "offer", OFFER)
+    follow(queue, PERSON[1], "state", "russia", "daily")
+    (both,) = acts(("reply.recorded", f"offer:{OFFER}:germany", {}))
+    notify(queue)
+    (sent,) = FollowNotice.objects.all()
+    assert sent.follow_id == offer.pk and sent.sent_at is not None
+
+    def kept(rows: Any) -> str:
+        """Every value the rows keep, as one text."""
+        return repr([list(row.values()) for row in rows.values()]).lower()
+
+    token = services.unsubscribe_token(offer.ref)
+    services.follow_unsubscribe(token=token)
+    stopped = Follow.objects.filter(pk=offer.pk)
+    for spelled in ("fol.lower", "follower", "@"):
+        assert spelled not in kept(stopped) and spelled not in kept(FollowNotice.objects)
+    assert offer.canonical == services.person_of("follower@gmail.com")
+
+    assert services.follows_unsubscribe_all(token=token) == 1  # russia, found by the hash
+    for spelled in ("fol.lower", "follower", "@"):
+        assert spelled not in kept(Follow.objects) and spelled not in kept(FollowNotice.objects)
+
+    again = follow(queue, PERSON[2], "offer", OFFER)
+    assert again.pk == offer.pk and again.status == "active" and again.contact == PERSON[2]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowNotice.objects.create(follow=again, canonical=again.canonical, entry=both,
+                                    created_at=timezone.now())
+
+
 def test_the_one_click_post_is_taken_from_wherever_it_comes(
     released: Offer, queue: Queue,  # noqa: F811
 ) -> None:
@@ -280,7 +318,7 @@ def test_follows_left_unconfirmed_are_deleted_once_their_link_expires(
     released: Offer, queue: Queue,  # noqa: F811
 ) -> None:
     """A follow never confirmed keeps nothing past its link's expiry: `openpeace follows run`
-    (each round of the worker `serve` runs) deletes it, address, canonical form and network,
+    (each round of the worker `serve` runs) deletes it, address, person (its hash) and network,
     and says how many; a round with nothing expired deletes nothing. Waiting, active and
     unsubscribed follows are left as they are, and following again after it starts afresh."""
     follow(queue, "active@example.org", "offer", OFFER)
@@ -303,7 +341,7 @@ def test_follows_left_unconfirmed_are_deleted_once_their_link_expires(
     assert sorted(Follow.objects.values_list("contact", "status")) == [
         ("", "unsubscribed"), ("active@example.org", "active"), ("new@example.org", "pending")]
     assert "2 follows deleted, their links expired unconfirmed" in out.getvalue()
-    assert not Follow.objects.filter(canonical__startswith="old").exists()
+    assert not Follow.objects.filter(canonical=services.person_of("old@example.org")).exists()
     assert not Follow.objects.filter(network__in=["198.51.100.0/24"]).exclude(
         contact="new@example.org").exists()
     with pytest.raises(services.FollowRefused, match=r"not valid: .*\(a link works for 3 days\)"):

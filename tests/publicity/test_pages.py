@@ -126,6 +126,10 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
     assert closed.status_code == 400 and b"<button" not in closed.content
     assert (b'<p role="alert">The endorsements of this offer closed on 2025-03-01 at 14:30 UTC: '
             b"this link can no longer confirm an endorsement.</p>") in closed.content
+    # Its way on is the offer's counts, not the offers "to endorse one again", where no one can.
+    assert (f'<a href="/offers/{endorsable.key}/endorsements/">The endorsements of '
+            f"“<bdi>{endorsable.title}</bdi>”, as counted</a>").encode() in closed.content
+    assert b"endorse one again" not in closed.content
 
 
 @pytest.mark.parametrize(("data", "message"), [

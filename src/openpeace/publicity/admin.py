@@ -60,7 +60,8 @@ class EndorsementAdmin(ReadOnly):
     # Both acts change what is counted: they take the permission to change endorsements, which
     # only officials have (a clerk who may only read them sees neither).
     @admin.action(description="Release the selected suspect endorsements (logged; the mails "
-                              "they are owed go out)", permissions=["change"])
+                              "they are owed go out, but no confirmation link once their "
+                              "period has closed)", permissions=["change"])
     def release(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         """Release each selected suspect; the official is told which were not mailed, and why
         (`services.Released.withheld`), lest they expect a confirmation that cannot come."""

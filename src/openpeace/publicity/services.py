@@ -17,7 +17,8 @@ not suspect, so a flood of submissions naming one mailbox in many ways (`+tags` 
 whose rules keep them) sends it no more mails than the limits let through. A suspect's mails,
 the confirmation and any "already endorsed" note, stay owed while it is suspect, and go if an
 official releases it: a real person behind a busy network still gets the link, after review.
-The pages are the same either way; only the mailbox can tell.
+The pages are the same either way; only the mailbox can tell. No confirmation link is mailed
+once the period has closed, whether the release or the checks came late: it would be refused.
 
 Individual endorsements are personal data and are not public acts; the log receives what is
 public about them: the endorsement period, each published tally, each recount, the suspicions
@@ -30,8 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import hmac
 import ipaddress
 import logging
 import uuid
@@ -70,7 +69,7 @@ from openpeace.publicity.models import (
     TallySnapshot,
 )
 from openpeace.refusals import Refused
-from openpeace.tokens import token_hash
+from openpeace.tokens import keyed_hash, token_hash
 from openpeace.world.models import State, Territory
 
 logger = logging.getLogger(__name__)
@@ -86,6 +85,16 @@ class EndorsementRefused(Refused):
     `field` names the form field at fault, when one is, so that the form marks it."""
 
 
+class EndorsementsClosed(EndorsementRefused):
+    """A confirmation refused because the offer's endorsement period has closed: nothing the
+    person does can make it count, so the page leads to the offer's counts, not to endorsing
+    again (`views.endorsement_confirm`)."""
+
+    def __init__(self, message: str, *, offer: Offer) -> None:
+        super().__init__(message)
+        self.offer = offer
+
+
 @functools.cache
 def mail_rules() -> MailRules:
     """The mail-domain rules in force (`OPENPEACE_MAIL_RULES`), read once."""
@@ -96,8 +105,7 @@ def mail_rules() -> MailRules:
 def confirmation_token(ref: uuid.UUID) -> str:
     """The secret of an endorsement's confirmation link, derived from its reference with the
     site's key, so it is never stored: only its hash is, and the mail job derives it again."""
-    key = hashlib.sha256(b"openpeace endorsement confirmation\0" + settings.SECRET_KEY.encode())
-    return hmac.new(key.digest(), ref.bytes, hashlib.sha256).hexdigest()
+    return keyed_hash("endorsement confirmation", ref.bytes)
 
 
 def network_of(address: str | None) -> str:
@@ -224,10 +232,10 @@ def endorsement_confirm(*, token: str, at: dt.datetime | None = None) -> Endorse
     period = endorsement.offer.endorsement_period
     if endorsement.pseudonymised_at is not None or (
             endorsement.status == Endorsement.Status.PENDING and not period.is_open(at)):
-        raise EndorsementRefused(
+        raise EndorsementsClosed(
             "the endorsements of this offer closed on "
             f"{period.closes_at.astimezone(dt.UTC):%Y-%m-%d at %H:%M} UTC: this link can no "
-            "longer confirm an endorsement")
+            "longer confirm an endorsement", offer=endorsement.offer)
     if endorsement.status != Endorsement.Status.PENDING:
         return endorsement
     endorsement.status = Endorsement.Status.CONFIRMED
@@ -274,6 +282,21 @@ class Released:
     withheld: bool
 
 
+def _link_withheld(endorsement: Endorsement, at: dt.datetime) -> bool:
+    """Whether the confirmation link `endorsement` is owed must not be mailed at `at`: it still
+    waits for its confirmation and its period has closed, so the link would be refused
+    (`endorsement_confirm`). Then it is owed nothing more (`mails_due` down to `mails_sent`,
+    set on the instance for the caller to save), so no later round claims it again. A late
+    release (`endorsement_release`) and a mail due after the close (`endorsement_mails_send`:
+    a submission just before it, its checks and mail just after) meet it alike. Needs the
+    endorsement's `offer__endorsement_period`."""
+    if (endorsement.status != Endorsement.Status.PENDING
+            or endorsement.offer.endorsement_period.is_open(at)):
+        return False
+    endorsement.mails_due = endorsement.mails_sent
+    return True
+
+
 @transaction.atomic
 def endorsement_release(*, endorsement: Endorsement, official: Any,
                         at: dt.datetime | None = None) -> Released:
@@ -282,18 +305,15 @@ def endorsement_release(*, endorsement: Endorsement, official: Any,
     it gets the confirmation link after all.
 
     Unless its period has closed and it is not confirmed: then the link would be refused
-    (`endorsement_confirm`), so it is owed nothing more and nothing is mailed (`withheld`);
-    the release itself is done and logged all the same."""
+    (`endorsement_confirm`), so it is owed nothing more and nothing is mailed (`withheld`,
+    `_link_withheld`); the release itself is done and logged all the same."""
     at = at or timezone.now()
     endorsement = (Endorsement.objects.select_for_update(of=("self",))
                    .select_related("offer__endorsement_period").get(pk=endorsement.pk))
     if not endorsement.suspect:
         raise EndorsementRefused("this endorsement is not suspect")
     endorsement.suspect = ""
-    withheld = (endorsement.status == Endorsement.Status.PENDING
-                and not endorsement.offer.endorsement_period.is_open(at))
-    if withheld:
-        endorsement.mails_due = endorsement.mails_sent
+    withheld = _link_withheld(endorsement, at)
     endorsement.save(update_fields=["suspect", "mails_due"])
     if endorsement.counted:
         _change(endorsement, +1, at)
@@ -373,13 +393,21 @@ def endorsement_mails_send(*, pks: list[int], claim: str, at: dt.datetime | None
     """Send the mails of a claimed batch over one connection, each reflecting the endorsement
     as it is now; a mail owed twice before it went out is sent once. Returns how many were
     sent. Rows another sender has claimed since are left to it; a mail that fails stays owed,
-    and its claim, left to expire, is the pause before it is tried again."""
+    and its claim, left to expire, is the pause before it is tried again.
+
+    No confirmation link goes once the endorsement's period has closed (`_link_withheld`: it
+    would be refused): one submitted just before the close may be checked and mailed just
+    after it. It is owed nothing more, and released from its claim unmailed."""
     now = at or timezone.now()
     mine = Endorsement.objects.filter(pk__in=pks)
-    rows = outbox.take(mine.select_related("offer"), claim, now=now)
+    rows = outbox.take(mine.select_related("offer__endorsement_period"), claim, now=now)
     sent: dict[int, list[int]] = {}  # mails_due as read → the rows sent at it
     with get_connection() as connection:
         for endorsement in rows:
+            if _link_withheld(endorsement, now):
+                outbox.settle(mine.filter(pk=endorsement.pk), claim,
+                              mails_due=endorsement.mails_due)
+                continue
             try:
                 connection.send_messages([_mail(endorsement)])
             except OSError:
@@ -639,8 +667,7 @@ def tally_recount(*, offer: Offer, at: dt.datetime | None = None) -> TallySnapsh
 
 def _pseudonym(canonical: str) -> str:
     """Keeps one person once after the contact is gone: a keyed hash, not the address."""
-    key = hashlib.sha256(b"openpeace endorsement pseudonym\0" + settings.SECRET_KEY.encode())
-    return "pseudonym:" + hmac.new(key.digest(), canonical.encode(), hashlib.sha256).hexdigest()
+    return "pseudonym:" + keyed_hash("endorsement pseudonym", canonical.encode())
 
 
 @transaction.atomic

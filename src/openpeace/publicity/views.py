@@ -130,8 +130,9 @@ def endorsement_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except services.EndorsementRefused as refused:  # a sentence, without the button: pressing
         # it again would be refused again (a link that is not valid, a period that is closed)
         said = capfirst(str(refused).strip().rstrip(".")) + "."
+        closed = refused.offer if isinstance(refused, services.EndorsementsClosed) else None
         return _no_store(render(request, "publicity/confirm.html",
-                                {"token": token, "error": said}, status=400))
+                                {"token": token, "error": said, "closed": closed}, status=400))
     return _no_store(render(request, "publicity/confirmed.html", {"offer": endorsement.offer}))
 
 

@@ -19,7 +19,7 @@ class FollowAdmin(ReadOnly):
     list_display = ["ref", "target", "key", "frequency", "status", "submitted_at",
                     "confirmed_at", "unsubscribed_at"]
     list_filter = ["status", "target", "frequency"]
-    search_fields = ["ref", "canonical", "key"]
+    search_fields = ["ref", "contact", "key"]  # `canonical` is a hash: no one searches by it
     exclude = ["confirm_hash", "unsubscribe_hash"]
 
 

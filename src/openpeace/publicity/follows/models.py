@@ -2,12 +2,14 @@
 
 A follow is confirmed from the mailbox before anything is sent to it (double opt-in), and every
 mail it receives carries a one-click unsubscribe (RFC 8058). It receives the acts integrated
-after its confirmation, mailed at once or in a daily digest. The person is known by the
-canonical form of the address, under the same mail rules as the endorsements
-(`openpeace.core.contact`), so one person follows one thing once; and a person who follows
-several things that one act answers (an offer, and a state it concerns) gets that act once: a
-`FollowNotice` is one act for one person, held unique per (canonical address, entry) by the
-database and marked sent, so that no act is ever mailed to anyone twice.
+after its confirmation, mailed at once or in a daily digest. The person is known by a keyed
+hash of the canonical form of the address (`services.person_of`), under the same mail rules as
+the endorsements (`openpeace.core.contact`), so one person follows one thing once; and a person
+who follows several things that one act answers (an offer, and a state it concerns) gets that
+act once: a `FollowNotice` is one act for one person, held unique per (person, entry) by the
+database and marked sent, so that no act is ever mailed to anyone twice. The address itself is
+kept only while the follow may be mailed: stopping erases it, and the hash, all that stays,
+is no address.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ class Follow(models.Model):
     ref = models.UUIDField(unique=True, help_text="the follow's opaque reference; its links' "
                                                   "tokens are derived from it")
     contact = models.CharField(max_length=254)
-    canonical = models.CharField(max_length=254)
+    canonical = models.CharField(
+        max_length=254, help_text="the person: a keyed hash of the canonical address "
+                                  "(`services.person_of`), never the address")
     rules_version = models.CharField(max_length=40)
     target = models.CharField(max_length=12, choices=Target.choices)
     key = models.CharField(max_length=64, help_text="the offer's, state's or nationality's key")
@@ -78,13 +82,13 @@ class FollowNotice(Claimable):
     """One act for one person, mailed under one of their follows (`selectors.mailed_under`);
     `sent_at` stays empty until the mail that carries it is sent.
 
-    `canonical` is the follow's, copied at the fan-out so that the database itself holds a
-    person to one notice per act, whichever follows the act answers and however often the
-    fan-out runs."""
+    `canonical` is the follow's person (a keyed hash, `services.person_of`), copied at the
+    fan-out so that the database itself holds a person to one notice per act, whichever follows
+    the act answers and however often the fan-out runs."""
 
     follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="notices")
-    canonical = models.CharField(max_length=254, help_text="the person: the follow's canonical "
-                                                           "address")
+    canonical = models.CharField(max_length=254, help_text="the person: the follow's keyed hash "
+                                                           "of the canonical address")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
     also = models.JSONField(default=list, blank=True,
                             help_text="the ids of the person's other follows this act answers; "

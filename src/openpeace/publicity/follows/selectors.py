@@ -89,7 +89,7 @@ def mailed_under(follows: Iterable[Follow]) -> list[Follow]:
 
 
 def by_person(follows: Iterable[Follow]) -> list[list[Follow]]:
-    """`follows` grouped by person (the canonical address), each group in `mailed_under`'s
+    """`follows` grouped by person (`services.person_of`), each group in `mailed_under`'s
     order."""
     people: dict[str, list[Follow]] = {}
     for follow in follows:

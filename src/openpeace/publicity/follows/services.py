@@ -5,10 +5,10 @@ The opt-in (research/participation.md §1.2, the petitions service's signature f
 submission is stored `pending` and a link is mailed; the follow starts only once the button
 behind the link is pressed, and receives the acts integrated after that. A second submission
 by the same person (the same canonical address and target) is recognised among the person's
-follows, which the database's unique constraint keeps to one per target; the page is the same
-either way, and the mail says what happened, so the page never tells who follows what. At
-most `MAX_MAILS` such mails go to one follow, an address with `PENDING_CAP` follows waiting
-for confirmation gets no further mail at all until one is confirmed or expires
+follows (`person_of`), which the database's unique constraint keeps to one per target; the page
+is the same either way, and the mail says what happened, so the page never tells who follows
+what. At most `MAX_MAILS` such mails go to one follow, an address with `PENDING_CAP` follows
+waiting for confirmation gets no further mail at all until one is confirmed or expires
 (`CONFIRM_WITHIN`), and so does a network from which `PENDING_PER_NETWORK` follows wait, so
 repeated submissions, for one target or for one after another, for one address or for the many
 that one mailbox may have, cannot turn the service into a mail bomb.
@@ -25,8 +25,10 @@ without being marked goes again with the same Message-ID (`follows.mail`).
 
 Unsubscribing (RFC 8058) takes one POST to the link every mail carries and stops that one
 follow; its page offers to stop every follow of the address. Stopping erases the address and
-its network (the canonical form stays, so that following again is recognised); what was not
-sent goes to the person's other follows it answers, or is dropped.
+its network; what stays is the person's keyed hash (`person_of`), never the address in any
+form, so that the page's "stop all my follows" still finds the person's other follows, and
+following again is recognised; what was not sent goes to the person's other follows it
+answers, or is dropped.
 
 A follow never confirmed is deleted once its link has expired (`follows_expired_delete`, each
 round of `openpeace follows run`, which `serve` runs): it never started, and all it held was
@@ -36,11 +38,8 @@ personal data, an address that may not even have asked for it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import uuid
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -52,7 +51,7 @@ from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import mail, selectors
 from openpeace.publicity.follows.models import Follow, FollowNotice
 from openpeace.publicity.services import mail_rules, network_of
-from openpeace.tokens import token_hash
+from openpeace.tokens import keyed_hash, token_hash
 
 CURSOR = "follows"
 MAX_MAILS = 5
@@ -93,20 +92,42 @@ class FollowRefused(ValueError):
         self.argument = argument
 
 
-def _token(purpose: bytes, ref: uuid.UUID) -> str:
+def _token(purpose: str, ref: uuid.UUID) -> str:
     """A link's secret, derived from the follow's reference with the site's key (as the
     endorsements' confirmation is, `publicity.services.confirmation_token`): only its hash is
     stored, and the mail job derives it again."""
-    key = hashlib.sha256(b"openpeace follow " + purpose + b"\0" + settings.SECRET_KEY.encode())
-    return hmac.new(key.digest(), ref.bytes, hashlib.sha256).hexdigest()
+    return keyed_hash("follow " + purpose, ref.bytes)
 
 
 def confirm_token(ref: uuid.UUID) -> str:
-    return _token(b"confirmation", ref)
+    return _token("confirmation", ref)
 
 
 def unsubscribe_token(ref: uuid.UUID) -> str:
-    return _token(b"unsubscribe", ref)
+    return _token("unsubscribe", ref)
+
+
+def person_of(canonical: str) -> str:
+    """The person behind a canonical address (`openpeace.core.contact`), as the follows and
+    their notices keep it: a keyed hash (`openpeace.tokens.keyed_hash`), not the address.
+
+    Everything the follows do with a person is to tell one from another: the database's
+    constraints (one follow per person and target; one notice per person and act, so that no
+    act is mailed to anyone twice), grouping an act's follows by person, finding a person's
+    follows from an address they give or from a link. Equal hashes do all of it, and a stopped
+    follow, which has to keep its person for as long as its row is kept (its unsubscribe page
+    stops the person's other follows; following again is recognised), then keeps no address:
+    unlike the canonical form, the hash cannot be read back into one, nor tested against a
+    guess without the site's key."""
+    return keyed_hash("follow person", canonical.encode())
+
+
+def _person(contact: str) -> str:
+    """The person behind an address as typed (`person_of`); refused if it is not one."""
+    try:
+        return person_of(canonical_contact(contact, mail_rules()))
+    except ContactError as error:
+        raise FollowRefused(f"the e-mail address: {error}", argument="contact") from None
 
 
 def _fresh(follow: Follow, ref: uuid.UUID) -> None:
@@ -151,11 +172,7 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
         raise FollowRefused(f"there is no {target or 'thing'} {key!r} to follow: an offer "
                             "(released), a state or a nationality of the register",
                             argument="target")
-    rules = mail_rules()
-    try:
-        canonical = canonical_contact(contact, rules)
-    except ContactError as error:
-        raise FollowRefused(f"the e-mail address: {error}", argument="contact") from None
+    person, rules = _person(contact), mail_rules()
     network = network_of(address)
     if _network_full(network, at):
         return None
@@ -163,12 +180,12 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
         # The person's follows, locked: one person's submissions are taken one at a time, so
         # that two at once cannot both pass the cap (but for the very first ones, which have no
         # row to lock yet: at most one more per concurrent request).
-        mine = list(Follow.objects.select_for_update().filter(canonical=canonical))
+        mine = list(Follow.objects.select_for_update().filter(canonical=person))
         if sum(_waiting(follow, at) for follow in mine) >= PENDING_CAP:
             return None
         follow = next((f for f in mine if (f.target, f.key) == (target, key)), None)
         if follow is None:
-            follow = Follow(contact=contact.strip(), canonical=canonical,
+            follow = Follow(contact=contact.strip(), canonical=person,
                             rules_version=rules.version, target=target, key=key,
                             frequency=frequency, submitted_at=at, network=network)
             _fresh(follow, uuid.uuid4())
@@ -177,7 +194,7 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
                     follow.save()
             except IntegrityError:  # the same follow, committed meanwhile by another request
                 follow = (Follow.objects.select_for_update()
-                          .filter(canonical=canonical, target=target, key=key).first())
+                          .filter(canonical=person, target=target, key=key).first())
                 if follow is None:  # not a duplicate: an integrity error of another kind
                     raise
                 _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
@@ -233,12 +250,13 @@ def follows_expired_delete(*, at: dt.datetime | None = None, batch: int = EXPIRE
 
     Such a follow never started and has nothing to keep: it no longer counts towards the caps
     (`_waiting`), its link is refused, and following again starts it afresh as if it were new.
-    What it still held was personal data with no use: the address, its canonical form and the
-    network it was submitted from. So the row goes, not only those fields (and with it the
-    notices it had sent, had the person followed it once before). The rows are locked as they
-    are read, with `SKIP LOCKED`: one that a submission holds (someone following it again) is
-    left to a later round, and none can be renewed between the read and the delete. Most rounds
-    find nothing, and then take no lock (on SQLite a transaction holds the whole database's)."""
+    What it still held was personal data with no use: the address, the person's keyed hash
+    (`person_of`) and the network it was submitted from. So the row goes, not only those fields
+    (and with it the notices it had sent, had the person followed it once before). The rows are
+    locked as they are read, with `SKIP LOCKED`: one that a submission holds (someone following
+    it again) is left to a later round, and none can be renewed between the read and the
+    delete. Most rounds find nothing, and then take no lock (on SQLite a transaction holds the
+    whole database's)."""
     expired = Follow.objects.filter(status=Follow.Status.PENDING,
                                     submitted_at__lte=(at or timezone.now()) - CONFIRM_WITHIN)
     if not expired.exists():
@@ -296,8 +314,8 @@ def follow_unsubscribe(*, token: str, at: dt.datetime | None = None) -> Follow:
     return follow
 
 
-def _stop_person(canonical: str, at: dt.datetime) -> int:
-    follows = list(Follow.objects.select_for_update().filter(canonical=canonical)
+def _stop_person(person: str, at: dt.datetime) -> int:
+    follows = list(Follow.objects.select_for_update().filter(canonical=person)
                    .exclude(status=Follow.Status.UNSUBSCRIBED))
     _stop(follows, at)
     return len(follows)
@@ -315,11 +333,7 @@ def follows_unsubscribe_all(*, token: str, at: dt.datetime | None = None) -> int
 def follows_unsubscribe_contact(*, contact: str, at: dt.datetime | None = None) -> int:
     """Stop every follow of one person (who asked by other means than the link); returns how
     many were active or pending."""
-    try:
-        canonical = canonical_contact(contact, mail_rules())
-    except ContactError as error:
-        raise FollowRefused(f"the e-mail address: {error}", argument="contact") from None
-    return _stop_person(canonical, at or timezone.now())
+    return _stop_person(_person(contact), at or timezone.now())
 
 
 def follow_mail_send(*, ref: str) -> bool:
@@ -342,8 +356,8 @@ def notices_fan_out(*, batch: int = FAN_OUT_BATCH, at: dt.datetime | None = None
     One notice per person and act, whichever of their follows the act answers: under the one
     `selectors.mailed_under` puts first (an immediate follow if the person has one that the act
     answers: the act is mailed at once and left out of their digests; otherwise the oldest daily
-    follow's digest), naming the others in `also`. The database holds it unique per (canonical
-    address, entry), so neither a replay nor a race mails a person the same act twice."""
+    follow's digest), naming the others in `also`. The database holds it unique per (person,
+    entry), so neither a replay nor a race mails a person the same act twice."""
 
     def deliver(entries: list[Entry]) -> None:
         if not Follow.objects.filter(status=Follow.Status.ACTIVE).exists():

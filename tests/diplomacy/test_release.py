@@ -76,6 +76,24 @@ def test_a_failure_midway_releases_nothing_and_logs_nothing(
     assert not Entry.objects.filter(kind="offer.released").exists()
 
 
+def test_a_text_that_shows_nothing_is_not_released(complete_offer: Offer) -> None:
+    """A note or proclamation written in the admin, or stored before the text rule, is judged
+    again at release: what the release publishes is published for good."""
+    from openpeace.diplomacy.models import Note
+
+    Note.objects.filter(offer=complete_offer, state__key="germany").update(text="\u200b\u200b")
+    Proclamation.objects.filter(offer=complete_offer, language__tag="hy").update(title="\x07")
+    with pytest.raises(ReleaseRefused) as refused:
+        offer_release(offer=complete_offer)
+    reasons = " | ".join(refused.value.reasons)
+    assert "the note to 'germany' in 'de'" in reasons and "cannot be blank" in reasons
+    assert "the title of the proclamation to 'ottoman-people' in 'hy'" in reasons
+    assert len(refused.value.reasons) == 2
+    complete_offer.refresh_from_db()
+    assert complete_offer.released_at is None
+    assert not Entry.objects.filter(kind="offer.released").exists()
+
+
 def test_an_offer_past_its_reply_deadline_is_not_released(complete_offer: Offer) -> None:
     Offer.objects.filter(pk=complete_offer.pk).update(
         reply_deadline=timezone.now() - dt.timedelta(minutes=1))

@@ -25,9 +25,8 @@ from openpeace.core.documents import (
 )
 from openpeace.core.situation_file import parse_text
 from openpeace.core.terms_document import TermsError, terms_from_document
-from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Note, Offer, Proclamation
-from openpeace.diplomacy.services import addressee_problems
+from openpeace.diplomacy.services import addressee_problems, offer_text_problems
 from openpeace.world.models import Language, People, State
 
 
@@ -39,26 +38,12 @@ def _moment(text: str | None) -> dt.datetime | None:
     return parse_datetime(text) if text else None
 
 
-def _text_problems(doc: dict[str, Any]) -> list[Problem]:
-    """Every text of the offer its release publishes that is not a public text (one that shows
-    nothing: its characters were judged before the schema), at its path."""
-    found = [("title", text_problem(doc["title"], "the offer's title"))]
-    for i, note in enumerate(doc["notes"]):
-        found.append((f"notes[{i}].text", text_problem(
-            note["text"], f"the note to {note['state']!r} in {note['language']!r}")))
-    for i, item in enumerate(doc["proclamations"]):
-        to = f"the proclamation to {item['people']!r} in {item['language']!r}"
-        found += [(f"proclamations[{i}].title", text_problem(item["title"], f"the title of {to}")),
-                  (f"proclamations[{i}].text", text_problem(item["text"], to))]
-    return [Problem(path, problem) for path, problem in found if problem]
-
-
 def _problems(doc: dict[str, Any]) -> list[Problem]:
     problems = character_problems(doc, "an offer file") or list(
         schema_problems(doc, "openpeace.diplomacy", "offer.schema.json"))
     if problems:
         return problems
-    problems = _text_problems(doc)
+    problems = [Problem(path, problem) for path, problem in offer_text_problems(doc)]
     states = set(State.objects.values_list("key", flat=True))
     spoken = People.languages.through.objects.values_list("people__key", "language__tag")
     tongue = set(spoken)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from openpeace.core.terms import validate
 from openpeace.core.terms_document import TermsError, terms_from_document
+from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
 from openpeace.diplomacy.process import processes_open
 from openpeace.diplomacy.tasks import notify_envoys
@@ -48,6 +50,39 @@ def proclamation_sha256(proclamation: Proclamation) -> str:
     """SHA-256 of the canonical JSON `{"text": ..., "title": ...}` of a proclamation."""
     document = {"title": proclamation.title, "text": proclamation.text}
     return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def offer_text_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every text an offer's release publishes that is not a public text (`core.text`), as
+    (path, problem): its title, each note, each proclamation's title and text, each named by
+    whom it addresses and in what language.
+
+    `document` has the offer file's shape (docs/offer-format.md), so that an import judges the
+    file before it writes a row (`offer_file`), and a release the rows themselves
+    (`_texts_document`): a note written in the admin, or before the rule, may show nothing."""
+    found = [("title", text_problem(document["title"], "the offer's title"))]
+    for i, note in enumerate(document["notes"]):
+        found.append((f"notes[{i}].text", text_problem(
+            note["text"], f"the note to {note['state']!r} in {note['language']!r}")))
+    for i, item in enumerate(document["proclamations"]):
+        to = f"the proclamation to {item['people']!r} in {item['language']!r}"
+        found += [(f"proclamations[{i}].title", text_problem(item["title"], f"the title of {to}")),
+                  (f"proclamations[{i}].text", text_problem(item["text"], to))]
+    return [(path, problem) for path, problem in found if problem]
+
+
+def _texts_document(offer: Offer) -> dict[str, Any]:
+    """The offer's stored texts, in the offer file's shape (for `offer_text_problems`)."""
+    notes = Note.objects.filter(offer=offer).select_related("state", "language").order_by("pk")
+    proclamations = (Proclamation.objects.filter(offer=offer)
+                     .select_related("people", "language").order_by("pk"))
+    return {
+        "title": offer.title,
+        "notes": [{"state": n.state.key, "language": n.language.tag, "text": n.text}
+                  for n in notes],
+        "proclamations": [{"people": p.people.key, "language": p.language.tag,
+                           "title": p.title, "text": p.text} for p in proclamations],
+    }
 
 
 def offer_missing_texts(offer: Offer) -> list[str]:
@@ -111,7 +146,8 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
         when = f"{offer.released_at:%Y-%m-%d %H:%M:%S %Z}"
         raise ReleaseRefused(offer, [f"it was already released at {when}"])
     released_at = at or timezone.now()
-    reasons = offer_terms_problems(offer) + offer_missing_texts(offer)
+    reasons = offer_terms_problems(offer) + offer_missing_texts(offer) + [
+        problem for _, problem in offer_text_problems(_texts_document(offer))]
     addressed = sorted(offer.addressees.values_list("key", flat=True))
     if not addressed:
         reasons.insert(0, "it addresses no state")

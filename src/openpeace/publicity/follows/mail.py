@@ -12,19 +12,31 @@ once.
 A person gets each act once, however many of their follows it answers
 (`selectors.mailed_under`): its mail says which of them it answers, and carries the unsubscribe
 link of the one it is mailed under (whose page can also stop them all).
+
+Every mail is multipart/alternative: the plain text, and the same words in HTML
+(`templates/publicity/follows/mail/`), made from the same values, with the same links. Only
+HTML can say that a quoted text (a government's reply, a demand as filed, a plebiscite's
+question) is in another language and script: there it carries the `lang` and `dir` of the
+language its entry names (`feeds.acts.describe`, as the feeds mark it), and the name of what is
+followed is in `<bdi>`, as on the pages. The HTML part has no script, no style and nothing to
+fetch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from openpeace.core.languages import direction_of, is_valid_tag
 from openpeace.log.models import Entry
-from openpeace.publicity.feeds.acts import describe
+from openpeace.publicity.feeds.acts import Act, Said, describe, site_language
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import selectors
 from openpeace.publicity.follows.models import Follow
@@ -42,9 +54,25 @@ def _date(moment: dt.date) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def confirmation(follow: Follow, confirm_token: str) -> EmailMessage:
+def _mail(*, subject: str, body: str, to: str, template: str, context: dict[str, Any],
+          headers: dict[str, str] | None = None) -> EmailMultiAlternatives:
+    """The plain text `body` and, as its alternative, `template` rendered from the same values
+    in the site's language: a mail client that wants text gets the text as it always was."""
+    language = site_language()
+    html = render_to_string(f"publicity/follows/mail/{template}", {
+        **context, "subject": subject, "language": language,
+        "direction": direction_of(language)})
+    message = EmailMultiAlternatives(subject=subject, body=body,
+                                     from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                                     headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation(follow: Follow, confirm_token: str) -> EmailMultiAlternatives:
     """The opt-in mail: nothing else is ever mailed to a follow before it is confirmed."""
     what = selectors.what(follow)
+    link = None
     if follow.status == Follow.Status.PENDING:
         link = site_url(reverse("publicity:follows:confirm", args=[confirm_token]))
         subject = f"Confirm that you follow {what}"
@@ -56,18 +84,58 @@ def confirmation(follow: Follow, confirm_token: str) -> EmailMessage:
         subject = f"You already follow {what}"
         body = (f"Someone, perhaps you, asked to follow {what} with this address. You "
                 "already do; every mail it sends you has a link to unsubscribe.\n")
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                        to=[follow.contact])
+    return _mail(subject=subject, body=body, to=follow.contact, template="confirmation.html",
+                 context={"what": selectors.what(follow, html=True), "link": link,
+                          "frequency": follow.get_frequency_display()})
 
 
-def _answers(follows: list[Follow]) -> str:
+@dataclass(frozen=True)
+class _Answered:
+    """One of the person's follows an act answers, as the text says it and as HTML does."""
+
+    what: str
+    what_html: str  # the name in <bdi>
+    frequency: str
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """A text for the HTML part, with the `lang` and `dir` of its language where that is not
+    the mail's own (a text quoted in its own words); none for a tag no check let through, so
+    that an old entry's odd tag costs its mark, never its mail."""
+
+    text: str
+    lang: str = ""
+    dir: str = ""
+
+    @classmethod
+    def of(cls, said: Said, around: str) -> _Marked:
+        if said.language.lower() == around.lower() or not is_valid_tag(said.language):
+            return cls(said.text)
+        return cls(said.text, said.language, direction_of(said.language))
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One act of a mail: what both its parts say of it."""
+
+    act: Act
+    title: _Marked
+    summary: _Marked
+    when: str
+    entry_url: str
+    proof_url: str
+    answers: list[_Answered]
+
+
+def _answers(answered: list[_Answered]) -> str:
     """Which of the person's follows an act answers, in a sentence."""
-    named = [f"{selectors.what(follow)} ({follow.get_frequency_display()})" for follow in follows]
+    named = [f"{one.what} ({one.frequency})" for one in answered]
     return f"It answers your follow{'s' if len(named) > 1 else ''} of {'; '.join(named)}.\n"
 
 
 def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
-         answers: dict[int, list[Follow]], day: dt.date | None = None) -> EmailMessage:
+         answers: dict[int, list[Follow]], day: dt.date | None = None) -> EmailMultiAlternatives:
     """One act (`day` None) or a day's digest of `entries`, in log order; `answers` gives, per
     entry, the person's follows it answers (`selectors.answered`)."""
     register = Register()
@@ -82,24 +150,32 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
         count = f"{len(entries)} act{'' if len(entries) == 1 else 's'}"
         subject = f"[openpeace] {what}: {count}, {_date(day)}"
         message_id = f"<digest.{follow.ref}.{day.isoformat()}@{_domain()}>"
-    parts = []
-    for entry, act in zip(shown, described, strict=True):
-        entry_url, proof_url = entry_urls(act.index)
-        parts.append(f"{act.title.text}\n{_date(act.recorded_at)}, {act.recorded_at:%H:%M} UTC"
-                     f"\n\n{act.summary.text}\n\nThe act in the log: {entry_url}\n"
-                     f"Its inclusion proof: {proof_url}\n"
-                     + _answers(answers.get(entry.pk, [follow])))
-    if len(entries) > len(described):
-        parts.append(f"… and {len(entries) - len(described)} more acts: "
-                     f"{site_url(reverse('log:browser'))}\n")
+    language = site_language()
+    items = [
+        _Item(act, _Marked.of(act.title, language), _Marked.of(act.summary, language),
+              f"{_date(act.recorded_at)}, {act.recorded_at:%H:%M} UTC", *entry_urls(act.index),
+              [_Answered(selectors.what(one), selectors.what(one, html=True),
+                         one.get_frequency_display())
+               for one in answers.get(entry.pk, [follow])])
+        for entry, act in zip(shown, described, strict=True)]
+    more = len(entries) - len(described)
+    browser = site_url(reverse("log:browser"))
+    parts = [f"{item.act.title.text}\n{item.when}\n\n{item.act.summary.text}\n\n"
+             f"The act in the log: {item.entry_url}\nIts inclusion proof: {item.proof_url}\n"
+             + _answers(item.answers) for item in items]
+    if more:
+        parts.append(f"… and {more} more acts: {browser}\n")
     body = ("\n----\n\n".join(parts)
             + f"\n----\nYou receive this because you follow {what} "
               f"({follow.get_frequency_display()}). Each act is mailed to you once, however "
               "many of your follows it answers.\n"
               f"Unsubscribe from {what} (one click): {unsubscribe}\n"
               "The page it opens can also stop every follow of this address.\n")
-    return EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[follow.contact],
+    return _mail(
+        subject=subject, body=body, to=follow.contact, template="acts.html",
+        context={"items": items, "more": more, "browser": browser,
+                 "what": selectors.what(follow, html=True),
+                 "frequency": follow.get_frequency_display(), "unsubscribe": unsubscribe},
         headers={
             "Message-ID": message_id,
             "List-Unsubscribe": f"<{unsubscribe}>",

@@ -15,10 +15,14 @@ from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
+from openpeace.publicity import services
 from openpeace.publicity.feeds.acts import content_of
+from openpeace.publicity.follows.models import Follow
 from openpeace.publicity.models import Endorsement, EndorsementPeriod
+from openpeace.world.models import State
 from tests.publicity.conftest import Queue
 from tests.publicity.test_endorsements import check, endorse, mail_owed, submit, tally
+from tests.publicity.test_follows import follow
 from tests.publicity.test_webhooks import official  # noqa: F401
 
 CHANGELIST = "/admin/publicity/endorsement/"
@@ -132,3 +136,64 @@ def test_no_one_else_sees_or_changes_the_endorsements(
     assert official.post(change, {"contact": "x@example.org"}).status_code == 403
     endorsement.refresh_from_db()
     assert endorsement.contact == "a@example.org"
+
+
+# ------------------------------------------------------------------ the people's contact data
+
+
+def seen_by(client: Client, changelist: str, row: Endorsement | Follow,
+            address: str) -> dict[str, str]:
+    """What one staff user is shown of one row: the list, the row's page, a search by the
+    person's address and a filter by it (each page in lower case, or '' without the row)."""
+    def found(path: str) -> str:
+        response = client.get(path)
+        page = response.content.decode().lower()
+        return page if response.status_code == 200 and str(row.ref) in page else ""
+    return {"list": found(changelist), "page": found(f"{changelist}{row.pk}/change/"),
+            "search": found(f"{changelist}?q={address}"),
+            "filter": found(f"{changelist}?contact__iexact={address}")}
+
+
+def assert_kept_to_those_who_change(django_user_model: Any, row: Endorsement | Follow,
+                                    personal: list[str]) -> None:
+    """Staff given only the permission to view the row's model (explicitly, not as superusers)
+    find the row but none of `personal` (its address first, in lower case) anywhere, and no
+    row by a search or a filter by the address; staff who may also change it see them all."""
+    model = type(row)._meta.model_name
+    changelist = f"/admin/publicity/{model}/"
+    pages = {}
+    for username, codenames in (("reader", [f"view_{model}"]),
+                                ("official", [f"view_{model}", f"change_{model}"])):
+        user = django_user_model.objects.create_user(username, is_staff=True)
+        user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+        client = Client()
+        client.force_login(user)
+        pages[username] = seen_by(client, changelist, row, personal[0])
+    read, changed = pages["reader"], pages["official"]
+    assert {what: bool(page) for what, page in read.items()} == {
+        "list": True, "page": True, "search": False, "filter": False}
+    assert [value for page in read.values() for value in personal if value in page] == []
+    assert {what: bool(page) for what, page in changed.items()} == dict.fromkeys(read, True)
+    assert [value for value in personal if value not in changed["page"]] == []
+
+
+def test_only_those_who_may_change_endorsements_see_or_search_the_peoples_contact_data(
+    endorsable: Offer, django_user_model: Any,
+) -> None:
+    """Clerks who may only read the endorsements see no address, name or network, in the list
+    or a page, and cannot learn by a search or a filter whether an address endorsed; the
+    officials who review the suspects see them all."""
+    endorsement = services.endorsement_submit(
+        offer=endorsable, contact="Wilhelmina.Vogt@Example.org", name="Wilhelmina Vogt",
+        country=State.objects.get(key="germany"), address="203.0.113.57").endorsement
+    assert_kept_to_those_who_change(django_user_model, endorsement, [
+        "wilhelmina.vogt@example.org", "wilhelmina vogt", "203.0.113.57", "203.0.113.0/24"])
+
+
+def test_only_those_who_may_change_follows_see_or_search_their_addresses(
+    endorsable: Offer, queue: Queue, django_user_model: Any,
+) -> None:
+    followed = follow(queue, "Wilhelmina.Vogt@Example.org", "offer", endorsable.key)
+    Follow.objects.filter(pk=followed.pk).update(network="203.0.113.0/24")
+    assert_kept_to_those_who_change(django_user_model, followed,
+                                    ["wilhelmina.vogt@example.org", "203.0.113.0/24"])

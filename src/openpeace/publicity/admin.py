@@ -1,8 +1,8 @@
 """The officials' view of the endorsements: the review queue of suspects (released, or
 invalidated for a reason, by an action, logged; a released one is mailed what it was owed while
 suspect, its confirmation link first, but no link once its period has closed), the tallies and
-invalidations (read-only: each was a logged act). Contact data are shown to officials only, and
-only until they are pseudonymised."""
+invalidations (read-only: each was a logged act). Contact data are shown to officials only (staff
+who may change the endorsements, `PersonalData`), and only until they are pseudonymised."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from openpeace.publicity import services
 from openpeace.publicity.follows import admin as follows_admin  # noqa: F401  (registers them)
 from openpeace.publicity.models import Endorsement, Invalidation, TallySnapshot
 from openpeace.publicity.webhooks import admin as webhooks_admin  # noqa: F401  (registers them)
-from openpeace.web.admin import ReadOnly
+from openpeace.web.admin import PersonalData, ReadOnly
 
 
 class SuspectFilter(admin.SimpleListFilter):
@@ -45,12 +45,15 @@ class ReasonActionForm(ActionForm):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(ReadOnly):
+class EndorsementAdmin(PersonalData, ReadOnly):
     list_display = ["ref", "offer", "country", "region", "status", "suspect", "submitted_at",
                     "network"]
     list_filter = ["offer", "status", SuspectFilter, "country"]
     search_fields = ["ref", "canonical", "network"]
     exclude = ["token_hash"]
+    # `canonical` is the address too, under the mail rules; the IP and its network locate the
+    # person. Reviewing the suspects needs them, reading the queue does not.
+    personal_fields = ("contact", "canonical", "name", "address", "network")
     actions = ["release", "invalidate"]
     action_form = ReasonActionForm
     # A national-scale period has millions of rows: a filtered page counts its matches, and

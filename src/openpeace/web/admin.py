@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
+
+_T = TypeVar("_T")
 
 
 class _TriedOnly(Exception):
@@ -28,6 +32,48 @@ class ReadOnly(admin.ModelAdmin[Any]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class PersonalData(admin.ModelAdmin[Any]):
+    """Rows that hold a person's contact data (an address, a name, where they wrote from): only
+    staff who may change the model (the officials who review and act on the rows) see those
+    fields, in the list or a row's page, and only they search or filter by them, since a row
+    found by an address tells whether that address is there. Staff who may only view the model
+    see the rest. The permission is Django's own, not `has_change_permission`, which the
+    read-only admins deny to everyone."""
+
+    personal_fields: tuple[str, ...] = ()
+    """The fields that name, reach or locate a person."""
+
+    def sees_personal_data(self, request: HttpRequest) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+    def _personal(self, name: object) -> bool:
+        """Whether a column, search field (`^contact`) or lookup (`contact__iexact`) is one."""
+        return (isinstance(name, str)
+                and name.lstrip("^=@").split(LOOKUP_SEP)[0] in self.personal_fields)
+
+    def _shown(self, request: HttpRequest, names: Sequence[_T]) -> list[_T]:
+        """`names` (columns, search fields, a page's fields) less the personal ones, unless
+        the user sees them."""
+        sees = self.sees_personal_data(request)
+        return [name for name in names if sees or not self._personal(name)]
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        return self._shown(request, super().get_list_display(request))
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        return self._shown(request, super().get_search_fields(request))
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return self._shown(request, super().get_fields(request, obj))
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        """A filter in the list's URL (`?contact__iexact=…`) finds rows as a search does."""
+        if self._personal(lookup) and not self.sees_personal_data(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 class RecordedThroughServices(admin.ModelAdmin[Any]):

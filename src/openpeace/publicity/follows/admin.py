@@ -11,16 +11,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from openpeace.publicity.follows.models import Follow, FollowNotice
-from openpeace.web.admin import ReadOnly
+from openpeace.web.admin import PersonalData, ReadOnly
 
 
 @admin.register(Follow)
-class FollowAdmin(ReadOnly):
+class FollowAdmin(PersonalData, ReadOnly):
     list_display = ["ref", "target", "key", "frequency", "status", "submitted_at",
                     "confirmed_at", "unsubscribed_at"]
     list_filter = ["status", "target", "frequency"]
     search_fields = ["ref", "contact", "key"]  # `canonical` is a hash: no one searches by it
     exclude = ["confirm_hash", "unsubscribe_hash"]
+    # `canonical`, a keyed hash, cannot be read back, but it tells one person's follows apart
+    personal_fields = ("contact", "network", "canonical")
 
 
 class SentFilter(admin.SimpleListFilter):
@@ -37,7 +39,8 @@ class SentFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowNotice)
-class FollowNoticeAdmin(ReadOnly):
+class FollowNoticeAdmin(PersonalData, ReadOnly):
     list_display = ["follow", "entry", "created_at", "sent_at", "claimed_until"]
+    personal_fields = ("canonical",)  # as on the follows: it tells one person's notices apart
     list_filter = [SentFilter, "follow__frequency"]
     list_select_related = ["follow", "entry"]

@@ -1,5 +1,5 @@
 """`GET /api/offers/{key}`: the replies its page quotes, each as the page and /data/replies give
-it, and nothing of another offer or of a draft."""
+it, and nothing of another offer or of a draft; the stages its schema lists."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from openpeace.api import api
+from openpeace.core.process import STAGES
 from openpeace.diplomacy.models import Offer, Reply
 from openpeace.diplomacy.process import reply_record
 from openpeace.diplomacy.services import envoy_issue, offer_release
@@ -111,3 +113,13 @@ def test_an_unreleased_offer_is_still_404(replied: Offer, client: Client) -> Non
     response = client.get("/api/offers/draft-offer")
     assert response.status_code == 404
     assert response.json() == {"detail": "no released offer with key 'draft-offer'"}
+
+
+@pytest.mark.parametrize("schema", ["ProcessOut", "ReplyOut"])
+def test_the_schema_lists_the_stages_of_the_core(schema: str) -> None:
+    """A process's `stage` takes only the core's stages, and the schema says which (a client can
+    then handle each): its enum is `core.process.STAGES`, in the core's order, whatever the core
+    adds or drops."""
+    stage = api.get_openapi_schema(path_prefix="/api")["components"]["schemas"][schema][
+        "properties"]["stage"]
+    assert stage["enum"] == list(STAGES)

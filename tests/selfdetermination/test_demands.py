@@ -11,6 +11,7 @@ import re
 from io import StringIO
 from typing import Any
 
+import lxml.html
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -21,7 +22,8 @@ from openpeace.api import api
 from openpeace.core.situation import Situation
 from openpeace.log.models import Entry
 from openpeace.log.services import log_integrate
-from openpeace.selfdetermination import services
+from openpeace.selfdetermination import services, views
+from openpeace.selfdetermination.forms import DemandFileForm
 from openpeace.selfdetermination.models import Decision, Demand, DemandStep
 from openpeace.selfdetermination.services import (
     DemandRefused,
@@ -244,24 +246,28 @@ def test_another_act_satisfies_other_demands_by_its_log_index(loaded: Situation)
     assert (by["log_index"], by["kind"]) == (situation.index, "situation.loaded")
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"kind": "crown"}, "kind must be one of"),
-    ({"text": "  "}, "the text of a demand cannot be blank: it is only white space"),
-    ({"acts_asked": ""}, "the acts asked cannot be empty"),
-    ({"text": "a\x00b"}, "NUL"),
-    ({"sources": [{"url": "https://x.example"}]}, "each source needs a title"),
+@pytest.mark.parametrize("changes,message,field", [
+    ({"kind": "crown"}, "kind must be one of", "kind"),
+    ({"language": "Finnish"}, "language must be a BCP 47 tag", "language"),
+    ({"text": "  "}, "the text of a demand cannot be blank: it is only white space", "text"),
+    ({"acts_asked": ""}, "the acts asked cannot be empty", "acts_asked"),
+    ({"text": "a\x00b"}, "NUL", "text"),
+    ({"sources": [{"url": "https://x.example"}]}, "each source needs a title", None),
     ({"sources": [{"title": "Манифест", "language": "Russian"}]},
-     "a source's language: 'Russian' is not a valid BCP 47 tag"),
+     "a source's language: 'Russian' is not a valid BCP 47 tag", None),
 ])
-def test_a_bad_filing_is_refused_and_writes_nothing(
-    loaded: Situation, changes: dict[str, Any], message: str
+def test_a_bad_filing_is_refused_at_its_field_and_writes_nothing(
+    loaded: Situation, changes: dict[str, Any], message: str, field: str | None
 ) -> None:
+    """The field named is the form's and the API's name for the input (`DemandFileForm`,
+    `DemandIn`), so that each shows the refusal there."""
     finns = Nationality.objects.get(key="finns")
     commission = commission_issue(nationality=finns, label="x").commission
     arguments = {"commission": commission, "nationality": finns, "kind": "autonomy",
                  "text": "t", "acts_asked": "a", **changes}
-    with pytest.raises(DemandRefused, match=message):
+    with pytest.raises(DemandRefused, match=message) as refused:
         demand_file(**arguments)
+    assert refused.value.field == field
     assert not Demand.objects.exists() and not Entry.objects.filter(
         kind__startswith="demand.").exists()
 
@@ -580,6 +586,35 @@ def test_a_hidden_text_is_refused_at_its_field_on_the_form(
     errors = response.context["form"].errors
     assert list(errors) == [field] and message in errors[field][0]
     assert unchanged() == before
+
+
+@pytest.mark.parametrize("field", ["kind", "text", "acts_asked", "language", "sources", None])
+def test_a_service_s_refusal_is_shown_at_the_field_it_names_on_the_form(
+    loaded: Situation, client: Client, monkeypatch: pytest.MonkeyPatch, field: str | None,
+) -> None:
+    """A refusal of the service (`DemandRefused.field`) is said at the form's field of that
+    name, which its message describes (`aria-describedby`), as the form's own refusals are; one
+    naming no field, or one the form lacks (a source), above the whole form. No filing the form
+    lets through is refused by the service today (the form judges by the service's rules), so
+    the service is made to refuse one, as the API's test of the same does."""
+    def refuse(**_: object) -> None:
+        raise DemandRefused("the demand is refused", field=field)
+
+    monkeypatch.setattr(views, "demand_file", refuse)
+    token = commission_issue(nationality=Nationality.objects.get(key="finns"), label="x").token
+    response = client.post("/nationalities/finns/demands/file/", form(token))
+    assert response.status_code == 400
+    at = field if field in DemandFileForm.base_fields else None
+    assert response.context["form"].errors == {at or "__all__": ["the demand is refused"]}
+    html = response.content.decode()
+    assert dangling(html) == []
+    page = lxml.html.fromstring(html)
+    if at:
+        assert f"id_{at}_error" in described(html, f"id_{at}")
+        assert page.xpath(f"//*[@id='id_{at}_error']//strong/text()") == [
+            "the demand is refused"]
+    else:
+        assert page.xpath("//form/div[@role='alert']//li/text()") == ["the demand is refused"]
 
 
 @pytest.mark.parametrize(("language", "text"), WRITTEN)

@@ -13,6 +13,7 @@ from pydantic import field_validator, model_validator
 
 from openpeace.api_types import Payload, Text
 from openpeace.core.documents import depth_problem
+from openpeace.core.process import Stage
 from openpeace.diplomacy import selectors, services
 from openpeace.diplomacy.armistices import armistice_today
 from openpeace.diplomacy.models import (
@@ -105,8 +106,10 @@ class OfferOut(Schema):
 
 
 class ProcessOut(Schema):
+    # The core's `Stage`, not `str`: the schema then lists the stages a client must expect,
+    # and a stage the core adds appears there without an edit here (so in ReplyOut).
     state: str
-    stage: str
+    stage: Stage
     since: dt.datetime
 
     @staticmethod
@@ -275,7 +278,7 @@ class ReplyOut(Schema):
     terms: dict[str, object] | None
     findings: list[FindingOut]
     replied_at: dt.datetime
-    stage: str
+    stage: Stage
     status: str
 
     @staticmethod

@@ -209,8 +209,9 @@ def commission_authenticate(token: str) -> Commission | None:
 
 class DemandRefused(Refused):
     """A demand, or a step of one, that cannot be recorded; the message says why and nothing
-    was written. `field` names the input at fault (a step's `note`, a refusal's `reasons`),
-    when one is, so that a form shows the refusal there and not above the whole form."""
+    was written. `field` names the input at fault (a filing's `text` or `language`, a step's
+    `note`, a refusal's `reasons`), when one is, so that a form shows the refusal there and not
+    above the whole form."""
 
 
 def _core(demand: Demand) -> core_demand.Demand:
@@ -261,7 +262,9 @@ def demand_file(
     at: dt.datetime | None = None,
 ) -> Demand:
     """A commission files a demand for its own nationality, in the language it chooses (its
-    pages then mark the text with it); the filing is a log entry."""
+    pages then mark the text with it); the filing is a log entry. A refusal of the kind, the
+    language, the text or the acts asked names its field, under the name the filing form and
+    the API's `DemandIn` give it, so that each shows it at that input."""
     if commission.revoked_at is not None:
         raise DemandRefused(f"the commission {commission.label!r} has been revoked")
     if commission.nationality_id != nationality.pk:
@@ -270,11 +273,13 @@ def demand_file(
             f"{nationality.key}"
         )
     if kind not in Demand.Kind.values:
-        raise DemandRefused(f"kind must be one of {', '.join(Demand.Kind.values)}, not {kind!r}")
+        raise DemandRefused(f"kind must be one of {', '.join(Demand.Kind.values)}, not {kind!r}",
+                            field="kind")
     if not is_valid_tag(language):
         raise DemandRefused(f"language must be a BCP 47 tag such as 'uk' or 'fi', not "
-                            f"{language[:40]!r}")
-    text, acts_asked = _text(text, "the text of a demand"), _text(acts_asked, "the acts asked")
+                            f"{language[:40]!r}", field="language")
+    text = _text(text, "the text of a demand", field="text")
+    acts_asked = _text(acts_asked, "the acts asked", field="acts_asked")
     sources = _sources(sources)
     at = at or timezone.now()
     demand = Demand.objects.create(

@@ -129,7 +129,10 @@ def demand_file_page(request: HttpRequest, key: str) -> HttpResponse:
                     language=form.cleaned_data["language"],
                 )
             except DemandRefused as refused:
-                form.add_error(None, str(refused))
+                # At the input the service names, when the form has it (a revoked commission
+                # names none): there the field's own message, linked from it, is announced.
+                form.add_error(refused.field if refused.field in form.fields else None,
+                               str(refused))
             else:
                 url = reverse("selfdetermination:nationality-demands", args=[nationality.key])
                 return redirect(f"{url}#demand-{filed.pk}")

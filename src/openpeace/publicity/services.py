@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
@@ -58,6 +58,7 @@ from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Offer
 from openpeace.log.services import entry_append
 from openpeace.publicity import outbox, selectors
+from openpeace.publicity.mail import multipart
 from openpeace.publicity.models import (
     COUNTED,
     MAIL_DUE,
@@ -361,10 +362,16 @@ def endorsement_mails_dispatch(*, at: dt.datetime | None = None,
         enqueue=lambda token, pks: endorsement_mails.enqueue(pks, str(token)))
 
 
-def _mail(endorsement: Endorsement) -> EmailMessage:
+def _mail(endorsement: Endorsement) -> EmailMultiAlternatives:
     """The confirmation link while the endorsement is pending; after that, a note that the
-    person has already endorsed. Either way, the page they saw was the same."""
+    person has already endorsed. Either way, the page they saw was the same.
+
+    Like the follows' mails, it is multipart/alternative (`publicity.mail.multipart`): the
+    plain text, and the same words and links in HTML (`publicity/mail/endorsement.html`), where
+    the offer's title is in `<bdi>`, so that a title in another script keeps its direction
+    without turning the sentence around it."""
     offer = endorsement.offer
+    link = log = None
     if endorsement.status == Endorsement.Status.PENDING:
         link = outbox.site_url(reverse("publicity:endorsement-confirm",
                                        args=[confirmation_token(endorsement.ref)]))
@@ -375,18 +382,19 @@ def _mail(endorsement: Endorsement) -> EmailMessage:
     elif endorsement.status == Endorsement.Status.INVALIDATED:
         # An invalidation is a public act (its criteria and reason are in the log), so the
         # truth tells the person nothing that is not already published.
+        log = outbox.site_url(reverse("log:browser"))
         subject = f"Your endorsement is not counted: {offer.title}"
         body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
                 "An endorsement with this address was invalidated by a published act of the "
                 "officials, so it is not counted, and this address cannot endorse the offer "
-                f"again. The invalidations are in the transparency log:\n"
-                f"{outbox.site_url(reverse('log:browser'))}\n")
+                f"again. The invalidations are in the transparency log:\n{log}\n")
     else:
         subject = f"You have already endorsed: {offer.title}"
         body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
                 "You have already endorsed it, and you count once.\n")
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                        to=[endorsement.contact])
+    return multipart(subject=subject, body=body, to=endorsement.contact,
+                     template="publicity/mail/endorsement.html",
+                     context={"title": offer.title, "link": link, "log": log})
 
 
 def endorsement_mails_send(*, pks: list[int], claim: str, at: dt.datetime | None = None) -> int:

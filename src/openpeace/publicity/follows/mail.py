@@ -13,25 +13,23 @@ A person gets each act once, however many of their follows it answers
 (`selectors.mailed_under`): its mail says which of them it answers, and carries the unsubscribe
 link of the one it is mailed under (whose page can also stop them all).
 
-Every mail is multipart/alternative: the plain text, and the same words in HTML
-(`templates/publicity/follows/mail/`), made from the same values, with the same links. Only
-HTML can say that a quoted text (a government's reply, a demand as filed, a plebiscite's
-question) is in another language and script: there it carries the `lang` and `dir` of the
-language its entry names (`feeds.acts.describe`, as the feeds mark it), and the name of what is
-followed is in `<bdi>`, as on the pages. The HTML part has no script, no style and nothing to
-fetch.
+Every mail is multipart/alternative (`publicity.mail.multipart`, as the endorsements' own
+mails are): the plain text, and the same words in HTML (`templates/publicity/follows/mail/`),
+made from the same values, with the same links. Only HTML can say that a quoted text (a
+government's reply, a demand as filed, a plebiscite's question) is in another language and
+script: there it carries the `lang` and `dir` of the language its entry names
+(`feeds.acts.describe`, as the feeds mark it), and the name of what is followed is in `<bdi>`,
+as on the pages. The HTML part has no script, no style and nothing to fetch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from openpeace.core.languages import direction_of, is_valid_tag
@@ -40,6 +38,7 @@ from openpeace.publicity.feeds.acts import Act, Said, describe, site_language
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import selectors
 from openpeace.publicity.follows.models import Follow
+from openpeace.publicity.mail import multipart
 from openpeace.publicity.outbox import entry_urls, site_url
 
 DIGEST_DETAILS = 100
@@ -52,21 +51,6 @@ def _domain() -> str:
 
 def _date(moment: dt.date) -> str:
     return f"{moment.day} {moment:%B %Y}"
-
-
-def _mail(*, subject: str, body: str, to: str, template: str, context: dict[str, Any],
-          headers: dict[str, str] | None = None) -> EmailMultiAlternatives:
-    """The plain text `body` and, as its alternative, `template` rendered from the same values
-    in the site's language: a mail client that wants text gets the text as it always was."""
-    language = site_language()
-    html = render_to_string(f"publicity/follows/mail/{template}", {
-        **context, "subject": subject, "language": language,
-        "direction": direction_of(language)})
-    message = EmailMultiAlternatives(subject=subject, body=body,
-                                     from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                                     headers=headers)
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def confirmation(follow: Follow, confirm_token: str) -> EmailMultiAlternatives:
@@ -84,9 +68,10 @@ def confirmation(follow: Follow, confirm_token: str) -> EmailMultiAlternatives:
         subject = f"You already follow {what}"
         body = (f"Someone, perhaps you, asked to follow {what} with this address. You "
                 "already do; every mail it sends you has a link to unsubscribe.\n")
-    return _mail(subject=subject, body=body, to=follow.contact, template="confirmation.html",
-                 context={"what": selectors.what(follow, html=True), "link": link,
-                          "frequency": follow.get_frequency_display()})
+    return multipart(subject=subject, body=body, to=follow.contact,
+                     template="publicity/follows/mail/confirmation.html",
+                     context={"what": selectors.what(follow, html=True), "link": link,
+                              "frequency": follow.get_frequency_display()})
 
 
 @dataclass(frozen=True)
@@ -171,8 +156,9 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
               "many of your follows it answers.\n"
               f"Unsubscribe from {what} (one click): {unsubscribe}\n"
               "The page it opens can also stop every follow of this address.\n")
-    return _mail(
-        subject=subject, body=body, to=follow.contact, template="acts.html",
+    return multipart(
+        subject=subject, body=body, to=follow.contact,
+        template="publicity/follows/mail/acts.html",
         context={"items": items, "more": more, "browser": browser,
                  "what": selectors.what(follow, html=True),
                  "frequency": follow.get_frequency_display(), "unsubscribe": unsubscribe},

@@ -17,6 +17,7 @@ from openpeace.core.situation import (
     situation_to_document,
 )
 from openpeace.core.situation_file import parse_text
+from tests.source_urls import ABSOLUTE, GOOD_URL, TOO_LONG
 from tests.strategies import situations
 
 Doc = dict[str, Any]
@@ -319,3 +320,23 @@ def test_an_empty_optional_text_is_not_given(mini_document: Doc) -> None:
     mini_document["description"] = ""
     mini_document["states"][0]["government"]["head"] = ""
     assert situation_from_document(mini_document).states[0].government.head == ""
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("ftp://archive.example/decree.txt", "does not match"),
+    ("javascript:alert(1)", "does not match"),
+    ("/decrees/peace", "does not match"),
+    (TOO_LONG, "a source's url has at most 500 characters, not 524"),
+    ("https:///decree", ABSOLUTE),
+])
+def test_a_source_url_is_one_to_follow(mini_document: Doc, url: str, message: str) -> None:
+    """The schema's `^https?://` first, then the check of every source URL
+    (`core.sources.url_problem`): the register's column holds 500 characters."""
+    mini_document["sources"][0]["url"] = url
+    assert any(p.startswith("sources[0].url: ") and message in p
+               for p in problems_of(mini_document))
+
+
+def test_a_source_url_may_be_a_web_address(mini_document: Doc) -> None:
+    mini_document["sources"][0]["url"] = GOOD_URL
+    assert situation_from_document(mini_document).sources[0].url == GOOD_URL

@@ -37,6 +37,7 @@ from openpeace.selfdetermination.services import (
 )
 from openpeace.world.models import Nationality, State
 from tests.html import dangling, described
+from tests.source_urls import GOOD_URL, REFUSED_URLS
 from tests.world.test_api_fuzz import app  # noqa: F401 - the fixture the fuzz test needs
 
 T0 = dt.datetime(1917, 11, 20, 12, tzinfo=dt.UTC)
@@ -806,3 +807,24 @@ def test_the_admin_shows_a_refused_note_at_its_field(
     errors = response.context["form"].errors
     assert list(errors) == ["note"] and message in errors["note"][0]
     assert unchanged() == before
+
+
+@pytest.mark.parametrize(("url", "message"), REFUSED_URLS)
+def test_a_demand_s_source_url_is_one_to_follow_or_nothing_is_written(
+    loaded: Situation, url: str, message: str
+) -> None:
+    """A filing's sources and a step's are held to the check of every source URL."""
+    with pytest.raises(DemandRefused, match=re.escape(message)):
+        filed(sources=[{"title": "The manifesto", "url": url}])
+    assert not Demand.objects.exists()
+    demand = filed()
+    before = unchanged()
+    with pytest.raises(DemandRefused, match=re.escape(f"a source's url {message}")):
+        demand_acknowledge(demand=demand, sources=[{"title": "The reply", "url": url}],
+                           at=hours(1))
+    assert unchanged() == before
+
+
+def test_a_demand_s_source_url_may_be_a_web_address(loaded: Situation) -> None:
+    demand = filed(sources=[{"title": "The manifesto", "url": GOOD_URL}])
+    assert demand.sources[0]["url"] == GOOD_URL

@@ -19,6 +19,7 @@ from openpeace.log.models import Entry
 from openpeace.selfdetermination.demand_file import DemandFileError, demands_read
 from openpeace.selfdetermination.models import Commission, Decision, Demand
 from openpeace.selfdetermination.replay import decisions_replay_1917, demands_replay_1917
+from tests.source_urls import IN_FILE_REFUSED_URLS
 
 
 @pytest.fixture
@@ -159,4 +160,24 @@ def test_a_bad_demands_file_is_refused_with_every_problem_at_its_path(
         demands_replay_1917(say=lambda line: None, path=path)
     assert any(p.path == where and message in p.message for p in refused.value.problems), (
         refused.value.problems)
+    assert not Demand.objects.exists() and not Commission.objects.exists()
+
+
+@pytest.mark.parametrize(("url", "message"), IN_FILE_REFUSED_URLS)
+def test_a_demands_file_s_source_url_is_refused_at_its_path(
+    db: None, tmp_path: Path, url: str, message: str,
+) -> None:
+    """A demand's sources and its steps' are judged before a row is written, each at its
+    path, and not only when the step is played."""
+    call_command("load_situation", str(settings.OPENPEACE_DEFAULT_SITUATION), quiet=True)
+    document = yaml.safe_load(Path(settings.OPENPEACE_DEFAULT_DEMANDS).read_text("utf-8"))
+    document["demands"][0]["sources"][0]["url"] = url
+    document["demands"][0]["steps"][0]["sources"][0]["url"] = url
+    path = tmp_path / "demands.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DemandFileError) as refused:
+        demands_replay_1917(say=lambda line: None, path=path)
+    for where in ("demands[0].sources[0].url", "demands[0].steps[0].sources[0].url"):
+        assert any(p.path == where and message in p.message
+                   for p in refused.value.problems), refused.value.problems
     assert not Demand.objects.exists() and not Commission.objects.exists()

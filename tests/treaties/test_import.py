@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from openpeace.core.situation import Situation
 from openpeace.treaties.models import Clause, SearchDocument, Treaty, TreatyText
 from openpeace.treaties.treaty_file import TreatyFileError, treaties_import
+from tests.source_urls import GOOD_URL, IN_FILE_REFUSED_URLS
 from tests.treaties.conftest import MINI_TREATIES
 
 
@@ -154,3 +155,24 @@ def test_the_cli_names_the_treaty_and_the_field_of_a_hidden_text(
                        r"treaties\[1\]\.title: treaty 'finnish-note': its title cannot be blank"):
         call_command("treaties", "import", str(_write_json(tmp_path, document)))
     assert not Treaty.objects.exists()
+
+
+@pytest.mark.parametrize(("url", "message"), IN_FILE_REFUSED_URLS)
+def test_a_source_url_is_refused_at_its_path_and_nothing_is_written(
+    loaded: Situation, tmp_path: Path, document: dict[str, Any], url: str, message: str,
+) -> None:
+    _break(document, "treaties.0.sources.0.url", url)
+    with pytest.raises(TreatyFileError) as refused:
+        treaties_import(_write(tmp_path, document))
+    assert [p.message for p in refused.value.problems
+            if p.path == "treaties[0].sources[0].url" and message in p.message], (
+        refused.value.problems)
+    assert not Treaty.objects.exists() and not SearchDocument.objects.exists()
+
+
+def test_a_source_url_may_be_a_web_address(
+    loaded: Situation, tmp_path: Path, document: dict[str, Any],
+) -> None:
+    _break(document, "treaties.0.sources.0.url", GOOD_URL)
+    treaties_import(_write(tmp_path, document))
+    assert Treaty.objects.get(key="straits-pact").sources[0]["url"] == GOOD_URL

@@ -17,9 +17,11 @@ from django.utils.html import escape
 from openpeace.core.treaty_status import TransitionRefused
 from openpeace.log.models import Entry
 from openpeace.treaties import services
+from openpeace.treaties.export import treaty_document
 from openpeace.treaties.models import Treaty, TreatyText
 from openpeace.treaties.search import treaty_search
 from openpeace.world.models import Language, State
+from tests.source_urls import REFUSED_URLS
 
 
 def _entries(kind: str) -> list[dict[str, object]]:
@@ -219,6 +221,23 @@ def test_publication_refuses_a_stored_text_no_public_text_may_be(
     assert Treaty.objects.get(pk=treaty.pk).status == "secret"
     assert not Entry.objects.filter(kind__startswith="treaty.").exists()
     assert not TreatyText.objects.filter(entry__isnull=False).exists()
+
+
+@pytest.mark.parametrize(("url", "message"), REFUSED_URLS)
+def test_publication_refuses_a_stored_source_url_not_to_follow(
+    secret: dict[str, Treaty], url: str, message: str
+) -> None:
+    """A source stored around the file's check is judged again before it is published, at its
+    field, as every source URL is (`core.sources.url_problem`)."""
+    treaty = secret["straits-pact"]
+    Treaty.objects.filter(pk=treaty.pk).update(sources=[{"title": "The note", "url": url}])
+    [(field, problem)] = services.treaty_texts_problems(
+        treaty_document(Treaty.objects.get(pk=treaty.pk)))
+    assert field == "sources[0].url" and problem.startswith(f"a source's url {message}")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        services.treaty_publish(treaty=Treaty.objects.get(pk=treaty.pk))
+    assert Treaty.objects.get(pk=treaty.pk).status == "secret"
+    assert not Entry.objects.filter(kind__startswith="treaty.").exists()
 
 
 def test_the_cli_and_the_admin_say_why_a_treaty_cannot_be_published(

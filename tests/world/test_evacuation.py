@@ -45,6 +45,7 @@ from openpeace.world.models import (
 )
 from openpeace.world.services import situation_load
 from tests.conftest import DEFAULT_1917 as SITUATION_1917
+from tests.source_urls import GOOD_URL, IN_FILE_REFUSED_URLS, REFUSED_URLS
 from tests.world.test_api_fuzz import app as wsgi_app
 
 D = dt.date
@@ -160,7 +161,8 @@ def test_a_plan_is_adopted_with_its_stages_and_its_entry(plan: EvacuationPlan) -
     ({"stages": [StageDraft("erzurum", "the\x07garrison", D(1918, 2, 11))]},
      "the units of stage 1 cannot contain the control character U+0007"),
     ({"sources": []}, "a plan cites at least one source"),
-    ({"sources": [{"title": "A", "url": "javascript:alert(1)"}]}, "is not a web address"),
+    ({"sources": [{"title": "A", "url": "javascript:alert(1)"}]},
+     "a source's address must be an absolute http or https URL, not 'javascript:alert(1)'"),
     ({"sources": [{"title": "Декрет", "language": "Russian"}]},
      "a source's language: 'Russian' is not a valid BCP 47 tag"),
     ({"stages": [StageDraft("atlantis", "the garrison", D(1918, 2, 11))]},
@@ -822,3 +824,50 @@ def test_every_evacuation_operation_answers_as_documented(
     case: Any, in_progress: EvacuationPlan, app: Any
 ) -> None:
     case.call_and_validate(app=app)
+
+
+@pytest.mark.parametrize(("url", "message"), REFUSED_URLS)
+def test_a_source_url_is_one_to_follow_or_nothing_changes(
+    plan: EvacuationPlan, url: str, message: str
+) -> None:
+    """A plan's sources and a report's, a completion's or an end's source are held to the check
+    of every source URL, at their field."""
+    occupation = plan.occupation
+    acts: list[tuple[str, Callable[[], object]]] = [
+        ("sources[0].url", lambda: adopt(occupation, sources=[{"title": "Decree", "url": url}])),
+        ("source_url", lambda: evacuation.report_record(
+            plan=plan, on=D(1918, 1, 13), text="Published.", source="Pravda", source_url=url,
+            at=at(1918, 1, 13))),
+        ("source_url", lambda: complete(plan, 1, D(1918, 2, 1), source_url=url)),
+        ("source_url", lambda: evacuation.occupation_end(
+            occupation=occupation, on=D(1918, 3, 3), act="Treaty", source_url=url,
+            at=at(1918, 3, 3))),
+    ]
+    for path, act in acts:
+        before = state()
+        with pytest.raises(EvacuationRefused) as error:
+            act()
+        assert [p.path for p in error.value.problems
+                if f"a source's address {message}" in p.message] == [path], error.value.problems
+        assert state() == before
+
+
+@pytest.mark.parametrize(("url", "message"), IN_FILE_REFUSED_URLS)
+def test_a_plans_file_s_source_url_is_refused_at_its_path(
+    tmp_path: Path, occupation: Occupation, url: str, message: str
+) -> None:
+    doc = document()
+    doc["acts"][0]["sources"][0]["url"] = url
+    before = state()
+    with pytest.raises(EvacuationFileError) as error:
+        evacuation_import(write(tmp_path, doc), at=at(1918, 1, 11))
+    assert any(p.path == "acts[0].sources[0].url" and message in p.message
+               for p in error.value.problems), error.value.problems
+    assert state() == before
+
+
+def test_a_source_url_may_be_a_web_address(tmp_path: Path, occupation: Occupation) -> None:
+    doc = document()
+    doc["acts"][0]["sources"][0]["url"] = GOOD_URL
+    [plan] = evacuation_import(write(tmp_path, doc), at=at(1918, 1, 11))
+    assert plan.sources[0]["url"] == GOOD_URL

@@ -30,7 +30,7 @@ from openpeace.core.documents import (
 )
 from openpeace.core.geometry import OPEN_RING, open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
-from openpeace.core.sources import language_problem
+from openpeace.core.sources import language_problem, url_problem
 from openpeace.core.text import text_problem
 
 FORMAT = "openpeace-situation/1"
@@ -358,6 +358,8 @@ def _rule_problems(s: Situation) -> Iterator[Problem]:
 
     yield from ref("proposing_state", s.proposing_state, states, "state")
     for i, source in enumerate(s.sources):
+        if problem := url_problem(source.url or ""):  # the register's column: URL_MAX
+            yield Problem(f"sources[{i}].url", problem)
         if problem := language_problem(source.language):
             yield Problem(f"sources[{i}].language", problem)
     for i, lang in enumerate(s.languages):

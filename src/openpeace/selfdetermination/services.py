@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import django.dispatch
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from openpeace.core import demand as core_demand
 from openpeace.core import terms
 from openpeace.core.languages import is_valid_tag
-from openpeace.core.sources import language_problem
+from openpeace.core.sources import language_problem, url_problem
 from openpeace.core.text import text_problem
 from openpeace.log.models import Entry
 from openpeace.log.services import entry_append
@@ -51,28 +49,13 @@ class DecisionRefused(Refused):
     """
 
 
-SOURCE_URL_SCHEMES = ["http", "https"]
-"""A decision's source is cited for its readers to follow: a link they can open in a browser,
-not an `ftp:` one (which Django's own URL field would let through) nor a relative one."""
-
-
 def _source_url_problem(url: str) -> str | None:
-    """What is wrong with the URL of a decision's source, or None: it may be left out (empty),
-    else it is an absolute http or https URL that its column holds. Checked here, in the
-    service, so that every way of recording a decision (the admin, the replay, a plebiscite's
-    result) is held to it, and not only the admin's URL field."""
-    if not url:
-        return None
-    if problem := text_problem(url, "the source's url"):
-        return problem  # a NUL, which URLValidator lets through in a path, above all
-    limit = Decision._meta.get_field("source_url").max_length or 0
-    if len(url) > limit:
-        return f"the source's url has at most {limit} characters, not {len(url)}"
-    try:
-        URLValidator(schemes=SOURCE_URL_SCHEMES)(url)
-    except ValidationError:
-        return f"the source's url must be an absolute http or https URL, not {url[:80]!r}"
-    return None
+    """What is wrong with the URL of a decision's source, or None (`core.sources.url_problem`,
+    within its column). Checked here, in the service, so that every way of recording a decision
+    (the admin, the replay, a plebiscite's result) is held to it, and not only the admin's URL
+    field."""
+    return url_problem(url, "the source's url",
+                       limit=Decision._meta.get_field("source_url").max_length or 0)
 
 
 def _check(
@@ -248,7 +231,8 @@ def _sources(sources: list[dict[str, str]] | None) -> list[dict[str, str]]:
                 isinstance(source.get(part, ""), str) for part in ("title", "url")):
             raise DemandRefused(SOURCE_SHAPE)
         _text(source.get("title", ""), "a source's title", blank=SOURCE_SHAPE)
-        _text(source.get("url", ""), "a source's url", required=False)
+        if problem := url_problem(source.get("url", "")):
+            raise DemandRefused(problem)
         if problem := language_problem(source.get("language")):
             raise DemandRefused(f"a source's language: {problem}")
     return [{"title": s["title"], "url": s.get("url", ""),

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpeace.core.sources import sources_problems
 from openpeace.core.terms import SEPARATE_STATE, TerritorialClause, clause_findings
 from openpeace.core.terms_document import SEPARATE
 from openpeace.core.text import text_problem
@@ -68,8 +69,9 @@ def treaty_texts_problems(treaty: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every text of a treaty that is not a public text (`core.text`), as (field, problem):
     its title, short name and place, its sources, each text in each language, each clause's id
     and description. All of them are published one day, and what is published is logged for
-    good. Each problem says which of its texts it is ("its text in 'fr' cannot…"); the caller
-    names the treaty.
+    good; so are its sources' addresses and languages, which a reader follows
+    (`core.sources.sources_problems`). Each problem says which of its texts it is ("its text in
+    'fr' cannot…"); the caller names the treaty.
 
     `treaty` has the shape of the treaties file (docs/treaties-format.md), so that an import
     judges the file before it writes a row, and a publication the rows themselves, as the
@@ -80,11 +82,10 @@ def treaty_texts_problems(treaty: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("place", text_problem(treaty["place"], "the place it was concluded")),
     ]
     for i, source in enumerate(treaty["sources"]):
-        found += [(f"sources[{i}].title", text_problem(source.get("title", ""),
-                                                       f"the title of its source {i + 1}")),
-                  (f"sources[{i}].url", text_problem(source.get("url", ""),
-                                                     f"the address of its source {i + 1}",
-                                                     required=False))]
+        found.append((f"sources[{i}].title", text_problem(source.get("title", ""),
+                                                          f"the title of its source {i + 1}")))
+    found += [(problem.path, problem.message)
+              for problem in sources_problems("sources", treaty["sources"])]
     for i, text in enumerate(treaty["texts"]):
         found += [(f"texts[{i}].{field}", problem) for field, problem in text_problems(
             title=text["title"], text=text["text"], source=text["source"],

@@ -24,7 +24,6 @@ from openpeace.core.documents import (
     schema_problems,
 )
 from openpeace.core.situation_file import parse_text
-from openpeace.core.sources import sources_problems
 from openpeace.core.terms_document import SEPARATE
 from openpeace.core.text import document_problem, forbidden_character
 from openpeace.selfdetermination.selectors import terms_register
@@ -68,7 +67,6 @@ class _Register:
 def _treaty_problems(at: str, treaty: dict[str, Any], known: _Register) -> Iterator[Problem]:
     if treaty["key"] in known.treaties:
         yield Problem(f"{at}.key", f"treaty {treaty['key']!r} is already in the register")
-    yield from sources_problems(f"{at}.sources", treaty["sources"])
     dates = [_date(d) for d in treaty["signed"]]
     for i, date in enumerate(dates):
         if date is None:

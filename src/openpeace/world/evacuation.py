@@ -24,7 +24,7 @@ from django.utils import timezone
 from openpeace.core import evacuation as rules
 from openpeace.core.documents import Problem
 from openpeace.core.evacuation import EvacuationRefused, StageDraft
-from openpeace.core.sources import language_problem
+from openpeace.core.sources import language_problem, url_problem
 from openpeace.core.text import text_problem
 from openpeace.log.services import entry_append
 from openpeace.world.models import (
@@ -66,11 +66,13 @@ def _text(at: str, value: object, *, limit: int, required: bool = False,
     return problems
 
 
-def _url(at: str, value: str) -> list[Problem]:
-    problems = _text(at, value, limit=SOURCE_MAX, what="a source's address")
-    if value and not value.startswith(("http://", "https://")):
-        problems.append(Problem(at, f"{value!r} is not a web address (http:// or https://)"))
-    return problems
+def _url(at: str, value: object) -> list[Problem]:
+    """A source's address, if one is given: text, and one a reader can follow
+    (`core.sources.url_problem`, the check of every source URL, within the column)."""
+    if not isinstance(value, str):
+        return [Problem(at, "a source's address must be text")]
+    problem = url_problem(value, "a source's address", limit=SOURCE_MAX)
+    return [Problem(at, problem)] if problem else []
 
 
 def _source_problems(at: str, source: str, source_url: str) -> list[Problem]:

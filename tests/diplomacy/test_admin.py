@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -124,7 +125,6 @@ def test_acts_cannot_be_edited_or_deleted_in_the_admin(
 def test_an_official_issues_an_envoy_its_token_once_and_revokes_it(
     admin_client: Client, accepted: Offer
 ) -> None:
-    import re
 
     from django.contrib.messages import get_messages
 
@@ -266,3 +266,45 @@ def test_a_session_recorded_before_delegations_were_checked_does_not_break_the_a
     response = admin_client.get(f"/api/offers/{accepted.key}")
     assert response.status_code == 200
     assert response.json()["sessions"][0]["delegations"] == []
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("\u200b\u200b", "an envoy needs a label: who holds the token (it has no visible character"),
+    ("Herr von K\x07hlmann", "an envoy's label cannot contain the control character U+0007"),
+])
+def test_the_service_refuses_an_envoy_label_that_shows_nothing_or_hides_something(
+    accepted: Offer, label: str, message: str
+) -> None:
+    from openpeace.diplomacy.models import Envoy
+    from openpeace.diplomacy.services import envoy_issue
+
+    count = Envoy.objects.count()
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        envoy_issue(state=State.objects.get(key="germany"), label=label)
+    assert Envoy.objects.count() == count
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("\u2060", "an envoy needs a label: who holds the token"),
+    ("K\x1bhlmann", "an envoy's label cannot contain the control character U+001B"),
+])
+def test_the_admin_refuses_such_an_envoy_label_at_its_field_when_issuing_or_changing(
+    admin_client: Client, accepted: Offer, label: str, message: str
+) -> None:
+    from openpeace.diplomacy.models import Envoy
+    from openpeace.diplomacy.services import envoy_issue
+
+    germany = State.objects.get(key="germany")
+    count = Envoy.objects.count()
+    add = admin_client.post("/admin/diplomacy/envoy/add/", {
+        "state": germany.pk, "label": label, "email": ""})
+    assert add.status_code == 200
+    [problem] = add.context["adminform"].form.errors["label"]
+    assert problem.startswith(message) and list(add.context["adminform"].form.errors) == ["label"]
+    assert Envoy.objects.count() == count
+    envoy = envoy_issue(state=germany, label="Herr von Kühlmann").envoy
+    change = admin_client.post(f"/admin/diplomacy/envoy/{envoy.pk}/change/",
+                               {"label": label, "email": ""})
+    assert change.status_code == 200 and "label" in change.context["adminform"].form.errors
+    envoy.refresh_from_db()
+    assert envoy.label == "Herr von Kühlmann"

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from openpeace.api import api
-from openpeace.core.process import STAGES
-from openpeace.diplomacy.models import Offer, Reply
+from openpeace.core.process import STAGES, Status
+from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
 from openpeace.diplomacy.process import reply_record
 from openpeace.diplomacy.services import envoy_issue, offer_release
 from openpeace.log.services import log_integrate
@@ -123,3 +123,18 @@ def test_the_schema_lists_the_stages_of_the_core(schema: str) -> None:
     stage = api.get_openapi_schema(path_prefix="/api")["components"]["schemas"][schema][
         "properties"]["stage"]
     assert stage["enum"] == list(STAGES)
+
+
+@pytest.mark.parametrize("schema", ["ReplyOut", "OfferDetailOut"])
+def test_a_reply_and_an_offer_list_the_statuses_of_the_core(schema: str) -> None:
+    """An offer's overall `status` (also in a reply's answer) is set only by
+    `core.process.status`: the schema lists the core's statuses, as it does the stages, and so
+    does the model."""
+    status = api.get_openapi_schema(path_prefix="/api")["components"]["schemas"][schema][
+        "properties"]["status"]
+    assert status["enum"] == list(get_args(Status)) == list(Offer.Status.values)
+
+
+def test_the_model_lists_the_stages_in_the_core_s_order() -> None:
+    """The officials' choices (the admin's filters and forms) follow the core's order too."""
+    assert list(BelligerentProcess.Stage.values) == list(STAGES)

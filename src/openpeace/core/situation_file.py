@@ -14,8 +14,17 @@ from typing import Any
 
 import yaml
 
-from openpeace.core.documents import Problem
+from openpeace.core.documents import DocumentError, Problem
 from openpeace.core.situation import Situation, SituationError, situation_from_document
+
+
+class _Unreadable(Exception):
+    """A problem found while parsing, carried out of the parser to `parse_text`, which raises
+    it as the caller's error."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 class _StrictLoader(yaml.CSafeLoader):
@@ -37,10 +46,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
         key = loader.construct_object(key_node)
         if key in mapping:
             mark = key_node.start_mark
-            raise SituationError(
-                [Problem(f"line {mark.line + 1}, column {mark.column + 1}",
-                         f"duplicate key {key!r} in one mapping")]
-            )
+            raise _Unreadable(Problem(f"line {mark.line + 1}, column {mark.column + 1}",
+                                      f"duplicate key {key!r} in one mapping"))
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -55,25 +62,38 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise SituationError([Problem("(document)", f"duplicate key {key!r} in one object")])
+            raise _Unreadable(Problem("(document)", f"duplicate key {key!r} in one object"))
         out[key] = value
     return out
 
 
-def parse_text(text: str, *, is_json: bool) -> object:
-    """Parse a situation file's text into a plain document, refusing duplicate keys."""
+def parse_text(
+    text: str, *, is_json: bool, origin: str = "situation",
+    error: type[DocumentError] = SituationError,
+) -> object:
+    """Parse a file's text into a plain document, refusing duplicate keys.
+
+    Every file format is read here (situations, offers, treaties, evacuation plans, demands), so
+    a text that cannot be parsed raises the caller's `error`, labelled with its `origin` (the
+    file's path): each reader then reports it as its own, with nothing to catch and relabel.
+    """
     try:
         if is_json:
             return json.loads(text, object_pairs_hook=_json_object)
         return yaml.load(text, Loader=_StrictLoader)
+    except _Unreadable as exc:
+        problem = exc.problem
     except json.JSONDecodeError as exc:
-        raise SituationError(
-            [Problem(f"line {exc.lineno}, column {exc.colno}", f"not JSON: {exc.msg}")]
-        ) from exc
+        problem = Problem(f"line {exc.lineno}, column {exc.colno}", f"not JSON: {exc.msg}")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"
-        raise SituationError([Problem(where, f"not YAML: {exc.problem}")]) from exc
+        problem = Problem(where, f"not YAML: {exc.problem}")
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, such as U+0001
+        problem = Problem("(document)", f"not YAML: {exc.reason}")
+    except ValueError as exc:  # an integer longer than Python converts (4300 digits)
+        problem = Problem("(document)", str(exc))
+    raise error([problem], origin)
 
 
 def read_situation(path: Path) -> Situation:
@@ -82,8 +102,5 @@ def read_situation(path: Path) -> Situation:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SituationError([Problem("(file)", f"cannot read: {exc}")], str(path)) from exc
-    try:
-        document = parse_text(text, is_json=path.suffix.lower() == ".json")
-        return situation_from_document(document, origin=str(path))
-    except SituationError as exc:
-        raise SituationError(exc.problems, str(path)) from None
+    document = parse_text(text, is_json=path.suffix.lower() == ".json", origin=str(path))
+    return situation_from_document(document, origin=str(path))

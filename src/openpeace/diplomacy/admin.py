@@ -22,7 +22,12 @@ from openpeace.diplomacy.models import (
     Proclamation,
     Reply,
 )
-from openpeace.web.admin import IssuesTokens, ReadOnly, RecordedThroughServices
+from openpeace.web.admin import (
+    IssuesTokens,
+    LabelledHolderForm,
+    ReadOnly,
+    RecordedThroughServices,
+)
 
 
 class OfferTextInline(admin.StackedInline[Any, Offer]):
@@ -86,8 +91,15 @@ class OfferAdmin(admin.ModelAdmin[Offer]):
                 self.message_user(request, f"Released {offer.title!r}.", messages.SUCCESS)
 
 
+class EnvoyForm(LabelledHolderForm):
+    """An envoy as `services.envoy_issue` takes it."""
+
+    label_problem = staticmethod(services.envoy_label_problem)
+
+
 @admin.register(Envoy)
 class EnvoyAdmin(IssuesTokens):
+    form = EnvoyForm
     list_display = ["label", "state", "email", "issued_at", "revoked_at"]
     list_filter = ["state"]
     fields = ["state", "label", "email", "issued_at", "revoked_at"]

@@ -14,6 +14,7 @@ from pydantic import field_validator, model_validator
 from openpeace.api_types import Payload, Text
 from openpeace.core.documents import depth_problem
 from openpeace.core.process import Stage
+from openpeace.core.process import Status as OfferStatus
 from openpeace.diplomacy import selectors, services
 from openpeace.diplomacy.armistices import armistice_today
 from openpeace.diplomacy.models import (
@@ -214,7 +215,7 @@ class OfferReplyOut(Schema):
 
 
 class OfferDetailOut(OfferOut):
-    status: str
+    status: OfferStatus
     terms: dict[str, object]
     notes: list[NoteOut]
     proclamations: list[ProclamationOut]
@@ -279,7 +280,7 @@ class ReplyOut(Schema):
     findings: list[FindingOut]
     replied_at: dt.datetime
     stage: Stage
-    status: str
+    status: OfferStatus  # the core's, as `stage` is; `Offer.Status` lists the same values
 
     @staticmethod
     def resolve_offer(obj: Reply) -> str:

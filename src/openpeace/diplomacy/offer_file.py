@@ -90,9 +90,8 @@ def _problems(doc: dict[str, Any]) -> list[Problem]:
 def offer_import(path: Path) -> tuple[Offer, dt.datetime | None]:
     """Import an offer file as a draft; return it and its `released_at`, if the file has one."""
     try:
-        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json")
-    except DocumentError as error:  # not YAML or JSON: the reader's problems, in this file
-        raise OfferFileError(error.problems, str(path)) from None
+        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json",
+                              origin=str(path), error=OfferFileError)
     except UnicodeDecodeError as error:  # not UTF-8 (a surrogate encoded on its own, too)
         raise OfferFileError([Problem("(document)", str(error))], str(path)) from None
     if not isinstance(document, dict):

@@ -200,10 +200,22 @@ class IssuedEnvoy:
     """Shown once to the official who issued it; only its hash is stored."""
 
 
+def envoy_label_problem(label: str) -> str | None:
+    """What is wrong with an envoy's label, or None. The label is how officials tell who holds a
+    government's token (the admin's list, the message that shows the token once), so it is held
+    to the rule of a public text (`core.text`): a label of zero-width spaces would name no one,
+    a control character could hide part of it. The service refuses it; the officials' form
+    shows it at its field, also when a label is changed."""
+    return text_problem(label, "an envoy's label",
+                        blank="an envoy needs a label: who holds the token")
+
+
 @transaction.atomic
 def envoy_issue(
     *, state: State, label: str, email: str = "", issued_by: User | None = None
 ) -> IssuedEnvoy:
+    if problem := envoy_label_problem(label):
+        raise ValueError(problem)
     token = token_new()
     envoy = Envoy.objects.create(
         state=state, label=label, email=email, token_hash=token_hash(token), issued_by=issued_by

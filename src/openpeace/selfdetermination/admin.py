@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from openpeace.selfdetermination import services
 from openpeace.selfdetermination.models import Commission, Decision, Demand, DemandStep
 from openpeace.selfdetermination.services import DecisionRefused, decision_record
-from openpeace.web.admin import IssuesTokens, RecordedThroughServices
+from openpeace.web.admin import IssuesTokens, LabelledHolderForm, RecordedThroughServices
 
 
 @admin.register(Decision)
@@ -43,15 +43,10 @@ class DecisionAdmin(RecordedThroughServices):
         )
 
 
-class CommissionForm(forms.ModelForm[Commission]):
-    """A commission as `services.commission_issue` takes it: a label it would refuse is said at
-    its field, not left to fail the save; and a label changed later is held to the same rule."""
+class CommissionForm(LabelledHolderForm):
+    """A commission as `services.commission_issue` takes it."""
 
-    def clean_label(self) -> str:
-        label: str = self.cleaned_data["label"]
-        if problem := services.commission_label_problem(label):
-            raise forms.ValidationError(problem)
-        return label
+    label_problem = staticmethod(services.commission_label_problem)
 
 
 @admin.register(Commission)

@@ -116,8 +116,9 @@ def demands_problems(document: object) -> list[Problem]:
 def demands_read(path: Path) -> dict[str, Any]:
     """Read and check a demands file; raise `DemandFileError` with every problem."""
     try:
-        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json")
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json",
+                              origin=str(path), error=DemandFileError)
+    except (OSError, UnicodeDecodeError) as error:
         raise DemandFileError([Problem("(document)", str(error))], str(path)) from None
     problems = demands_problems(document)
     if problems:

@@ -159,8 +159,9 @@ def treaties_problems(document: object) -> list[Problem]:
 def treaties_read(path: Path) -> dict[str, Any]:
     """Read and check a treaties file; raise `TreatyFileError` with every problem."""
     try:
-        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json")
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json",
+                              origin=str(path), error=TreatyFileError)
+    except (OSError, UnicodeDecodeError) as error:
         raise TreatyFileError([Problem("(document)", str(error))], str(path)) from None
     problems = treaties_problems(document)
     if problems:

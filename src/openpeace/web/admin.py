@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
@@ -127,6 +128,20 @@ class RecordedThroughServices(admin.ModelAdmin[Any]):
     def record(self, data: dict[str, Any]) -> Any:
         """Record the act through its service; each subclass names its own."""
         raise TypeError(f"{type(self).__name__} names no service")
+
+
+class LabelledHolderForm(forms.ModelForm[Any]):
+    """An account that acts by token as its service issues it: a label the service would refuse
+    (`label_problem`, the service's own rule) is said at its field, not left to fail the save;
+    and a label changed later is held to the same rule."""
+
+    label_problem: ClassVar[staticmethod[[str], str | None]]
+
+    def clean_label(self) -> str:
+        label: str = self.cleaned_data["label"]
+        if problem := self.label_problem(label):
+            raise forms.ValidationError(problem)
+        return label
 
 
 class IssuesTokens(admin.ModelAdmin[Any]):

@@ -118,10 +118,9 @@ def evacuation_problems(document: object, recorded_on: dt.date) -> list[Problem]
 def evacuation_read(path: Path, recorded_on: dt.date) -> dict[str, Any]:
     """Read and check an evacuation file; raise `EvacuationFileError` with every problem."""
     try:
-        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json")
-    except DocumentError as error:
-        raise EvacuationFileError(error.problems, str(path)) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        document = parse_text(path.read_text(encoding="utf-8"), is_json=path.suffix == ".json",
+                              origin=str(path), error=EvacuationFileError)
+    except (OSError, UnicodeDecodeError) as error:
         raise EvacuationFileError([Problem("(document)", str(error))], str(path)) from None
     problems = evacuation_problems(document, recorded_on)
     if problems:

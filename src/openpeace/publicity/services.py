@@ -364,7 +364,8 @@ def endorsement_mails_dispatch(*, at: dt.datetime | None = None,
 
 def _mail(endorsement: Endorsement) -> EmailMultiAlternatives:
     """The confirmation link while the endorsement is pending; after that, a note that the
-    person has already endorsed. Either way, the page they saw was the same.
+    person has already endorsed, or, if their endorsement was invalidated, that it is not
+    counted. Either way, the page they saw was the same.
 
     Like the follows' mails, it is multipart/alternative (`publicity.mail.multipart`): the
     plain text, and the same words and links in HTML (`publicity/mail/endorsement.html`), where

@@ -5,6 +5,7 @@ from openpeace.api import api, swagger
 from openpeace.web import views as web
 
 handler400 = "openpeace.web.views.bad_request"
+handler403 = "openpeace.web.views.forbidden"
 handler404 = "openpeace.web.views.not_found"
 
 admin.site.site_header = "openpeace — the foreign office"

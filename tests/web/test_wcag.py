@@ -110,6 +110,21 @@ def test_a_form_refused_as_not_from_this_site_says_error_in_its_title(db: None) 
         assert response.status_code == 403
         assert title(response) == "Error: Refused · openpeace"
 
+def test_a_page_staff_may_not_see_is_a_page_of_the_site(db: None) -> None:
+    """The admin's `PermissionDenied` (`handler403`): not Django's bare "403 Forbidden"."""
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user("clerk", is_staff=True)  # no permission at all
+    client = Client()
+    client.force_login(staff)
+    response = client.get("/admin/publicity/endorsement/")
+    page = response.content.decode()
+    assert response.status_code == 403 and '<html lang="en" dir="ltr">' in page
+    assert title(response) == "Error: Forbidden · openpeace"
+    assert "<h1>Refused: you may not do this</h1>" in page and '<header class="site">' in page
+    assert "your account does not have the permission this needs" in page.lower()
+
+
 def test_a_filtered_page_names_its_filter_in_its_title(client: Client, loaded: Situation) -> None:
     assert title(client.get("/nationalities/?standing=colonial")) == (
         "Nationalities (Standing: colonial) · openpeace")

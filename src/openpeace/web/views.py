@@ -61,6 +61,15 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
                   status=404)
 
 
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 403 (`handler403`), for a `PermissionDenied`: the admin's, when staff reach a
+    page or an act their permissions do not give them. Django's own is "403 Forbidden" with no
+    language, no frame and no way on. The API's refusals of roles answer in their own JSON
+    before this; under /api/ it is JSON too."""
+    return refused(request, 403, "your account does not have the permission this needs",
+                   title=_("Forbidden"), heading=_("Refused: you may not do this"))
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The site's 400 (`handler400`), for a request Django itself refuses as it reads it (a
     `SuspiciousOperation`): in the API's JSON under /api/, else a page of the site. Django's

@@ -49,15 +49,6 @@ class DecisionRefused(Refused):
     """
 
 
-def _source_url_problem(url: str) -> str | None:
-    """What is wrong with the URL of a decision's source, or None (`core.sources.url_problem`,
-    within its column). Checked here, in the service, so that every way of recording a decision
-    (the admin, the replay, a plebiscite's result) is held to it, and not only the admin's URL
-    field."""
-    return url_problem(url, "the source's url",
-                       limit=Decision._meta.get_field("source_url").max_length or 0)
-
-
 def _check(
     *, joins: State | None, via: str, taken_on: dt.date, recognised_on: dt.date | None,
     recognised_by: State | None, source: str, source_url: str,
@@ -66,7 +57,10 @@ def _check(
         raise DecisionRefused(f"via must be one of {', '.join(Decision.Via.values)}, not {via!r}")
     if problem := text_problem(source, "the source a decision cites"):
         raise DecisionRefused(problem, field="source")
-    if problem := _source_url_problem(source_url):
+    # Checked here, in the service, so that every way of recording a decision (the admin, the
+    # replay, a plebiscite's result) is held to the one check of source URLs, within the column.
+    if problem := url_problem(source_url, "the source's url",
+                              limit=Decision._meta.get_field("source_url").max_length or 0):
         raise DecisionRefused(problem, field="source_url")
     if via == Decision.Via.DECLARATION and (recognised_on is None or recognised_by is None):
         raise DecisionRefused(

@@ -19,12 +19,14 @@ from openpeace.core.text import document_problem, text_problem
 from openpeace.diplomacy.models import BelligerentProcess, Envoy, Offer, Reply
 from openpeace.diplomacy.terms import finding_document, terms_check
 from openpeace.log.services import entry_append
+from openpeace.refusals import Refused
 from openpeace.world.models import Language
 from openpeace.world.selectors import language_by_tag
 
 
-class ReplyRefused(Exception):
-    """A reply that cannot be recorded; nothing was changed."""
+class ReplyRefused(Refused):
+    """A reply that cannot be recorded; nothing was changed. The process refused it (the API's
+    409) unless it is a `ReplyInvalid`."""
 
 
 class CounterProposalUnreadable(ReplyRefused):
@@ -36,12 +38,9 @@ class CounterProposalUnreadable(ReplyRefused):
 
 
 class ReplyInvalid(ReplyRefused):
-    """A reply whose own input is wrong, whatever the process: `field` names it, so the API and
-    the envoy's form, which both record replies here, refuse it alike and at that field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
+    """A reply whose own input is wrong, whatever the process: its `field` names it, so the API
+    (a 422) and the envoy's form, which both record replies here, refuse it alike and at that
+    field."""
 
 
 def reply_input_check(kind: str, text: str, terms: dict[str, object] | None) -> None:
@@ -52,14 +51,14 @@ def reply_input_check(kind: str, text: str, terms: dict[str, object] | None) -> 
     counter-proposal carries terms, and only a counter-proposal does.
     """
     if problem := text_problem(text, "a reply"):
-        raise ReplyInvalid("text", problem)
+        raise ReplyInvalid(problem, field="text")
     if problem := document_problem(terms, "the terms"):
-        raise ReplyInvalid("terms", problem)
+        raise ReplyInvalid(problem, field="terms")
     if kind == Reply.Kind.COUNTER_PROPOSAL and not terms:
-        raise ReplyInvalid("terms", "a counter-proposal carries its own terms"
-                           + (": these are empty" if terms is not None else ""))
+        raise ReplyInvalid("a counter-proposal carries its own terms"
+                           + (": these are empty" if terms is not None else ""), field="terms")
     if kind != Reply.Kind.COUNTER_PROPOSAL and terms is not None:
-        raise ReplyInvalid("terms", "terms go with a counter-proposal, and only with one")
+        raise ReplyInvalid("terms go with a counter-proposal, and only with one", field="terms")
 
 
 def reply_language(tag: str) -> Language:
@@ -71,11 +70,11 @@ def reply_language(tag: str) -> Language:
     if language is not None:
         return language
     if not is_valid_tag(tag):
-        raise ReplyInvalid("language", f"{tag[:40]!r} is not a BCP 47 language tag: name the "
-                                       "reply's language by its tag, as de, fr or ota")
-    raise ReplyInvalid("language", f"no language {tag[:40]!r} in the register: name the "
-                                   "reply's language by the tag of one of the register's "
-                                   "(/api/languages lists them)")
+        raise ReplyInvalid(f"{tag[:40]!r} is not a BCP 47 language tag: name the reply's "
+                           "language by its tag, as de, fr or ota", field="language")
+    raise ReplyInvalid(f"no language {tag[:40]!r} in the register: name the reply's language by "
+                       "the tag of one of the register's (/api/languages lists them)",
+                       field="language")
 
 
 def process_of(offer: Offer) -> rules.Process:

@@ -19,7 +19,6 @@ from openpeace.diplomacy import selectors, services
 from openpeace.diplomacy.armistices import armistice_today
 from openpeace.diplomacy.models import (
     Armistice,
-    BelligerentProcess,
     Envoy,
     NegotiationSession,
     Note,
@@ -35,31 +34,29 @@ from openpeace.diplomacy.process import (
 )
 from openpeace.pagination import Page
 from openpeace.world.api import detailed, listed, written
-from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body, refused_body
+from openpeace.world.schemas import (
+    ErrorOut,
+    InvalidOut,
+    RowsByKeys,
+    invalid_body,
+    refused_body,
+)
 
 router = Router(tags=["diplomacy"])
 
 
-class NoteOut(Schema):
+class NoteOut(RowsByKeys):
     state: str
     language: str
     text: str
     sha256: str
 
     @staticmethod
-    def resolve_state(obj: Note) -> str:
-        return obj.state.key
-
-    @staticmethod
-    def resolve_language(obj: Note) -> str:
-        return obj.language.tag
-
-    @staticmethod
     def resolve_sha256(obj: Note) -> str:
         return services.note_sha256(obj)
 
 
-class ProclamationOut(Schema):
+class ProclamationOut(RowsByKeys):
     people: str
     language: str
     direction: str
@@ -70,10 +67,6 @@ class ProclamationOut(Schema):
     @staticmethod
     def resolve_people(obj: Proclamation) -> str:
         return obj.people.key
-
-    @staticmethod
-    def resolve_language(obj: Proclamation) -> str:
-        return obj.language.tag
 
     @staticmethod
     def resolve_direction(obj: Proclamation) -> str:
@@ -106,16 +99,12 @@ class OfferOut(Schema):
         return obj.release_entry.index if obj.release_entry else None
 
 
-class ProcessOut(Schema):
+class ProcessOut(RowsByKeys):
     # The core's `Stage`, not `str`: the schema then lists the stages a client must expect,
     # and a stage the core adds appears there without an edit here (so in ReplyOut).
     state: str
     stage: Stage
     since: dt.datetime
-
-    @staticmethod
-    def resolve_state(obj: BelligerentProcess) -> str:
-        return obj.state.key
 
 
 class ArmisticeOut(Schema):
@@ -187,7 +176,7 @@ class FindingOut(Schema):
     quotes: list[str]
 
 
-class OfferReplyOut(Schema):
+class OfferReplyOut(RowsByKeys):
     """A government's reply as the offer's page quotes it."""
 
     id: int = Field(description="its number: the page's anchor reply-<id>, and its row in "
@@ -200,14 +189,6 @@ class OfferReplyOut(Schema):
     findings: list[FindingOut] = Field(description="the terms validator's findings on a "
                                        "counter-proposal's terms; none for another reply")
     log_entry: int | None
-
-    @staticmethod
-    def resolve_state(obj: Reply) -> str:
-        return obj.state.key
-
-    @staticmethod
-    def resolve_language(obj: Reply) -> str:
-        return obj.language.tag
 
     @staticmethod
     def resolve_log_entry(obj: Reply) -> int | None:
@@ -270,7 +251,7 @@ class ReplyIn(Payload):
         return self
 
 
-class ReplyOut(Schema):
+class ReplyOut(RowsByKeys):
     offer: str
     state: str
     reply: str
@@ -287,16 +268,8 @@ class ReplyOut(Schema):
         return obj.offer.key
 
     @staticmethod
-    def resolve_state(obj: Reply) -> str:
-        return obj.state.key
-
-    @staticmethod
     def resolve_reply(obj: Reply) -> str:
         return obj.kind
-
-    @staticmethod
-    def resolve_language(obj: Reply) -> str:
-        return obj.language.tag
 
     @staticmethod
     def resolve_stage(obj: Reply) -> str:

@@ -27,7 +27,13 @@ from openpeace.selfdetermination.api import CommissionToken
 from openpeace.selfdetermination.models import Commission
 from openpeace.world.api import detailed, found, listed, written
 from openpeace.world.models import Nationality, State
-from openpeace.world.schemas import ErrorOut, InvalidOut, invalid_body, refused_body
+from openpeace.world.schemas import (
+    ErrorOut,
+    InvalidOut,
+    RowsByKeys,
+    invalid_body,
+    refused_body,
+)
 
 router = Router(tags=["plebiscites"])
 
@@ -41,7 +47,7 @@ class OptionOut(Schema):
     label: str
 
 
-class PlebisciteOut(Schema):
+class PlebisciteOut(RowsByKeys):
     id: int
     election_id: str
     nationality: str
@@ -67,10 +73,6 @@ class PlebisciteOut(Schema):
     @staticmethod
     def resolve_commission(obj: Plebiscite) -> str:
         return obj.commission.label
-
-    @staticmethod
-    def resolve_language(obj: Plebiscite) -> str:
-        return obj.language.tag
 
     @staticmethod
     def resolve_election_hash(obj: Plebiscite) -> str | None:

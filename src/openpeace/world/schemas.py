@@ -15,6 +15,20 @@ def _keys(related: Any) -> list[str]:
     return [x.key for x in related.all()]
 
 
+class RowsByKeys(Schema):
+    """A base for schemas whose `state` or `language` names a related row: by the state's key
+    and the language's BCP 47 tag, as every schema names rows. A resolver runs only for a
+    field its schema has, so a schema with one of the two inherits nothing it does not use."""
+
+    @staticmethod
+    def resolve_state(obj: Any) -> str:
+        return str(obj.state.key)
+
+    @staticmethod
+    def resolve_language(obj: Any) -> str:
+        return str(obj.language.tag)
+
+
 class SourcedOut(Schema):
     """A fact of the register, with the keys of the sources it rests on."""
 

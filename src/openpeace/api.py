@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from openpeace.diplomacy.api import router as diplomacy_router
 from openpeace.plebiscites.api import router as plebiscites_router
@@ -25,7 +27,31 @@ class ApiDocs(Swagger):
     template = "web/api_docs.html"
 
 
-api = NinjaAPI(
+class OpenpeaceAPI(NinjaAPI):
+    """The API, whose schema also says the one answer every operation can give before it runs:
+    a 400 when Django refuses a request as it reads it, above all one with more than
+    `DATA_UPLOAD_MAX_NUMBER_FIELDS` query parameters (`web.views.bad_request`, which answers
+    `{"detail": ...}` under /api/). It is said once here, not in each router's answers."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        unreadable = ("a request Django cannot read: more than "
+                      f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters or fields")
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if own := operation["responses"].get(400):  # a ballot's own, `ErrorOut` too
+                    own["description"] += f"; or {unreadable}"
+                else:
+                    operation["responses"][400] = {
+                        "description": unreadable,
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                    }
+        return schema
+
+
+api = OpenpeaceAPI(
     title="openpeace",
     version="1",
     description=(

@@ -217,6 +217,24 @@ def test_too_many_fields_for_the_api_is_a_json_400(db: None, client: Client) -> 
                                          f"site takes at most {most}"}
 
 
+def test_every_api_operation_documents_the_400_of_a_request_django_cannot_read(
+        client: Client) -> None:
+    """Any operation can answer the 400 above before it runs, so the schema says so on each,
+    with the body it has (`{"detail": ...}`, `ErrorOut`) and the limit."""
+    schema = client.get("/api/openapi.json").json()
+    operations = [(path, method, operation) for path, methods in schema["paths"].items()
+                  for method, operation in methods.items()]
+    assert len(operations) > 40
+    for path, method, operation in operations:
+        answer = operation["responses"].get("400")
+        assert answer is not None, f"{method.upper()} {path} does not document its 400"
+        assert answer["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorOut"}
+        assert f"more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters" in (
+            answer["description"])
+    assert schema["components"]["schemas"]["ErrorOut"]["required"] == ["detail"]
+
+
 def test_a_body_over_django_s_own_limit_is_the_site_s_413(db: None, settings: Any) -> None:
     """`RequestDataTooBig`, if a setting put Django's limit below the site's: the same 413 page
     as every body too large, naming the limit passed."""

@@ -1,6 +1,7 @@
 """The follows' mails in HTML beside their plain text: a text quoted in another language (an
-Ottoman reply, written right to left) carries its `lang` and `dir`, names are in `<bdi>`, every
-link is the text part's, the quoted text is escaped, and the plain text part is as it was.
+Ottoman reply, written right to left) carries its `lang` and `dir`, names are in `<bdi>` (what is
+followed, and every name an act's sentence joins in), every link is the text part's, the quoted
+text and the names are escaped, and the plain text part, like the Atom feed, is as it was.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from openpeace.diplomacy.models import Offer
 from openpeace.publicity.follows import services
+from openpeace.world.models import Nationality, State
 from tests.publicity.conftest import Queue
+from tests.publicity.test_feeds import ATOM, entries, feed
 from tests.publicity.test_follows import OFFER, follow, notify, released, token_in  # noqa: F401
 from tests.publicity.test_webhooks import acts
 
@@ -23,27 +27,34 @@ REPLY = "دولت عثمانیه نك جوابی <script>alert(1)</script>"
 
 
 class Elements(HTMLParser):
-    """Every start tag with its attributes, and the text inside each element with a `lang`."""
+    """Every start tag with its attributes, the text inside each element with a `lang`, and
+    each heading's and paragraph's text with the names isolated in it (each `<bdi>`'s text)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.open: list[tuple[str, dict[str, str | None], list[str]]] = []
+        self.open: list[tuple[str, dict[str, str | None], list[str], list[str]]] = []
         self.marked: list[tuple[dict[str, str | None], str]] = []
+        self.said: list[tuple[str, str, list[str]]] = []  # (tag, text, names in <bdi>)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
         if tag not in ("meta", "br", "hr"):
-            self.open.append((tag, dict(attrs), []))
+            self.open.append((tag, dict(attrs), [], []))
 
     def handle_endtag(self, tag: str) -> None:
-        name, attrs, text = self.open.pop()
+        name, attrs, text, names = self.open.pop()
         assert name == tag
         if "lang" in attrs and tag != "html":
             self.marked.append((attrs, "".join(text)))
+        if tag == "bdi":
+            for *_around, inside in self.open:
+                inside.append("".join(text))
+        elif tag in ("h2", "p"):
+            self.said.append((tag, "".join(text), names))
 
     def handle_data(self, data: str) -> None:
-        for _tag, _attrs, text in self.open:
+        for _tag, _attrs, text, _names in self.open:
             text.append(data)
 
 
@@ -129,3 +140,87 @@ def test_a_digest_and_a_confirmation_have_their_html_with_the_same_links(
     parsed = Elements()
     parsed.feed(html)
     assert [(a["lang"], a["dir"]) for a, _text in parsed.marked] == [("ota", "rtl")]
+
+
+# ------------------------------------------------------------------ the names in an act's sentence
+
+OTTOMAN = "دولت علیه عثمانیه"  # the Ottoman Empire's own name, written right to left
+
+
+def decided(nationality: str, joins: str) -> Any:
+    """A nationality's decision to join a state, integrated: its title names them both."""
+    (entry,) = acts(("decision.recorded", f"nationality:{nationality}",
+                     {"nationality": nationality, "choice": "join", "joins": joins,
+                      "via": "declaration", "taken_on": "1917-12-01", "free": True,
+                      "source": "Declaration of 1 December 1917"}))
+    return entry
+
+
+def said_in(html: str, tag: str) -> list[tuple[str, list[str]]]:
+    """Each `tag` element's text in the HTML part, with the names isolated in it."""
+    parsed = Elements()
+    parsed.feed(html)
+    return [(text, names) for found, text, names in parsed.said if found == tag]
+
+
+def test_the_names_an_act_joins_in_are_each_in_bdi_and_only_in_html(
+    released: Offer, queue: Queue, client: Client,  # noqa: F811
+) -> None:
+    """A nationality and a state named right to left inside an English sentence: each in its own
+    `<bdi>`, so that it cannot reorder the colon and the words around it; the text part and the
+    Atom feed say the same sentence, plain, as they did before."""
+    State.objects.filter(key="ottoman-empire").update(name=OTTOMAN)
+    subscribed = follow(queue, "n@example.org", "nationality", "algerians")
+    decision = decided("algerians", "ottoman-empire")
+    assert notify(queue) == [True]
+    (message,) = mail.outbox
+    title = f"Decision of the Algerians: to join {OTTOMAN}"
+    summary = "Taken on 1 December 1917, taken freely. Declaration of 1 December 1917"
+    at = decision.recorded_at
+    unsubscribe = f"http://127.0.0.1:8000/unsubscribe/{token_in(message, 'unsubscribe')}/"
+    assert message.subject == f"[openpeace] {title}"
+    assert message.body == (  # the plain text, exactly as before names were isolated in HTML
+        f"{title}\n{at.day} {at:%B %Y}, {at:%H:%M} UTC\n\n{summary}\n\n"
+        f"The act in the log: http://127.0.0.1:8000/log/entries/{decision.index}\n"
+        f"Its inclusion proof: http://127.0.0.1:8000/log/entries/{decision.index}.tlog-proof\n"
+        "It answers your follow of the acts of the Algerians (a nationality) (each act as it "
+        "happens).\n\n----\nYou receive this because you follow the acts of the Algerians (a "
+        "nationality) (each act as it happens). Each act is mailed to you once, however many "
+        "of your follows it answers.\nUnsubscribe from the acts of the Algerians (a "
+        f"nationality) (one click): {unsubscribe}\n"
+        "The page it opens can also stop every follow of this address.\n")
+    assert not re.search(r"[<>&]|bdi", message.body)  # no markup, not even escaped
+    assert message.extra_headers["Message-ID"] == (
+        f"<act.{subscribed.ref}.{decision.index}@127.0.0.1>")
+
+    html = html_of(message)
+    assert said_in(html, "h2") == [(title, ["Algerians", OTTOMAN])]  # the same words
+    assert (summary, []) in said_in(html, "p")
+    assert f"<h2>Decision of the <bdi>Algerians</bdi>: to join <bdi>{OTTOMAN}</bdi></h2>" in html
+    assert hrefs(html) == links(message.body)
+
+    assert b"bdi" not in client.get("/feeds/languages/en.atom").content
+    act = entries(feed(client, "/feeds/languages/en.atom"))[
+        "decision.recorded nationality:algerians"]
+    assert act.findtext(f"{{{ATOM}}}title") == title
+    assert act.findtext(f"{{{ATOM}}}summary") == summary
+
+
+def test_a_name_is_escaped_inside_its_bdi(released: Offer, queue: Queue) -> None:  # noqa: F811
+    """A name is data: its `<` and `&` are text in the HTML part, never markup, and stay as
+    they are in the plain text."""
+    name = "Finns & <i>Karelians</i>"
+    Nationality.objects.filter(key="finns").update(name=name)
+    follow(queue, "f@example.org", "nationality", "finns")
+    decided("finns", "russia")
+    assert notify(queue) == [True]
+    (message,) = mail.outbox
+    title = f"Decision of the {name}: to join Russia"
+    assert message.body.startswith(f"{title}\n")
+    html = html_of(message)
+    assert "<h2>Decision of the <bdi>Finns &amp; &lt;i&gt;Karelians&lt;/i&gt;</bdi>: to join " \
+           "<bdi>Russia</bdi></h2>" in html
+    assert said_in(html, "h2") == [(title, [name, "Russia"])]
+    parsed = Elements()
+    parsed.feed(html)
+    assert "i" not in {tag for tag, _attrs in parsed.tags}

@@ -18,8 +18,10 @@ mails are): the plain text, and the same words in HTML (`templates/publicity/fol
 made from the same values, with the same links. Only HTML can say that a quoted text (a
 government's reply, a demand as filed, a plebiscite's question) is in another language and
 script: there it carries the `lang` and `dir` of the language its entry names
-(`feeds.acts.describe`, as the feeds mark it), and the name of what is followed is in `<bdi>`,
-as on the pages. The HTML part has no script, no style and nothing to fetch.
+(`feeds.acts.describe`, as the feeds mark it); and every name is in `<bdi>`, as on the pages:
+the name of what is followed, and each name an act's title or summary joins in (`describe`
+gives them as segments apart, `Said.segments`), so that a name written right to left cannot
+reorder the sentence around it. The HTML part has no script, no style and nothing to fetch.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from django.urls import reverse
 
 from openpeace.core.languages import direction_of, is_valid_tag
 from openpeace.log.models import Entry
-from openpeace.publicity.feeds.acts import Act, Said, describe, site_language
+from openpeace.publicity.feeds.acts import Act, Said, Segments, describe, site_language
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import selectors
 from openpeace.publicity.follows.models import Follow
@@ -85,19 +87,20 @@ class _Answered:
 
 @dataclass(frozen=True)
 class _Marked:
-    """A text for the HTML part, with the `lang` and `dir` of its language where that is not
-    the mail's own (a text quoted in its own words); none for a tag no check let through, so
-    that an old entry's odd tag costs its mark, never its mail."""
+    """A text for the HTML part, as its segments (a name's in `<bdi>` there), with the `lang`
+    and `dir` of its language where that is not the mail's own (a text quoted in its own
+    words); none for a tag no check let through, so that an old entry's odd tag costs its mark,
+    never its mail."""
 
-    text: str
+    segments: Segments
     lang: str = ""
     dir: str = ""
 
     @classmethod
     def of(cls, said: Said, around: str) -> _Marked:
         if said.language.lower() == around.lower() or not is_valid_tag(said.language):
-            return cls(said.text)
-        return cls(said.text, said.language, direction_of(said.language))
+            return cls(said.segments)
+        return cls(said.segments, said.language, direction_of(said.language))
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,47 @@ def test_the_command_names_the_file_of_a_text_it_cannot_read(
         path.write_text(text, encoding="utf-8")
     with pytest.raises(CommandError, match=f"^{re.escape(str(path))}: {problem}"):
         call_command("offers", "import", str(path))
+
+
+SOURCE = {"key": "dp", "title": "Decree on Peace", "url": "https://example.org/decree"}
+
+
+def test_a_files_sources_are_kept_with_its_draft(loaded: Situation, tmp_path: Path) -> None:
+    """Kept as the file gives them, key and all: a source without an address (a book) too."""
+    sources = [SOURCE, {"key": "tasks", "title": "Задачи революции", "language": "ru"}]
+    offer, _ = offer_import(write(tmp_path, {**GOOD, "sources": sources}))
+    offer.refresh_from_db()
+    assert offer.sources == sources and offer.released_at is None
+
+
+@pytest.mark.parametrize(("sources", "problem"), [
+    ([SOURCE, {**SOURCE, "key": "js", "url": "javascript:alert(1)"}],
+     "sources[1].url: a source's url must be an absolute http or https URL, not "
+     "'javascript:alert(1)'"),
+    ([{**SOURCE, "url": "/decree"}],
+     "sources[0].url: a source's url must be an absolute http or https URL, not '/decree'"),
+    ([{**SOURCE, "title": " \u200b"}],
+     "sources[0].title: the title of its source 'dp' cannot be blank: it has no visible "
+     "character"),
+    ([{**SOURCE, "language": "xx"}], "sources[0].language: 'xx' is not a valid BCP 47 tag"),
+    ([SOURCE, {**SOURCE, "title": "The same key again"}],
+     "sources[1].key: duplicate source key 'dp': already used above"),
+    ([{**SOURCE, "title": "Decree \ud800"}],
+     "(document): an offer file cannot contain the surrogate U+D800 on its own, which is not a "
+     "character, at sources[0].title"),
+    ([{**SOURCE, "key": "Decree on Peace"}], "sources[0].key: "),
+    ([{**SOURCE, "pages": "1-3"}], "sources[0]: Additional properties are not allowed"),
+    ([{"key": "dp"}], "sources[0]: \"title\" is a required property"),
+])
+def test_a_bad_source_is_refused_at_its_path_and_writes_nothing(
+    loaded: Situation, tmp_path: Path, sources: list[dict[str, str]], problem: str
+) -> None:
+    """A file's sources are published with the offer, so each is judged as every source is: an
+    address a reader can follow (`core.sources.url_problem`), a title that shows something, a
+    language that is a BCP 47 tag, and a key once; each problem at its path."""
+    from openpeace.diplomacy.models import Note, Offer
+
+    with pytest.raises(OfferFileError) as refused:
+        offer_import(write_json(tmp_path, {**GOOD, "sources": sources}))
+    assert [str(p)[:len(problem)] for p in refused.value.problems] == [problem]
+    assert not Offer.objects.exists() and not Note.objects.exists()

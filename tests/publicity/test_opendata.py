@@ -55,11 +55,15 @@ SITE = settings.OPENPEACE_SITE_URL
 
 DOCS = Path(__file__).parents[2] / "docs" / "open-data.md"
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=120, stale-if-error=300"
-# Words that exist only in what is hidden: the secret treaty, the draft offer's texts and
-# session, the undecided plebiscite's question.
+# Words that exist only in what is hidden: the secret treaty, the draft offer's texts, source
+# and session, the undecided plebiscite's question.
 HIDDEN_WORDS = ["finnish-note", "Finnish Note", "Anleihe", "Kohlenlieferungen",
-                "draft-offer", "Entwurfsnote", "Draft proclamation", "Entwurfsort",
-                "Draft session record", "Undecided question"]
+                "draft-offer", "Entwurfsnote", "Draft proclamation", "Entwurfsquelle",
+                "Entwurfsort", "Draft session record", "Undecided question"]
+# The released offer's sources: one with an address and a language, one with neither.
+SOURCES = [{"key": "dp", "title": "Декрет о мире", "url": "https://example.org/decree",
+            "language": "ru"},
+           {"key": "tasks", "title": "The Tasks of the Revolution"}]
 
 
 def _offer(key: str, title: str) -> Offer:
@@ -78,6 +82,7 @@ def world(loaded: Situation) -> dict[str, Any]:
     """Something of every dataset, public and hidden."""
     released = _offer("peace-1917", "Decree on Peace")
     write_texts(released)  # Ottoman people: ota, ar, hy
+    Offer.objects.filter(pk=released.pk).update(sources=SOURCES)
     offer_release(offer=released, at=RELEASED_1917)  # before the armistice signed under it
     released.refresh_from_db()
     for key, kind, text, language in [  # the Ottoman government answers in French
@@ -113,6 +118,7 @@ def world(loaded: Situation) -> dict[str, Any]:
     publicity.tally_run(offer=released, lag=dt.timedelta(0))
     publicity.tally_recount(offer=released)
     draft = _offer("draft-offer", "Draft offer")
+    Offer.objects.filter(pk=draft.pk).update(sources=[{"key": "e", "title": "Entwurfsquelle"}])
     Note.objects.create(offer=draft, state=State.objects.get(key="germany"),
                         language=Language.objects.get(tag="de"), text="Entwurfsnote.")
     Proclamation.objects.create(offer=draft, people=People.objects.get(key="germany-people"),
@@ -263,6 +269,15 @@ def test_the_exports_show_exactly_what_the_pages_and_the_api_show(
     assert sorted((s["opened_on"], s["log_entry"], s["record"]) for d in details
                   for s in d["sessions"]) == sorted(
         (r["opened_on"], r["log_index"], r["record"]) for r in data["sessions"])
+    # Its sources as the API gives them (with nulls for what a source leaves out), and as the
+    # release logged them.
+    assert [r["sources"] for r in data["offers"]] == [SOURCES] == [
+        [{k: v for k, v in source.items() if v is not None} for source in d["sources"]]
+        for d in details]
+    header, line = _csv(client, "offers")
+    assert json.loads(line[header.index("sources")]) == SOURCES
+    logged = json.loads(bytes(world["offer"].release_entry.body))["content"]
+    assert logged["sources"] == SOURCES
     assert [r["delegations"] for r in data["sessions"]] == [
         [{"state": "russia", "members": ["Adolph Joffe"]},
          {"state": "germany", "members": ["Richard von Kühlmann"]}]]

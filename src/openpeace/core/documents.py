@@ -19,7 +19,7 @@ thousand), so a document nested deeper than any of ours would otherwise be a ser
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -125,6 +125,27 @@ def json_type(value: object) -> str:
     JSON field gives subclasses, such as a string that remembers it was JSON)."""
     return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)),
                 type(value).__name__)
+
+
+def unique_problems(
+    collection: str,
+    keys: Sequence[str],
+    what: str,
+    field_name: str = "key",
+    paths: Sequence[str] | None = None,
+) -> Generator[Problem, None, dict[str, int]]:
+    """Every repeated key in one list of a document (`collection`), each at its path after the
+    first; return (as the generator's value) each key's first index. A schema cannot say that
+    the items of a list have different keys, so each format that names its items by a key
+    (a situation's facts, an offer's sources) says it with this."""
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key in first:
+            path = paths[i] if paths else f"{collection}[{i}].{field_name}"
+            yield Problem(path, f"duplicate {what} {field_name} {key!r}: already used above")
+        else:
+            first[key] = i
+    return first
 
 
 def format_path(parts: Iterable[str | int]) -> str:

@@ -17,7 +17,7 @@ Rules that come from the source text rather than from tidiness:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from openpeace.core.documents import (
     character_problems,
     definition_problems,
     schema_problems,
+    unique_problems,
 )
 from openpeace.core.geometry import OPEN_RING, open_rings
 from openpeace.core.languages import Direction, direction_of, is_valid_tag
@@ -323,15 +324,17 @@ def _text_problems(s: Situation) -> Iterator[Problem]:
 
 def _rule_problems(s: Situation) -> Iterator[Problem]:
     """Every cross-reference, uniqueness, date and programme rule, in document order."""
-    sources = yield from _unique("sources", [x.key for x in s.sources], "source")
-    languages = yield from _unique("languages", [x.tag for x in s.languages], "language", "tag")
-    sides = yield from _unique("sides", [x.key for x in s.sides], "side")
-    states = yield from _unique("states", [x.key for x in s.states], "state")
-    territories = yield from _unique(
+    sources = yield from unique_problems("sources", [x.key for x in s.sources], "source")
+    languages = yield from unique_problems(
+        "languages", [x.tag for x in s.languages], "language", "tag"
+    )
+    sides = yield from unique_problems("sides", [x.key for x in s.sides], "side")
+    states = yield from unique_problems("states", [x.key for x in s.states], "state")
+    territories = yield from unique_problems(
         "territories", [x.key for x in s.territories], "territory"
     )
-    yield from _unique("nationalities", [x.key for x in s.nationalities], "nationality")
-    yield from _unique(
+    yield from unique_problems("nationalities", [x.key for x in s.nationalities], "nationality")
+    yield from unique_problems(
         "states[].peoples",
         [p.key for st in s.states for p in st.peoples],
         "people",
@@ -473,24 +476,6 @@ def _ring_problems(at: str, geometry: Mapping[str, Any] | None) -> Iterator[Prob
     """A polygon's rings must be closed (RFC 7946 §3.1.6), which the schema cannot say."""
     for path in open_rings(geometry) if geometry else ():
         yield Problem(f"{at}.{path}", OPEN_RING)
-
-
-def _unique(
-    collection: str,
-    keys: Sequence[str],
-    what: str,
-    field_name: str = "key",
-    paths: Sequence[str] | None = None,
-) -> Generator[Problem, None, dict[str, int]]:
-    """Report repeated keys in one list; return (as the generator's value) key → first index."""
-    first: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if key in first:
-            path = paths[i] if paths else f"{collection}[{i}].{field_name}"
-            yield Problem(path, f"duplicate {what} {field_name} {key!r}: already used above")
-        else:
-            first[key] = i
-    return first
 
 
 def situation_to_document(s: Situation) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -62,8 +63,23 @@ class ProclamationInline(OfferTextInline):
     model = Proclamation
 
 
+class OfferForm(forms.ModelForm[Offer]):
+    """A draft offer: its sources, edited here as JSON, are judged as its release will judge
+    them (`services.offer_sources_problems`), each problem at its path in the field, not left
+    to refuse the release later."""
+
+    def clean_sources(self) -> object:
+        sources = self.cleaned_data["sources"]
+        if sources is None:  # the field emptied: the offer cites no source
+            sources = []
+        if problems := services.offer_sources_problems(sources):
+            raise forms.ValidationError([f"{path}: {problem}" for path, problem in problems])
+        return sources
+
+
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin[Offer]):
+    form = OfferForm
     list_display = ["title", "key", "proposing_state", "reply_deadline", "released_at"]
     readonly_fields = ["released_at", "release_entry"]
     filter_horizontal = ["addressees"]

@@ -195,9 +195,23 @@ class OfferReplyOut(RowsByKeys):
         return obj.entry.index
 
 
+class OfferSourceOut(Schema):
+    """A source the offer cites, as its file gave it and its release logged it."""
+
+    key: str = Field(description="its key in the offer's file, one per source of the offer: "
+                     "the page's anchor source-<key>")
+    title: str
+    url: str | None = Field(None, description="its address, an http or https URL; none for a "
+                            "source with no address (a book)")
+    language: str | None = Field(None, description="the BCP 47 tag of the language its title "
+                                 "is in, when the file gives one (most sources are English)")
+
+
 class OfferDetailOut(OfferOut):
     status: OfferStatus
     terms: dict[str, object]
+    sources: list[OfferSourceOut] = Field(description="where the offer comes from, published "
+                                          "with it and logged in its release entry")
     notes: list[NoteOut]
     proclamations: list[ProclamationOut]
     processes: list[ProcessOut]

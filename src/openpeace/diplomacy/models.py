@@ -25,6 +25,10 @@ class Offer(models.Model):
     proposing_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     addressees = models.ManyToManyField(State, related_name="offers_received")
     terms = models.JSONField(default=dict, blank=True, help_text="structured terms (JSON)")
+    sources = models.JSONField(
+        default=list, blank=True,
+        help_text='where the offer comes from, published with it: [{"key", "title", "url", '
+                  '"language"}], url and language optional (docs/offer-format.md)')
     reply_deadline = models.DateTimeField()
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -2,10 +2,15 @@
 foreign office can prepare one outside the admin. Every problem is reported with its path.
 
 An import is all or nothing: the whole file is checked first (its characters, the schema, the
-keys against the register, every text against the rule of public texts, `core.text`), and only
-a file without problems is written. An imported offer is a draft, but its release publishes
-its title, notes and proclamations to every government and people at once and logs them for
-good, so a text it could not publish is refused at the door, not at the release.
+keys against the register, every text against the rule of public texts, `core.text`, every
+source as every source is, `core.sources`), and only a file without problems is written. An
+imported offer is a draft, but its release publishes its title, notes, proclamations and
+sources to every government and people at once and logs them for good, so a text it could not
+publish is refused at the door, not at the release.
+
+A source keeps its key: the file's own comments cite its sources by key (`[t21, reed]` in the
+1917 offer), and so does the offer's page, whose list of sources gives each its key as an
+anchor (`#source-t21`), so that a citation has somewhere to point.
 """
 
 from __future__ import annotations
@@ -104,7 +109,7 @@ def offer_import(path: Path) -> tuple[Offer, dt.datetime | None]:
     offer = Offer.objects.create(
         key=document["key"], title=document["title"],
         proposing_state=State.objects.get(key=document["proposing_state"]),
-        reply_deadline=deadline, terms=document["terms"],
+        reply_deadline=deadline, terms=document["terms"], sources=document.get("sources", []),
     )
     offer.addressees.set(State.objects.filter(key__in=document["addressees"]))
     languages = {lang.tag: lang for lang in Language.objects.all()}

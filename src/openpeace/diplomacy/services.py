@@ -3,6 +3,8 @@
 `offer_release` is the source text's "simultaneously": one transaction and one log entry that
 commits to every note and every proclamation (their SHA-256), with one release time, so no
 addressee can be shown to have been told earlier than another, and nothing is half-released.
+The entry carries the offer's title and its sources in full: they are public from that moment,
+and only the log can show that they were not changed since.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpeace.core.documents import definition_problems, unique_problems
+from openpeace.core.sources import sources_problems
 from openpeace.core.terms import validate
 from openpeace.core.terms_document import TermsError, terms_from_document
-from openpeace.core.text import text_problem
+from openpeace.core.text import document_problem, text_problem
 from openpeace.diplomacy.models import Envoy, Note, Offer, Proclamation
 from openpeace.diplomacy.process import processes_open
 from openpeace.diplomacy.tasks import notify_envoys
@@ -52,10 +56,34 @@ def proclamation_sha256(proclamation: Proclamation) -> str:
     return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
+def offer_sources_problems(sources: object) -> list[tuple[str, str]]:
+    """Every problem of an offer's `sources` as (path, problem), judged as every source is:
+    the list's shape by the offer file's schema (`$defs/sources`), each title as a public text
+    (`core.text`), each url and language as a reader follows them (`core.sources`), and each
+    key once.
+
+    The release publishes them and logs them for good, so they are judged as stored too: the
+    admin edits them as JSON, where anything can be written, a character the schema's validator
+    cannot even read (a lone surrogate) among it."""
+    if problem := document_problem({"sources": sources}, "the offer's sources"):
+        return [("sources", problem)]
+    shape = list(definition_problems(sources, "openpeace.diplomacy", "offer.schema.json",
+                                     "sources", at="sources"))
+    if shape or not isinstance(sources, list):  # the schema says what is not a list
+        return [(problem.path, problem.message) for problem in shape]
+    found = [(f"sources[{i}].title", text_problem(source["title"],
+                                                  f"the title of its source {source['key']!r}"))
+             for i, source in enumerate(sources)]
+    found += [(problem.path, problem.message) for problem in sources_problems("sources", sources)]
+    found += [(problem.path, problem.message) for problem in unique_problems(
+        "sources", [source["key"] for source in sources], "source")]
+    return [(path, problem) for path, problem in found if problem]
+
+
 def offer_text_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every text an offer's release publishes that is not a public text (`core.text`), as
     (path, problem): its title, each note, each proclamation's title and text, each named by
-    whom it addresses and in what language.
+    whom it addresses and in what language; and its sources (`offer_sources_problems`).
 
     `document` has the offer file's shape (docs/offer-format.md), so that an import judges the
     file before it writes a row (`offer_file`), and a release the rows themselves
@@ -68,7 +96,8 @@ def offer_text_problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
         to = f"the proclamation to {item['people']!r} in {item['language']!r}"
         found += [(f"proclamations[{i}].title", text_problem(item["title"], f"the title of {to}")),
                   (f"proclamations[{i}].text", text_problem(item["text"], to))]
-    return [(path, problem) for path, problem in found if problem]
+    return [(path, problem) for path, problem in found if problem] + offer_sources_problems(
+        document.get("sources", []))
 
 
 def _texts_document(offer: Offer) -> dict[str, Any]:
@@ -78,6 +107,7 @@ def _texts_document(offer: Offer) -> dict[str, Any]:
                      .select_related("people", "language").order_by("pk"))
     return {
         "title": offer.title,
+        "sources": offer.sources,
         "notes": [{"state": n.state.key, "language": n.language.tag, "text": n.text}
                   for n in notes],
         "proclamations": [{"people": p.people.key, "language": p.language.tag,
@@ -147,7 +177,7 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
         raise ReleaseRefused(offer, [f"it was already released at {when}"])
     released_at = at or timezone.now()
     reasons = offer_terms_problems(offer) + offer_missing_texts(offer) + [
-        problem for _, problem in offer_text_problems(_texts_document(offer))]
+        f"{path}: {problem}" for path, problem in offer_text_problems(_texts_document(offer))]
     addressed = sorted(offer.addressees.values_list("key", flat=True))
     if not addressed:
         reasons.insert(0, "it addresses no state")
@@ -173,6 +203,7 @@ def offer_release(*, offer: Offer, at: dt.datetime | None = None) -> Entry:
             "addressees": sorted(offer.addressees.values_list("key", flat=True)),
             "reply_deadline": offer.reply_deadline.isoformat(),
             "terms_sha256": hashlib.sha256(canonical_json(offer.terms)).hexdigest(),
+            "sources": offer.sources,
             "notes": sorted(
                 ({"state": n.state.key, "language": n.language.tag, "sha256": note_sha256(n)}
                  for n in notes),

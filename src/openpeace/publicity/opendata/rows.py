@@ -98,6 +98,7 @@ def offer_rows(links: Links) -> Iterator[Row]:
             "proposing_state": offer.proposing_state.key,
             "addressees": _keys(offer.addressees), "reply_deadline": offer.reply_deadline,
             "released_at": offer.released_at, "status": offer.status, "terms": offer.terms,
+            "sources": offer.sources,
             **_logged(links, offer.release_entry),
             "page_url": links.url("diplomacy:offer-detail", offer.key),
         }

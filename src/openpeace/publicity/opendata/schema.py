@@ -142,6 +142,9 @@ DATASETS: tuple[Dataset, ...] = (
                 "open", "truce", "negotiations", "peace", "defence")),
             Column("terms", "json", "the terms of peace as structured data "
                    "(docs/terms-format.md)"),
+            Column("sources", "json", "where the offer comes from, as its release logged "
+                   "them (a list, each {\"key\", \"title\"} and, when given, \"url\" and "
+                   "\"language\")"),
             log_index("the release"),
             log_entry_url("the release"),
             page_url("the offer"),

@@ -121,13 +121,13 @@ def test_stored_sources_are_judged_again_at_the_release(
     assert not Entry.objects.filter(kind="offer.released").exists()
 
 
-def _change(offer: Offer, sources: str) -> dict[str, object]:
-    """The draft's change form as the browser posts it: its sources as typed, everything else
-    as it is."""
+def _change(offer: Offer, **typed: str) -> dict[str, object]:
+    """The draft's change form as the browser posts it: the fields `typed` as typed (its
+    sources, its terms), everything else as it is."""
     form: dict[str, object] = {
         "key": offer.key, "title": offer.title, "proposing_state": offer.proposing_state_id,
         "addressees": [s.pk for s in offer.addressees.all()], "terms": json.dumps(offer.terms),
-        "sources": sources,
+        "sources": json.dumps(offer.sources),
         "reply_deadline_0": f"{offer.reply_deadline:%Y-%m-%d}",
         "reply_deadline_1": f"{offer.reply_deadline:%H:%M:%S}", "drafted_by": "",
         "status": offer.status,
@@ -143,7 +143,7 @@ def _change(offer: Offer, sources: str) -> dict[str, object]:
             form.update({f"{prefix}-{i}-id": row.pk, f"{prefix}-{i}-offer": offer.pk})
             form.update({f"{prefix}-{i}-{name}": getattr(row, f"{name}_id", None)
                          or getattr(row, name) for name in fields})
-    return form
+    return {**form, **typed}
 
 
 def test_an_official_writes_a_drafts_sources_in_the_admin_as_the_release_judges_them(
@@ -153,7 +153,7 @@ def test_an_official_writes_a_drafts_sources_in_the_admin_as_the_release_judges_
     assert 'name="sources"' in admin_client.get(url).content.decode()
     bad = [{"key": "dp", "title": "Decree", "url": "https://example.org/d"},
            {"key": "js", "title": "Decree", "url": "javascript:alert(1)"}]
-    response = admin_client.post(url, _change(complete_offer, json.dumps(bad)))
+    response = admin_client.post(url, _change(complete_offer, sources=json.dumps(bad)))
     assert response.status_code == 200
     row = re.search(r'<div class="form-row[^"]*field-sources.*?</div>\s*</div>',
                     response.content.decode(), re.S)
@@ -164,11 +164,11 @@ def test_an_official_writes_a_drafts_sources_in_the_admin_as_the_release_judges_
     assert complete_offer.sources == [] and not complete_offer.is_released
 
     good = [{"key": "dp", "title": "Декрет о мире", "language": "ru"}]
-    response = admin_client.post(url, _change(complete_offer, json.dumps(good)))
+    response = admin_client.post(url, _change(complete_offer, sources=json.dumps(good)))
     assert response.status_code == 302, response.content.decode()[:3000]
     complete_offer.refresh_from_db()
     assert complete_offer.sources == good
-    response = admin_client.post(url, _change(complete_offer, ""))  # emptied: none cited
+    response = admin_client.post(url, _change(complete_offer, sources=""))  # emptied: none cited
     assert response.status_code == 302
     complete_offer.refresh_from_db()
     assert complete_offer.sources == []
@@ -183,3 +183,37 @@ def test_a_released_offers_sources_are_shown_but_not_editable_in_the_admin(
     page = admin_client.get(f"/admin/diplomacy/offer/{complete_offer.pk}/change/")
     html = page.content.decode()
     assert "The Decree on Peace" in html and 'name="sources"' not in html
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("[]", '[] is not of type &quot;object&quot;'),
+    ('{"armistice": 5}', "armistice: 5 is not of type &quot;object&quot;"),
+])
+def test_a_drafts_terms_the_release_could_not_read_are_refused_at_their_field(
+    admin_client: Client, complete_offer: Offer, typed: str, problem: str
+) -> None:
+    """Terms that are not a terms document were saved, to be refused only by the release."""
+    url = f"/admin/diplomacy/offer/{complete_offer.pk}/change/"
+    before = complete_offer.terms
+    response = admin_client.post(url, _change(complete_offer, terms=typed))
+    assert response.status_code == 200
+    row = re.search(r'<div class="form-row[^"]*field-terms.*?</div>\s*</div>',
+                    response.content.decode(), re.S)
+    assert row is not None and problem in row.group(0), row
+    complete_offer.refresh_from_db()
+    assert complete_offer.terms == before
+
+
+@pytest.mark.parametrize("typed", ["", "null"])  # Django's JSON field reads both as None
+def test_a_drafts_emptied_terms_are_an_empty_terms_document(
+    admin_client: Client, complete_offer: Offer, typed: str
+) -> None:
+    response = admin_client.post(f"/admin/diplomacy/offer/{complete_offer.pk}/change/",
+                                 _change(complete_offer, terms=typed))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    complete_offer.refresh_from_db()
+    assert complete_offer.terms == {}
+    with pytest.raises(ReleaseRefused) as refused:  # a draft may propose nothing; not released
+        offer_release(offer=complete_offer)
+    assert "the terms propose no armistice (the source text asks for one)" in (
+        refused.value.reasons)

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from openpeace.core.terms_document import TermsError, terms_from_document
 from openpeace.diplomacy import armistices, services
 from openpeace.diplomacy.armistices import ArmisticeRefused
 from openpeace.diplomacy.models import (
@@ -64,9 +65,21 @@ class ProclamationInline(OfferTextInline):
 
 
 class OfferForm(forms.ModelForm[Offer]):
-    """A draft offer: its sources, edited here as JSON, are judged as its release will judge
-    them (`services.offer_sources_problems`), each problem at its path in the field, not left
-    to refuse the release later."""
+    """A draft offer: its terms and sources, edited here as JSON, are read as its release will
+    read them (a terms document, `core.terms_document`; `services.offer_sources_problems`),
+    each problem at its path in the field, not left to refuse the release later. Terms a
+    document can hold but the validator refuses (an annexation) are a draft's to mend: the
+    release refuses them, naming each."""
+
+    def clean_terms(self) -> object:
+        terms = self.cleaned_data["terms"]
+        if terms is None:  # the field emptied: the draft proposes nothing yet
+            terms = {}
+        try:
+            terms_from_document(terms)
+        except TermsError as error:
+            raise forms.ValidationError([str(problem) for problem in error.problems]) from None
+        return terms
 
     def clean_sources(self) -> object:
         sources = self.cleaned_data["sources"]

@@ -66,6 +66,10 @@ def site(transactional_db: None, live_server: Any, mini: Situation) -> str:
         key="peace-1917", title="Decree on Peace", proposing_state=State.objects.get(key="russia"),
         reply_deadline=timezone.now() + dt.timedelta(days=30),
         terms={"armistice": {"term_days": 90}},
+        sources=[  # its page lists them: one in a script written right to left
+            {"key": "dp", "title": "Decree on Peace", "url": "https://example.org/decree"},
+            {"key": "tk", "title": "صلح فرمانی", "url": "https://example.org/ota",
+             "language": "ota"}],
     )
     offer.addressees.set(State.objects.filter(key__in=["germany", "ottoman-empire"]))
     write_texts(offer)
@@ -202,6 +206,15 @@ def test_a_proclamation_in_ottoman_turkish_reads_right_to_left(site: str, page: 
     article = page.locator("article")
     assert article.get_attribute("lang") == "ota"
     assert article.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+
+def test_an_offers_source_titled_in_ottoman_turkish_reads_right_to_left(
+        site: str, page: Any) -> None:
+    page.goto(site + "/offers/peace-1917/")
+    title = page.locator("#source-tk [lang]").first
+    assert (title.get_attribute("lang"), title.get_attribute("dir")) == ("ota", "rtl")
+    assert title.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert page.locator("#source-dp a").get_attribute("href") == "https://example.org/decree"
 
 
 def test_a_treaty_text_in_ottoman_turkish_reads_right_to_left(site: str, page: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from openpeace.log.models import Entry
 from openpeace.tokens import TokenHolder
@@ -56,6 +57,12 @@ class Offer(models.Model):
     @property
     def is_released(self) -> bool:
         return self.released_at is not None
+
+    @property
+    def awaits_replies(self) -> bool:
+        """Whether its reply deadline is still ahead: its pages say replies "are awaited" until
+        then, and "were due" after."""
+        return timezone.now() < self.reply_deadline
 
 
 class Note(models.Model):

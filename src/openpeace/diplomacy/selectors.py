@@ -29,6 +29,13 @@ def offer_list_public() -> QuerySet[Offer]:
     )
 
 
+def offer_list_summarised() -> QuerySet[Offer]:
+    """Released offers as a list shows each (`diplomacy/_offer_summary.html`): with its
+    endorsement period, none for an offer whose endorsements were never opened, in the same
+    query."""
+    return offer_list_public().select_related("endorsement_period")
+
+
 def offer_get_public(key: str) -> Offer:
     """A released offer with its texts and acts (its replies, in the order they were
     recorded); raises `Offer.DoesNotExist` for drafts too."""

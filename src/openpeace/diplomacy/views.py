@@ -31,7 +31,8 @@ GEOJSON_SHOWN_LINES = 200
 
 @require_safe
 def offer_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "diplomacy/offer_list.html", {"offers": selectors.offer_list_public()})
+    return render(request, "diplomacy/offer_list.html",
+                  {"offers": selectors.offer_list_summarised(), "now": timezone.now()})
 
 
 @require_safe

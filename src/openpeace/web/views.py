@@ -1,4 +1,5 @@
-"""The home page: what openpeace is, and the situation it works on at a glance."""
+"""The home page: what openpeace is, the offers of peace it carries, and the situation it works
+on at a glance."""
 
 from __future__ import annotations
 
@@ -8,22 +9,31 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openpeace.diplomacy.selectors import offer_list_summarised
 from openpeace.log import selectors as log_selectors
 from openpeace.web.http import content_length, refused, require_safe, too_large
 from openpeace.world import models as m
 from openpeace.world import selectors
+
+HOME_OFFERS = 3
+"""The home page shows the latest offers released, at most this many; the offers' page has all."""
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     nationalities = m.Nationality.objects
     situation = selectors.situation_record()
+    offers = list(offer_list_summarised()[:HOME_OFFERS + 1])
     return render(
         request,
         "web/home.html",
         {
+            "offers": offers[:HOME_OFFERS],
+            "more_offers": len(offers) > HOME_OFFERS,
+            "now": timezone.now(),
             "situation": situation,
             "situation_entry": log_selectors.entry_for(
                 "situation.loaded", f"situation:{situation.key}"

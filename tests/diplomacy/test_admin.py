@@ -55,6 +55,9 @@ def test_a_refused_armistice_is_a_form_error_and_records_nothing(
      "demarcation_geometry.coordinates[0][1][1]: a latitude is between -90 and 90 degrees"),
     ('{"type": "Point", "coordinates": [25.3, 52.1]}', "not &#x27;Point&#x27;"),
     ('"the front line"', "a GeoJSON geometry is an object, not a string"),
+    ('{"type": "LineString\\ud800", "coordinates": [[23.9, 57.0], [29.7, 45.3]]}',
+     "demarcation_geometry: the demarcation geometry cannot contain the surrogate U+D800 on its "
+     "own, which is not a character, at demarcation_geometry.type"),
 ])
 def test_a_demarcation_off_the_map_is_a_form_error_at_its_field_and_records_nothing(
     admin_client: Client, accepted: Offer, geometry: str, message: str
@@ -238,6 +241,9 @@ def test_a_malformed_session_is_a_form_error_at_its_field_and_records_nothing(
         ({}, "delegations", "delegations: a list of delegations"),
         ({"delegations": '[{"state": "atlantis", "members": ["x"]}, 5, "str"]'}, "delegations",
          "delegations[0].state: no registered state with key &#x27;atlantis&#x27;"),
+        ({"delegations": '[{"state": "russia\\ud800", "members": ["x"]}]'}, "delegations",
+         "delegations: the delegations cannot contain the surrogate U+D800 on its own, which is "
+         "not a character, at delegations[0].state"),
         ({"delegations": '[{"state": "russia", "members": ["x"]}]', "opened_on": "2999-01-01"},
          "opened_on", "it cannot open in the future"),
         ({"delegations": '[{"state": "russia", "members": ["x"]}]', "opened_on": "1800-01-01"},
@@ -308,3 +314,30 @@ def test_the_admin_refuses_such_an_envoy_label_at_its_field_when_issuing_or_chan
     assert change.status_code == 200 and "label" in change.context["adminform"].form.errors
     envoy.refresh_from_db()
     assert envoy.label == "Herr von Kühlmann"
+
+
+@pytest.mark.parametrize(("field", "typed", "said"), [
+    ("terms", '{"principles": ["peace\\ud800"]}',
+     "terms: the terms cannot contain the surrogate U+D800 on its own, which is not a character, "
+     "at terms.principles[0]"),
+    ("sources", '[{"key": "dp", "title": "Decree\\udfff"}]',
+     "sources: the sources cannot contain the surrogate U+DFFF on its own, which is not a "
+     "character, at sources[0].title"),
+    ("terms", "[" * 100_000 + "]" * 100_000,
+     "terms: objects and arrays nest more than 32 levels deep, which no document here does"),
+])
+def test_a_drafts_json_no_text_can_hold_is_refused_at_its_field(
+    admin_client: Client, complete_offer: Offer, field: str, typed: str, said: str
+) -> None:
+    """Terms holding a lone surrogate were saved (PostgreSQL's jsonb refuses it: a server
+    error), sources holding one failed the page that showed them back, and so did JSON nested
+    deeper than Django's parser goes."""
+    from tests.diplomacy.test_offer_sources import _change
+
+    url = f"/admin/diplomacy/offer/{complete_offer.pk}/change/"
+    before = Offer.objects.values("terms", "sources").get(pk=complete_offer.pk)
+    response = admin_client.post(url, _change(complete_offer, **{field: typed}))
+    assert response.status_code == 200
+    assert dict(response.context["adminform"].form.errors) == {field: [said]}
+    assert said in response.content.decode()
+    assert Offer.objects.values("terms", "sources").get(pk=complete_offer.pk) == before

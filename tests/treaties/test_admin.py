@@ -3,9 +3,12 @@ clauses judged through the services, as an import would."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from openpeace.core.situation import Situation
 from openpeace.treaties.models import SearchDocument, Treaty
@@ -101,3 +104,78 @@ def test_an_official_corrects_a_secret_treaty_s_text_in_place_hashed_and_searcha
     assert (new.pk, new.revision) == (old.pk, old.revision)
     assert new.sha256 == text_sha256("La Russie recevra Constantinople (texte corrigé).")
     assert SearchDocument.objects.filter(treaty=treaty, body__contains="corrigé").exists()
+
+
+@pytest.mark.parametrize(("field", "typed", "said"), [
+    ("sources", '{"title": "The archive"}', ['sources: {"title":"The archive"} is not of type '
+                                             '"array"']),
+    ("sources", '[{"title": "The archive"}, {"title": "Notes", "url": "javascript:alert(1)"}]',
+     ['sources[1].url: "javascript:alert(1)" does not match "^https?://"']),
+    ("sources", '[{"title": "The archive"}, {"title": "Notes", "url": "https://archive/notes"}]',
+     ["sources[1].url: a source's url must be an absolute http or https URL, not "
+      "'https://archive/notes': 'archive' is not a host name"]),
+    ("sources", '[{"title": "\u200b"}]',
+     ["sources[0].title: the title of its source 1 cannot be blank: it has no visible character, "
+      "only white space, format characters or combining marks (U+200B ZERO WIDTH SPACE)"]),
+    ("sources", '[{"title": "The archive", "language": "xx"}]',
+     ["sources[0].language: 'xx' is not a valid BCP 47 tag"]),
+    ("sources", '[{"title": "The archive\\ud800"}]',
+     ["sources: the sources cannot contain the surrogate U+D800 on its own, which is not a "
+      "character, at sources[0].title"]),
+    ("sources", "null", ["This field is required."]),
+    ("signed_dates", '["1915-3-4"]',
+     ['signed_dates[0]: "1915-3-4" does not match "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"']),
+    ("signed_dates", '["1915-03-04", "1915-02-30"]',
+     ["signed_dates[1]: '1915-02-30' is not a date"]),
+    ("signed_dates", '["1915-04-10", "1915-03-04"]',
+     ["signed_dates: the dates must be in order, oldest first"]),
+    ("signed_dates", '{"first": "1915-03-04"}',
+     ['signed_dates: {"first":"1915-03-04"} is not of type "array"']),
+])
+def test_a_secret_treaty_s_sources_and_dates_are_judged_as_an_import_judges_them(
+    secret: dict[str, Treaty], admin_client: Client, field: str, typed: str, said: list[str]
+) -> None:
+    """Django saved any JSON there, to be published as it was (or to fail the publication)."""
+    treaty = secret["straits-pact"]
+    url = f"/admin/treaties/treaty/{treaty.pk}/change/"
+    data = _form_data(admin_client.get(url).content.decode())
+    answer = admin_client.post(url, {**data, field: [typed]})
+    assert answer.status_code == 200
+    form = answer.context["adminform"].form
+    assert dict(form.errors) == {field: said}
+    assert escape(said[0]) in answer.content.decode()  # shown on the page, at the field
+    saved = Treaty.objects.get(pk=treaty.pk)
+    assert (saved.sources, saved.signed_dates) == (treaty.sources, treaty.signed_dates)
+
+
+def test_an_official_corrects_a_secret_treaty_s_sources_and_dates(
+    secret: dict[str, Treaty], admin_client: Client
+) -> None:
+    treaty = secret["straits-pact"]
+    url = f"/admin/treaties/treaty/{treaty.pk}/change/"
+    data = _form_data(admin_client.get(url).content.decode())
+    sources = [{"title": "Секретный договор", "url": "https://example.org/straits",
+                "language": "ru"}]
+    answer = admin_client.post(url, {**data, "sources": [json.dumps(sources)],
+                                     "signed_dates": ['["1915-03-04"]']})
+    assert answer.status_code == 302
+    treaty.refresh_from_db()
+    assert treaty.sources == sources and treaty.signed_dates == ["1915-03-04"]
+
+
+def test_a_secret_treaty_with_bad_sources_is_not_entered(
+    loaded: Situation, admin_client: Client
+) -> None:
+    french = Language.objects.get(tag="fr")
+    answer = admin_client.post("/admin/treaties/treaty/add/", {
+        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
+        "signed_on": "1915-03-12", "signed_dates": '["1915-03-12"]', "place": "Petrograd",
+        "parties": [State.objects.get(key="russia").pk], "languages": [french.pk],
+        "sources": '[{"title": "Constantinople Agreement", "url": "ftp://example.org/c"}]',
+        **_formsets([{"language": french.pk, "title": "Note on the Straits",
+                      "text": "La Russie recevra Constantinople.", "source": "the archive"}], []),
+    })
+    assert answer.status_code == 200
+    assert answer.context["adminform"].form.errors["sources"] == [
+        'sources[0].url: "ftp://example.org/c" does not match "^https?://"']
+    assert not Treaty.objects.exists() and not SearchDocument.objects.exists()

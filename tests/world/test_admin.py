@@ -53,11 +53,23 @@ def test_a_user_without_staff_rights_cannot_enter(client: Client, loaded: Situat
     ('{"type": "Point"}', "geometry: &quot;coordinates&quot; is a required property"),
     ('{"type": "Point", "coordinates": [20.5, 144.8]}',
      "geometry.coordinates[1]: 144.8 is greater than the maximum of 90"),
+    ('{"type": "Point\\ud800", "coordinates": [20.5, 44.8]}',
+     "geometry: the geometry cannot contain the surrogate U+D800 on its own, which is not a "
+     "character, at geometry.type"),
+    ('{"type": "Point", "coordinates": [20.5, 44.8], "\\udc00": 1}',
+     "geometry: the geometry cannot contain the surrogate U+DC00 on its own, which is not a "
+     "character, in a key of geometry"),
+    ("[" * 40 + "]" * 40,
+     "geometry: objects and arrays nest more than 32 levels deep, which no document here does"),
+    ("[" * 100_000 + "]" * 100_000,
+     "geometry: objects and arrays nest more than 32 levels deep, which no document here does"),
 ])
 def test_a_bad_geometry_is_refused_on_the_form_and_changes_nothing(
     admin_client: Client, loaded: Situation, geometry: str, said: str
 ) -> None:
-    """Saved, it would break every map that draws the place (the public tally page)."""
+    """Saved, it would break every map that draws the place (the public tally page). A lone
+    surrogate, which the schema's validator cannot read, or a document nested deeper than the
+    parser goes, made the page fail; shown back, the surrogate is escaped as it was typed."""
     territory = m.Territory.objects.exclude(geometry=None).first()
     assert territory is not None
     before = territory.geometry
@@ -65,6 +77,9 @@ def test_a_bad_geometry_is_refused_on_the_form_and_changes_nothing(
             "geometry": geometry, "sources": [s.pk for s in territory.sources.all()]}
     page = admin_client.post(f"/admin/world/territory/{territory.pk}/change/", data)
     assert page.status_code == 200 and said in page.content.decode()
+    assert page.context["adminform"].form.errors["geometry"] == [said.replace("&quot;", '"')]
+    if "U+D800" in said:
+        assert "&quot;Point\\ud800&quot;" in page.content.decode()
     territory.refresh_from_db()
     assert territory.geometry == before
     data["geometry"] = '{"type": "Point", "coordinates": [20.5, 44.8]}'

@@ -26,6 +26,7 @@ from openpeace.diplomacy.models import (
 )
 from openpeace.web.admin import (
     IssuesTokens,
+    JudgesJSON,
     LabelledHolderForm,
     ReadOnly,
     RecordedThroughServices,
@@ -72,9 +73,7 @@ class OfferForm(forms.ModelForm[Offer]):
     release refuses them, naming each."""
 
     def clean_terms(self) -> object:
-        terms = self.cleaned_data["terms"]
-        if terms is None:  # the field emptied: the draft proposes nothing yet
-            terms = {}
+        terms = self.cleaned_data["terms"]  # emptied: {} (`JudgedJSONField`), proposing nothing
         try:
             terms_from_document(terms)
         except TermsError as error:
@@ -82,16 +81,14 @@ class OfferForm(forms.ModelForm[Offer]):
         return terms
 
     def clean_sources(self) -> object:
-        sources = self.cleaned_data["sources"]
-        if sources is None:  # the field emptied: the offer cites no source
-            sources = []
+        sources = self.cleaned_data["sources"]  # emptied: [] (`JudgedJSONField`), none cited
         if problems := services.offer_sources_problems(sources):
             raise forms.ValidationError([f"{path}: {problem}" for path, problem in problems])
         return sources
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin[Offer]):
+class OfferAdmin(JudgesJSON):
     form = OfferForm
     list_display = ["title", "key", "proposing_state", "reply_deadline", "released_at"]
     readonly_fields = ["released_at", "release_entry"]

@@ -7,6 +7,7 @@ edited here: corrections are revisions (`openpeace treaties revise`) that keep t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -21,6 +22,8 @@ from django.urls import path, reverse
 from openpeace.core.treaty_status import Status, TransitionRefused
 from openpeace.treaties import services
 from openpeace.treaties.models import Clause, Treaty, TreatyText
+from openpeace.treaties.treaty_file import signed_field_problems, sources_field_problems
+from openpeace.web.admin import JudgesJSON
 from openpeace.world.models import State
 
 
@@ -62,7 +65,7 @@ class RepudiationForm(forms.Form):
 
 
 @admin.register(Treaty)
-class TreatyAdmin(admin.ModelAdmin[Treaty]):
+class TreatyAdmin(JudgesJSON):
     list_display = ["short_name", "signed_on", "status", "published_at", "repudiated_on"]
     list_filter = ["status"]
     search_fields = ["key", "title", "short_name"]
@@ -72,6 +75,10 @@ class TreatyAdmin(admin.ModelAdmin[Treaty]):
     exclude = ["publication_entry", "repudiation_entry"]
     readonly_fields = ["status", "published_at", "repudiated_on", "repudiated_by",
                        "repudiation_statement"]
+    # A secret treaty's sources and dates, edited as JSON, are judged as an import judges a
+    # file's, and as its publication will judge its sources again.
+    json_judges = {"sources": sources_field_problems,
+                   "signed_dates": partial(signed_field_problems, at="signed_dates")}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Treaty | None = None) -> list[str]:
         """A published treaty is public record: nothing of it is edited here any more."""

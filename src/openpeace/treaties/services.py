@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -81,11 +81,7 @@ def treaty_texts_problems(treaty: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("short_name", text_problem(treaty["short_name"], "its short name")),
         ("place", text_problem(treaty["place"], "the place it was concluded")),
     ]
-    for i, source in enumerate(treaty["sources"]):
-        found.append((f"sources[{i}].title", text_problem(source.get("title", ""),
-                                                          f"the title of its source {i + 1}")))
-    found += [(problem.path, problem.message)
-              for problem in sources_problems("sources", treaty["sources"])]
+    found += treaty_sources_problems(treaty["sources"])
     for i, text in enumerate(treaty["texts"]):
         found += [(f"texts[{i}].{field}", problem) for field, problem in text_problems(
             title=text["title"], text=text["text"], source=text["source"],
@@ -95,6 +91,18 @@ def treaty_texts_problems(treaty: Mapping[str, Any]) -> list[tuple[str, str]]:
                   (f"clauses[{i}].description", text_problem(
                       clause["description"], f"the description of its clause {clause['id']!r}"))]
     return [(field, problem) for field, problem in found if problem]
+
+
+def treaty_sources_problems(sources: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """Every source of a treaty (of the treaties file's shape) whose title is not a public text
+    (`core.text`), or whose address or language a reader could not follow
+    (`core.sources.sources_problems`), as (path, problem). Part of `treaty_texts_problems`, and
+    on its own for the sources an official edits alone (`treaty_file.sources_field_problems`)."""
+    found = [(f"sources[{i}].title", text_problem(source.get("title", ""),
+                                                  f"the title of its source {i + 1}"))
+             for i, source in enumerate(sources)]
+    found += [(problem.path, problem.message) for problem in sources_problems("sources", sources)]
+    return [(path, problem) for path, problem in found if problem]
 
 
 def _locked(treaty: Treaty) -> Treaty:

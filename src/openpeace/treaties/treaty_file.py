@@ -11,7 +11,7 @@ what it publishes is logged for good, so a text it could not publish is refused 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from openpeace.core.documents import (
     DocumentError,
     Problem,
     character_problems,
+    definition_problems,
     schema_problems,
 )
 from openpeace.core.situation_file import parse_text
@@ -33,6 +34,7 @@ from openpeace.treaties.services import (
     index_clauses,
     index_texts,
     text_sha256,
+    treaty_sources_problems,
     treaty_texts_problems,
 )
 from openpeace.world.models import Language, Nationality, State, Territory
@@ -64,16 +66,22 @@ class _Register:
         self.treaties = set(Treaty.objects.values_list("key", flat=True))
 
 
+def signed_problems(at: str, signed: Sequence[str]) -> Iterator[Problem]:
+    """Every date of signature (at `at`, of the schema's `$defs/signed`) that is no day of the
+    calendar, and dates out of order: what the schema's pattern cannot say."""
+    dates = [_date(d) for d in signed]
+    for i, date in enumerate(dates):
+        if date is None:
+            yield Problem(f"{at}[{i}]", f"{signed[i]!r} is not a date")
+    real = [date for date in dates if date is not None]
+    if len(real) == len(dates) and real != sorted(real):
+        yield Problem(at, "the dates must be in order, oldest first")
+
+
 def _treaty_problems(at: str, treaty: dict[str, Any], known: _Register) -> Iterator[Problem]:
     if treaty["key"] in known.treaties:
         yield Problem(f"{at}.key", f"treaty {treaty['key']!r} is already in the register")
-    dates = [_date(d) for d in treaty["signed"]]
-    for i, date in enumerate(dates):
-        if date is None:
-            yield Problem(f"{at}.signed[{i}]", f"{treaty['signed'][i]!r} is not a date")
-    real = [date for date in dates if date is not None]
-    if len(real) == len(dates) and real != sorted(real):
-        yield Problem(f"{at}.signed", "the dates must be in order, oldest first")
+    yield from signed_problems(f"{at}.signed", treaty["signed"])
     for i, party in enumerate(treaty["parties"]):
         if party not in known.states:
             yield Problem(f"{at}.parties[{i}]", f"unknown state {party!r}")
@@ -137,6 +145,35 @@ def _character_problems(document: object) -> list[Problem]:
         if problem := document_problem(treaty, named):
             problems.append(Problem(f"treaties[{i}]", problem))
     return problems
+
+
+def _part_problems(value: object, definition: str, at: str, what: str) -> list[Problem]:
+    """A part of a treaty edited alone, as a file's is read: its characters first (the schema's
+    validator cannot read a lone surrogate), then the schema's `$defs/<definition>`."""
+    if problem := document_problem({at: value}, what):
+        return [Problem(at, problem)]
+    return list(definition_problems(value, "openpeace.treaties", "treaties.schema.json",
+                                    definition, at=at))
+
+
+def sources_field_problems(sources: object) -> list[Problem]:
+    """Every problem of a secret treaty's sources edited alone (an official's form), each at its
+    path (`sources[1].url`), judged as an import judges a file's: the schema's `$defs/sources`,
+    then `services.treaty_sources_problems`, which the publication runs again."""
+    if problems := _part_problems(sources, "sources", "sources", "the treaty's sources"):
+        return problems
+    assert isinstance(sources, list)  # the schema says so
+    return [Problem(path, problem) for path, problem in treaty_sources_problems(sources)]
+
+
+def signed_field_problems(signed: object, at: str) -> list[Problem]:
+    """Every problem of a secret treaty's dates of signature edited alone (an official's form,
+    where they are at `at`), judged as an import judges a file's: the schema's `$defs/signed`,
+    then `signed_problems`."""
+    if problems := _part_problems(signed, "signed", at, "the treaty's dates of signature"):
+        return problems
+    assert isinstance(signed, list)  # the schema says so
+    return list(signed_problems(at, signed))
 
 
 def treaties_problems(document: object) -> list[Problem]:

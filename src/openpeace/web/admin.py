@@ -1,20 +1,33 @@
-"""What every app's back office shares: acts recorded once through their service, never edited."""
+"""What every app's back office shares: acts recorded once through their service, never edited;
+JSON fields judged as what normally writes them judges them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 
+from openpeace.core.documents import DocumentError, Problem, json_document
+from openpeace.core.text import document_problem
+
 _T = TypeVar("_T")
+
+Judge = Callable[[object], Iterable[Problem]]
+"""What judges a JSON field's value where it is normally written (a service, a file's reader):
+every problem, each at its path in the field (`sources[1].url`)."""
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class _TriedOnly(Exception):
@@ -77,7 +90,83 @@ class PersonalData(admin.ModelAdmin[Any]):
         return super().lookup_allowed(lookup, value, request)
 
 
-class RecordedThroughServices(admin.ModelAdmin[Any]):
+class JudgedJSONField(forms.JSONField):
+    """A model's JSON field as an official edits it: read as every file is read
+    (`core.documents.json_document`: nested no deeper than any document here), its keys and
+    strings held to what a public text may hold (`core.text.document_problem`, which every
+    file's reader judges first), then judged by `judge`, each problem at its path in the field.
+    Emptied where the model allows it, it is what the model's default is (where the model does
+    not, Django refuses it as required).
+
+    Django's own field only checks that the text is JSON: a document nested too deep for its
+    parser made the page fail, and so did showing back a lone surrogate (a JSON `"\\ud800"`,
+    which no UTF-8 page can hold), which is now shown back as it was typed, escaped."""
+
+    def __init__(self, *, at: str, what: str, default: Callable[[], object],
+                 judge: Judge | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.at = at
+        """The field's name, where its problems' paths start."""
+        self.what = what
+        """The field in a sentence ("the demarcation geometry")."""
+        self.default = default
+        self.judge = judge
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value not in self.empty_values and not self.disabled:
+            try:
+                json_document(value)
+            except DocumentError as error:
+                raise ValidationError([f"{self.at}: {problem.message}"
+                                       for problem in error.problems]) from None
+            except json.JSONDecodeError:
+                pass  # Django's own refusal says so
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:  # too deep for the parser: shown back as typed
+            return InvalidJSONInput(data)
+
+    def prepare_value(self, value: Any) -> Any:
+        shown = super().prepare_value(value)
+        if isinstance(shown, InvalidJSONInput):
+            return shown
+        return _LONE_SURROGATE.sub(lambda found: f"\\u{ord(found[0]):04x}", shown)
+
+    def clean(self, value: Any) -> Any:
+        document = super().clean(value)
+        if document is None:
+            document = self.default()
+        if problem := document_problem({self.at: document}, self.what):
+            raise ValidationError(f"{self.at}: {problem}")
+        if self.judge is not None and (problems := list(self.judge(document))):
+            raise ValidationError([str(problem) for problem in problems])
+        return document
+
+
+class JudgesJSON(admin.ModelAdmin[Any]):
+    """An admin whose editable JSON fields are `JudgedJSONField`s: what Django would save as long
+    as it is JSON (a list where an object belongs, a `javascript:` URL, a lone surrogate) is
+    refused at the field, as the service or file reader that normally writes it would refuse it,
+    and not published as is, nor refused later far from the field."""
+
+    json_judges: ClassVar[Mapping[str, Judge]] = {}
+    """Each JSON field's judge beyond its characters, by name: the function its service or file
+    reader calls. A field without one is judged by the service the admin records through
+    (`RecordedThroughServices`) or by its form's own `clean_<field>`."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest,
+                              **kwargs: Any) -> Any:
+        if isinstance(db_field, models.JSONField):
+            kwargs = {"form_class": JudgedJSONField, "at": db_field.name,
+                      "what": f"the {db_field.verbose_name}", "default": db_field.get_default,
+                      "judge": self.json_judges.get(db_field.name), **kwargs}
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class RecordedThroughServices(JudgesJSON):
     """An act recorded once, through its service (which writes its log entry), never edited."""
 
     exclude = ["entry"]

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from openpeace.core.situation import geometry_problems
-from openpeace.web.admin import ReadOnly, RecordedThroughServices
+from openpeace.web.admin import Judge, JudgesJSON, ReadOnly, RecordedThroughServices
 from openpeace.world import evacuation, services
 from openpeace.world import models as m
 from openpeace.world.evacuation import EvacuationRefused, StageDraft
@@ -20,7 +20,7 @@ FieldGroups = list[str | list[str] | tuple[str, ...]]
 stubs have it; a `list[str]` is not one, lists being invariant)."""
 
 
-class RegisterAdmin(admin.ModelAdmin[Any]):
+class RegisterAdmin(JudgesJSON):
     """A row of the published register. An official may correct it (or add one), and each
     correction is a public act, logged with the row as it now is
     (`world.services.register_correct`); no row is deleted, which would withdraw what was
@@ -71,20 +71,14 @@ class PeopleInline(admin.TabularInline[m.People, m.State]):
     filter_horizontal = ["languages"]
 
 
-class PlacedForm(forms.ModelForm[Any]):
-    """A state's or a territory's form: its geometry is held to the situation format's rules
-    (`core.situation.geometry_problems`), or the maps that draw it would fail."""
-
-    def clean_geometry(self) -> Any:
-        geometry = self.cleaned_data.get("geometry")
-        if problems := geometry_problems(geometry):
-            raise forms.ValidationError([str(problem) for problem in problems])
-        return geometry
+PLACED: dict[str, Judge] = {"geometry": geometry_problems}
+"""A state's or a territory's geometry is held to the situation format's rules
+(`core.situation.geometry_problems`), or the maps that draw it would fail."""
 
 
 @admin.register(m.State)
 class StateAdmin(RegisterAdmin):
-    form = PlacedForm
+    json_judges = PLACED
     list_display = ["name", "key", "side", "entered_war"]
     list_filter = ["side"]
     search_fields = ["name", "key", "endonym"]
@@ -94,7 +88,7 @@ class StateAdmin(RegisterAdmin):
 
 @admin.register(m.Territory)
 class TerritoryAdmin(RegisterAdmin):
-    form = PlacedForm
+    json_judges = PLACED
     list_display = ["name", "key", "held_by"]
     list_filter = ["held_by"]
     search_fields = ["name", "key"]

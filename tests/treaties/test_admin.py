@@ -3,6 +3,7 @@ clauses judged through the services, as an import would."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -161,6 +162,23 @@ def test_an_official_corrects_a_secret_treaty_s_sources_and_dates(
     assert answer.status_code == 302
     treaty.refresh_from_db()
     assert treaty.sources == sources and treaty.signed_dates == ["1915-03-04"]
+
+
+def test_a_treaty_s_first_date_follows_its_dates_of_signature(
+    secret: dict[str, Treaty], admin_client: Client
+) -> None:
+    """An import sets `signed_on` from the first date; the admin cannot make them disagree:
+    it shows the first date and takes it from the dates, whatever is posted."""
+    treaty = secret["straits-pact"]
+    url = f"/admin/treaties/treaty/{treaty.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert 'name="signed_on"' not in page
+    data = _form_data(page)
+    answer = admin_client.post(url, {**data, "signed_on": ["1999-01-01"],
+                                     "signed_dates": ['["1915-02-20", "1915-03-04"]']})
+    assert answer.status_code == 302
+    treaty.refresh_from_db()
+    assert treaty.signed_on == dt.date(1915, 2, 20)
 
 
 def test_a_secret_treaty_with_bad_sources_is_not_entered(

@@ -7,6 +7,7 @@ edited here: corrections are revisions (`openpeace treaties revise`) that keep t
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -73,12 +74,18 @@ class TreatyAdmin(JudgesJSON):
     inlines = [TreatyTextInline, ClauseInline]
     actions = ["publish"]
     exclude = ["publication_entry", "repudiation_entry"]
-    readonly_fields = ["status", "published_at", "repudiated_on", "repudiated_by",
+    # `signed_on` is the first of its dates of signature, as an import sets it (`save_model`):
+    # shown, never typed, so that the two cannot disagree.
+    readonly_fields = ["signed_on", "status", "published_at", "repudiated_on", "repudiated_by",
                        "repudiation_statement"]
     # A secret treaty's sources and dates, edited as JSON, are judged as an import judges a
     # file's, and as its publication will judge its sources again.
     json_judges = {"sources": sources_field_problems,
                    "signed_dates": partial(signed_field_problems, at="signed_dates")}
+
+    def save_model(self, request: HttpRequest, obj: Treaty, form: Any, change: bool) -> None:
+        obj.signed_on = dt.date.fromisoformat(obj.signed_dates[0])  # judged: a day, oldest first
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Treaty | None = None) -> list[str]:
         """A published treaty is public record: nothing of it is edited here any more."""

@@ -589,6 +589,29 @@ def test_the_admin_shows_a_refusal_and_changes_nothing(
     assert state() == before
 
 
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    ("source", "The decree\x07",
+     "a source&#x27;s title cannot contain the control character U+0007"),
+    ("source_url", "http://localhost/decree",
+     "a source&#x27;s address must be an absolute http or https URL, not "
+     "&#x27;http://localhost/decree&#x27;: &#x27;localhost&#x27; is not a host name"),
+    ("act", "Decree\x07", "the adopting act cannot contain the control character U+0007"),
+])
+def test_the_plan_s_own_refusals_are_shown_at_their_field(
+    admin_client: Client, occupation: Occupation, field: str, typed: str, message: str
+) -> None:
+    """Not among the stages' errors, where the adoption tried by the stages' formset put them
+    without saying which field was at fault."""
+    before = state()
+    response = admin_client.post("/admin/world/evacuationplan/add/",
+                                 {**plan_form(occupation), field: typed})
+    page = response.content.decode()
+    row = re.search(rf'<div class="form-row[^"]*field-{field}\b.*?</div>\s*</div>', page, re.S)
+    assert response.status_code == 200 and row is not None
+    assert message in row.group(0)
+    assert state() == before
+
+
 def test_an_official_reports_completes_and_ends_through_the_admin(
     admin_client: Client, plan: EvacuationPlan, occupation: Occupation
 ) -> None:

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from openpeace.core.situation import geometry_problems
 from openpeace.web.admin import Judge, JudgesJSON, ReadOnly, RecordedThroughServices
@@ -157,12 +158,42 @@ class _ReadOnly:
 
 
 class PlanForm(forms.ModelForm[m.EvacuationPlan]):
+    """The plan itself, judged by the rules of its adoption (`evacuation.plan_problems`) that
+    concern it alone, each problem at its field here; its stages' formset then tries the whole
+    adoption, for what concerns the stages."""
+
     source = forms.CharField(max_length=500, help_text="the source of the plan (its title)")
     source_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
+    # The plan's own places in `plan_problems` (its one source is `sources[0]`), as fields here.
+    PLACES = {"occupation": "occupation", "title": "title", "act": "act",
+              "adopted_on": "adopted_on", "provisions": "provisions", "note": "note",
+              "sources[0].title": "source", "sources[0].url": "source_url"}
 
     class Meta:
         model = m.EvacuationPlan
         fields = ["occupation", "title", "act", "adopted_on", "provisions", "note"]
+
+    def sources(self) -> list[dict[str, str]]:
+        """The plan's one source, as `plan_adopt` takes its sources."""
+        source = {"title": self.cleaned_data["source"]}
+        if self.cleaned_data.get("source_url"):
+            source["url"] = self.cleaned_data["source_url"]
+        return [source]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        for problem in evacuation.plan_problems(
+            occupation=data["occupation"], title=data["title"], act=data["act"],
+            adopted_on=data["adopted_on"], stages=[], sources=self.sources(),
+            provisions=data["provisions"], note=data["note"],
+            recorded_on=timezone.localdate(),
+        ):
+            if (field := self.PLACES.get(problem.path)) is not None:
+                self.add_error(field, problem.message)
+        return data
 
 
 class StageFormSet(forms.BaseInlineFormSet[m.EvacuationStage, m.EvacuationPlan]):
@@ -237,10 +268,7 @@ class EvacuationPlanAdmin(admin.ModelAdmin[m.EvacuationPlan]):
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
         plan = form.save(commit=False)
-        source = {"title": form.cleaned_data["source"]}
-        if form.cleaned_data.get("source_url"):
-            source["url"] = form.cleaned_data["source_url"]
-        plan.sources = [source]
+        plan.sources = form.sources()
         plan.adoptable = True  # its form is valid: the stages' formset tries the adoption
         return plan
 

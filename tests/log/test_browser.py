@@ -9,7 +9,7 @@ from django.test import Client
 
 from openpeace.core.log.note import Verifier
 from openpeace.log.services import log_integrate
-from openpeace.log.views import PAGE
+from openpeace.publicity.log_pages import PAGE
 from tests.html import dangling, described
 from tests.log.conftest import append
 

@@ -156,5 +156,5 @@ def test_the_log_browser_shows_the_checkpoint_and_recent_entries(
     append(3)
     log_integrate()
     page = client.get("/log/").content.decode()
-    assert '<a href="/log/entries/2">2</a>' in page
+    assert '<th scope="row">2</th><td><a href="/log/entries/2">Test act (act:2)</a>' in page
     assert f"--key {log_key.to_vkey()}" in page

@@ -1,4 +1,6 @@
-"""The log over HTTP, exactly as C2SP tlog-tiles and tlog-checkpoint lay it out, and its pages.
+"""The log over HTTP, exactly as C2SP tlog-tiles and tlog-checkpoint lay it out, each entry's
+bytes and proof. Its pages for people, which say each act in words and so read every app, are
+`publicity.log_pages` (the URLconf names them with these).
 
 Any tlog client can read `/log/checkpoint`, `/log/tile/<L>/<N>[.p/<W>]` and
 `/log/tile/entries/<N>[.p/<W>]` without knowing openpeace. Tiles never change once written
@@ -8,16 +10,11 @@ so it is cached for a second at most.
 
 from __future__ import annotations
 
-import base64
-from urllib.parse import urlencode
-
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 
 from openpeace.core.log.tiles import TileError, parse_tile_path
 from openpeace.log import keys, selectors
-from openpeace.log.forms import EntryFilter
 from openpeace.log.models import Content, Entry, LogFile
 from openpeace.web.http import require_safe
 
@@ -67,42 +64,9 @@ def content(request: HttpRequest, sha256: str) -> HttpResponse:
     return response
 
 
-PAGE = 50
-"""Entries on one page of the log browser."""
-
-
-@require_safe
-def browser(request: HttpRequest) -> HttpResponse:
-    """The checkpoint, how to verify it, and the entries newest first, a page at a time,
-    filtered by kind and subject (`?kind=`, `?subject=`, `?before=<index>`)."""
-    form = EntryFilter(request.GET or None)
-    valid = form.is_valid() if form.is_bound else True
-    filters = form.cleaned_data if form.is_bound and valid else {}
-    found = selectors.entry_list_recent(
-        PAGE + 1, kind=filters.get("kind", ""), subject=filters.get("subject", ""),
-        before=filters.get("before"),
-    ) if valid else []
-    entries = found[:PAGE]
-    asked = {k: v for k in ("kind", "subject") if (v := filters.get(k))}
-    older = urlencode({**asked, "before": entries[-1].index}) if len(found) > PAGE else None
-    return render(
-        request,
-        "log/browser.html",
-        {
-            "checkpoint": selectors.checkpoint_latest(),
-            "form": form,
-            "entries": entries,
-            "filtered": bool(asked),
-            "before": filters.get("before"),  # a page further back: its title says which
-            "newest": urlencode(asked) if filters.get("before") is not None else None,
-            "older": older,
-            "vkey": keys.verifier().to_vkey(),
-        },
-        status=200 if valid else 400,
-    )
-
-
-def _proof_or_404(index: int) -> selectors.EntryProof | None:
+def entry_proof_or_404(index: int) -> selectors.EntryProof | None:
+    """The proof that entry `index` is in the latest checkpoint (None if none covers it yet);
+    404 if there is no such entry. Its page (`publicity.log_pages.entry`) reads it too."""
     try:
         return selectors.entry_proof(index)
     except Entry.DoesNotExist:
@@ -110,26 +74,8 @@ def _proof_or_404(index: int) -> selectors.EntryProof | None:
 
 
 @require_safe
-def entry(request: HttpRequest, index: int) -> HttpResponse:
-    proof = _proof_or_404(index)
-    record = proof.entry if proof else selectors.entry_get(index)
-    return render(
-        request,
-        "log/entry.html",
-        {
-            "entry": record,
-            "body": bytes(record.body).decode("utf-8"),
-            "proof": proof,
-            "leaf_hash": base64.b64encode(proof.leaf_hash).decode() if proof else "",
-            "hashes": [base64.b64encode(h).decode() for h in proof.hashes] if proof else [],
-            "vkey": keys.verifier().to_vkey(),
-        },
-    )
-
-
-@require_safe
 def entry_tlog_proof(request: HttpRequest, index: int) -> HttpResponse:
-    proof = _proof_or_404(index)
+    proof = entry_proof_or_404(index)
     if proof is None:
         raise Http404(f"Entry {index} is not yet covered by a checkpoint.")
     response = HttpResponse(proof.tlog_proof(), content_type="application/octet-stream")

@@ -34,9 +34,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from openpeace.core.languages import direction_of, is_valid_tag
 from openpeace.log.models import Entry
-from openpeace.publicity.feeds.acts import Act, Said, Segments, describe, site_language
+from openpeace.publicity.feeds.acts import Act, describe, site_language
+from openpeace.publicity.feeds.marked import Marked
 from openpeace.publicity.feeds.register import Register
 from openpeace.publicity.follows import selectors
 from openpeace.publicity.follows.models import Follow
@@ -86,30 +86,12 @@ class _Answered:
 
 
 @dataclass(frozen=True)
-class _Marked:
-    """A text for the HTML part, as its segments (a name's in `<bdi>` there), with the `lang`
-    and `dir` of its language where that is not the mail's own (a text quoted in its own
-    words); none for a tag no check let through, so that an old entry's odd tag costs its mark,
-    never its mail."""
-
-    segments: Segments
-    lang: str = ""
-    dir: str = ""
-
-    @classmethod
-    def of(cls, said: Said, around: str) -> _Marked:
-        if said.language.lower() == around.lower() or not is_valid_tag(said.language):
-            return cls(said.segments)
-        return cls(said.segments, said.language, direction_of(said.language))
-
-
-@dataclass(frozen=True)
 class _Item:
     """One act of a mail: what both its parts say of it."""
 
     act: Act
-    title: _Marked
-    summary: _Marked
+    title: Marked
+    summary: Marked
     when: str
     entry_url: str
     proof_url: str
@@ -140,7 +122,7 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
         message_id = f"<digest.{follow.ref}.{day.isoformat()}@{_domain()}>"
     language = site_language()
     items = [
-        _Item(act, _Marked.of(act.title, language), _Marked.of(act.summary, language),
+        _Item(act, Marked.of(act.title, language), Marked.of(act.summary, language),
               f"{_date(act.recorded_at)}, {act.recorded_at:%H:%M} UTC", *entry_urls(act.index),
               [_Answered(selectors.what(one), selectors.what(one, html=True),
                          one.get_frequency_display())

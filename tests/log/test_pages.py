@@ -40,6 +40,9 @@ def test_an_offer_s_release_names_the_offer_and_links_its_page(
     index = _index("offer.released", "offer:peace-1917")
     page = client.get(f"/log/entries/{index}").content.decode()
     assert f'<p class="lede">{RELEASED}</p>' in page
+    # the title says the act too, the name isolated as plain text can be (a <title> has no bdi)
+    assert (f"<title>Log entry {index}: \u2068Offer of peace released: Decree on Peace\u2069"
+            " · openpeace</title>") in page
     assert "<p>Released at once to the governments of 2 states and to their peoples" in page
     assert ('<p>Its page:</p>\n<ul><li><a href="/offers/peace-1917/"><bdi>Decree on Peace</bdi>'
             "</a></li></ul>") in page

@@ -97,3 +97,52 @@ def test_an_expired_follow_someone_is_following_again_is_left_to_a_later_round(
         done.set()
         thread.join()
     assert follows.follows_expired_delete() == 1 and not Follow.objects.exists()
+
+
+def _at_once(submissions: list[dict[str, str]]) -> list[Follow | BaseException | None]:
+    """`follow_submit` for each of `submissions`, each in a thread of its own with its own
+    connection, all let go at the same instant."""
+    start = threading.Barrier(len(submissions))
+    outcomes: list[Follow | BaseException | None] = []
+
+    def submit(submission: dict[str, str]) -> None:
+        try:
+            start.wait()
+            outcomes.append(follows.follow_submit(frequency="daily", **submission))
+        except BaseException as error:  # reported below, whatever it is
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(s,)) for s in submissions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    return outcomes
+
+
+def test_a_person_s_first_follows_at_once_stop_at_the_cap(
+    transactional_db: None, loaded: object, queue: Queue,
+) -> None:
+    """Before any follow of the person exists there is no row to lock: the caps are judged
+    under a lock of the person itself, so that many first submissions at once still leave
+    exactly `PENDING_CAP` follows waiting, and as many mails."""
+    keys = ["russia", "germany", "ottoman-empire", "finland", "france", "united-kingdom"]
+    targets = [key for key in keys if State.objects.filter(key=key).exists()]
+    assert len(targets) > follows.PENDING_CAP
+    outcomes = _at_once([{"contact": "Jane.Doe@gmail.com", "target": "state", "key": key}
+                         for key in targets])
+    assert Follow.objects.count() == follows.PENDING_CAP
+    assert sum(outcome is not None for outcome in outcomes) == follows.PENDING_CAP
+
+
+def test_first_follows_from_one_network_at_once_stop_at_its_cap(
+    transactional_db: None, loaded: object, queue: Queue,
+) -> None:
+    more = follows.PENDING_PER_NETWORK + 6
+    outcomes = _at_once([{"contact": f"p{n}@example.org", "target": "state", "key": "russia",
+                          "address": f"198.51.100.{n + 1}"} for n in range(more)])
+    assert Follow.objects.count() == follows.PENDING_PER_NETWORK
+    assert sum(outcome is not None for outcome in outcomes) == follows.PENDING_PER_NETWORK

@@ -38,9 +38,10 @@ personal data, an address that may not even have asked for it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -142,10 +143,27 @@ def _waiting(follow: Follow, at: dt.datetime) -> bool:
             and follow.submitted_at > at - CONFIRM_WITHIN)
 
 
+def _one_at_a_time(person: str, network: str) -> None:
+    """Hold, until the transaction ends, the right to judge `person`'s and `network`'s caps, so
+    that submissions for one person or from one network are judged one after the other and no
+    two pass a cap together, the very first ones included (no row yet to lock). On PostgreSQL,
+    transaction-level advisory locks, taken in one order by everyone, so that two submissions
+    cannot each hold what the other waits for. SQLite needs none: its write transactions
+    begin IMMEDIATE (settings), one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    names = sorted({f"follow-person:{person}", *([f"follow-network:{network}"] if network else [])})
+    with connection.cursor() as cursor:
+        for name in names:
+            digest = hashlib.sha256(name.encode()).digest()
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)",
+                           [int.from_bytes(digest[:8], "big", signed=True)])
+
+
 def _network_full(network: str, at: dt.datetime) -> bool:
     """Whether `PENDING_PER_NETWORK` follows submitted from `network` wait for confirmation (as
-    `_waiting` says of one). Counted without a lock: submissions at the same moment may each
-    pass, at most one more per concurrent request. An unknown network ('') is never full."""
+    `_waiting` says of one), counted under `_one_at_a_time`. An unknown network ('') is never
+    full."""
     if not network:
         return False
     waiting = Follow.objects.filter(network=network, status=Follow.Status.PENDING,
@@ -174,12 +192,10 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
                             argument="target")
     person, rules = _person(contact), mail_rules()
     network = network_of(address)
-    if _network_full(network, at):
-        return None
     with transaction.atomic():
-        # The person's follows, locked: one person's submissions are taken one at a time, so
-        # that two at once cannot both pass the cap (but for the very first ones, which have no
-        # row to lock yet: at most one more per concurrent request).
+        _one_at_a_time(person, network)
+        if _network_full(network, at):
+            return None
         mine = list(Follow.objects.select_for_update().filter(canonical=person))
         if sum(_waiting(follow, at) for follow in mine) >= PENDING_CAP:
             return None
@@ -189,16 +205,8 @@ def follow_submit(*, contact: str, target: str, key: str, frequency: str,
                             rules_version=rules.version, target=target, key=key,
                             frequency=frequency, submitted_at=at, network=network)
             _fresh(follow, uuid.uuid4())
-            try:
-                with transaction.atomic():
-                    follow.save()
-            except IntegrityError:  # the same follow, committed meanwhile by another request
-                follow = (Follow.objects.select_for_update()
-                          .filter(canonical=person, target=target, key=key).first())
-                if follow is None:  # not a duplicate: an integrity error of another kind
-                    raise
-                _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
-                       network=network, at=at)
+            follow.save()  # none of the person's was missed: `_one_at_a_time` (the constraint
+            # on person and target would refuse a duplicate all the same)
         else:
             _again(follow, contact=contact, frequency=frequency, rules_version=rules.version,
                    network=network, at=at)

@@ -7,7 +7,10 @@ deletion of expired follows, which leaves alone a follow that a submission holds
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.db import connection, transaction
@@ -26,6 +29,7 @@ from tests.publicity.conftest import Queue
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers are tested on PostgreSQL"
 )
+T = TypeVar("T")
 SPELLINGS = ["jane.doe@gmail.com", "JaneDoe@gmail.com", "jane.doe+a@googlemail.com",
              "j.anedoe+b@gmail.com", "janedoe@GMAIL.com", "jane.d.oe@gmail.com"]
 
@@ -43,24 +47,9 @@ def test_concurrent_spellings_of_one_person_land_once(transactional_db: None,
     offer.refresh_from_db()
     services.endorsement_period_open(offer=offer, closes_at=timezone.now() + dt.timedelta(days=1))
     germany = State.objects.get(key="germany")
-    start = threading.Barrier(len(SPELLINGS))
-    outcomes: list[services.Submitted | BaseException] = []
-
-    def submit(contact: str) -> None:
-        try:
-            start.wait()
-            outcomes.append(services.endorsement_submit(offer=offer, contact=contact,
-                                                        country=germany))
-        except BaseException as error:  # reported below, whatever it is
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(c,)) for c in SPELLINGS]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _at_once([
+        functools.partial(services.endorsement_submit, offer=offer, contact=contact,
+                          country=germany) for contact in SPELLINGS])
     assert all(isinstance(o, services.Submitted) for o in outcomes), outcomes
     assert Endorsement.objects.count() == 1
     one = Endorsement.objects.get()
@@ -99,28 +88,34 @@ def test_an_expired_follow_someone_is_following_again_is_left_to_a_later_round(
     assert follows.follows_expired_delete() == 1 and not Follow.objects.exists()
 
 
-def _at_once(submissions: list[dict[str, str]]) -> list[Follow | BaseException | None]:
-    """`follow_submit` for each of `submissions`, each in a thread of its own with its own
-    connection, all let go at the same instant."""
-    start = threading.Barrier(len(submissions))
-    outcomes: list[Follow | BaseException | None] = []
+def _at_once(calls: list[Callable[[], T]]) -> list[T]:
+    """Each of `calls` in a thread of its own with its own connection, all let go at the same
+    instant; what each returned (none may raise: the test fails naming what was raised)."""
+    start = threading.Barrier(len(calls))
+    outcomes: list[T | BaseException] = []
 
-    def submit(submission: dict[str, str]) -> None:
+    def run(call: Callable[[], T]) -> None:
         try:
             start.wait()
-            outcomes.append(follows.follow_submit(frequency="daily", **submission))
+            outcomes.append(call())
         except BaseException as error:  # reported below, whatever it is
             outcomes.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=(s,)) for s in submissions]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
-    return outcomes
+    raised = [o for o in outcomes if isinstance(o, BaseException)]
+    assert not raised, raised
+    return [o for o in outcomes if not isinstance(o, BaseException)]
+
+
+def _follows_at_once(submissions: list[dict[str, str]]) -> list[Follow | None]:
+    return _at_once([functools.partial(follows.follow_submit, frequency="daily", **submission)
+                     for submission in submissions])
 
 
 def test_a_person_s_first_follows_at_once_stop_at_the_cap(
@@ -128,12 +123,12 @@ def test_a_person_s_first_follows_at_once_stop_at_the_cap(
 ) -> None:
     """Before any follow of the person exists there is no row to lock: the caps are judged
     under a lock of the person itself, so that many first submissions at once still leave
-    exactly `PENDING_CAP` follows waiting, and as many mails."""
+    exactly `PENDING_CAP` follows waiting."""
     keys = ["russia", "germany", "ottoman-empire", "finland", "france", "united-kingdom"]
     targets = [key for key in keys if State.objects.filter(key=key).exists()]
     assert len(targets) > follows.PENDING_CAP
-    outcomes = _at_once([{"contact": "Jane.Doe@gmail.com", "target": "state", "key": key}
-                         for key in targets])
+    outcomes = _follows_at_once([{"contact": "Jane.Doe@gmail.com", "target": "state",
+                                  "key": key} for key in targets])
     assert Follow.objects.count() == follows.PENDING_CAP
     assert sum(outcome is not None for outcome in outcomes) == follows.PENDING_CAP
 
@@ -142,7 +137,8 @@ def test_first_follows_from_one_network_at_once_stop_at_its_cap(
     transactional_db: None, loaded: object, queue: Queue,
 ) -> None:
     more = follows.PENDING_PER_NETWORK + 6
-    outcomes = _at_once([{"contact": f"p{n}@example.org", "target": "state", "key": "russia",
-                          "address": f"198.51.100.{n + 1}"} for n in range(more)])
+    outcomes = _follows_at_once([{"contact": f"p{n}@example.org", "target": "state",
+                                  "key": "russia", "address": f"198.51.100.{n + 1}"}
+                                 for n in range(more)])
     assert Follow.objects.count() == follows.PENDING_PER_NETWORK
     assert sum(outcome is not None for outcome in outcomes) == follows.PENDING_PER_NETWORK

@@ -28,24 +28,32 @@ def _formsets(texts: list[dict[str, Any]], clauses: list[dict[str, Any]],
     return data
 
 
+def _new_treaty(sources: str, texts: list[dict[str, Any]],
+                clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The add form of the Straits note as an official fills it in, with `sources` as typed
+    and its texts and clauses (`signed_on` is not typed: it follows the dates)."""
+    return {
+        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
+        "signed_dates": '["1915-03-12"]', "place": "Petrograd",
+        "parties": [State.objects.get(key="russia").pk],
+        "languages": [Language.objects.get(tag="fr").pk], "sources": sources,
+        **_formsets(texts, clauses),
+    }
+
+
 def test_an_official_enters_a_secret_treaty_with_its_text_and_clauses(
     loaded: Situation, admin_client: Client
 ) -> None:
     french = Language.objects.get(tag="fr")
     text = "La Russie recevra Constantinople et les Détroits."
-    answer = admin_client.post("/admin/treaties/treaty/add/", {
-        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
-        "signed_on": "1915-03-12", "signed_dates": '["1915-03-12"]', "place": "Petrograd",
-        "parties": [State.objects.get(key="russia").pk], "languages": [french.pk],
-        "sources": '[{"title": "Constantinople Agreement", "url": "https://example.org/c"}]',
-        **_formsets(
-            [{"language": french.pk, "title": "Note on the Straits", "text": text,
-              "source": "the archive"}],
-            [{"position": 1, "code": "art-1", "type": "territorial_transfer",
-              "description": "Constantinople to Russia",
-              "territory": Territory.objects.get(key="erzurum").pk, "to": "russia",
-              "kind": "transfer"}]),
-    })
+    answer = admin_client.post("/admin/treaties/treaty/add/", _new_treaty(
+        '[{"title": "Constantinople Agreement", "url": "https://example.org/c"}]',
+        [{"language": french.pk, "title": "Note on the Straits", "text": text,
+          "source": "the archive"}],
+        [{"position": 1, "code": "art-1", "type": "territorial_transfer",
+          "description": "Constantinople to Russia",
+          "territory": Territory.objects.get(key="erzurum").pk, "to": "russia",
+          "kind": "transfer"}]))
     assert answer.status_code == 302
     treaty = Treaty.objects.get(key="straits-note")
     assert treaty.status == Treaty.Statuses.SECRET
@@ -59,14 +67,9 @@ def test_a_hidden_text_is_refused_at_its_field_and_nothing_is_entered(
     loaded: Situation, admin_client: Client
 ) -> None:
     french = Language.objects.get(tag="fr")
-    answer = admin_client.post("/admin/treaties/treaty/add/", {
-        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
-        "signed_on": "1915-03-12", "signed_dates": '["1915-03-12"]', "place": "Petrograd",
-        "parties": [State.objects.get(key="russia").pk], "languages": [french.pk],
-        "sources": "[]",
-        **_formsets([{"language": french.pk, "title": "\u200b", "text": "La Russie\x01.",
-                      "source": "the archive"}], []),
-    })
+    answer = admin_client.post("/admin/treaties/treaty/add/", _new_treaty(
+        "[]", [{"language": french.pk, "title": "\u200b", "text": "La Russie\x01.",
+                "source": "the archive"}], []))
     assert answer.status_code == 200
     [errors] = [f.errors for f in answer.context["inline_admin_formsets"][0].formset.forms]
     assert errors["title"] == ["the title of a text cannot be blank: it has no visible "
@@ -185,14 +188,10 @@ def test_a_secret_treaty_with_bad_sources_is_not_entered(
     loaded: Situation, admin_client: Client
 ) -> None:
     french = Language.objects.get(tag="fr")
-    answer = admin_client.post("/admin/treaties/treaty/add/", {
-        "key": "straits-note", "title": "Note on the Straits", "short_name": "Straits note",
-        "signed_on": "1915-03-12", "signed_dates": '["1915-03-12"]', "place": "Petrograd",
-        "parties": [State.objects.get(key="russia").pk], "languages": [french.pk],
-        "sources": '[{"title": "Constantinople Agreement", "url": "ftp://example.org/c"}]',
-        **_formsets([{"language": french.pk, "title": "Note on the Straits",
-                      "text": "La Russie recevra Constantinople.", "source": "the archive"}], []),
-    })
+    answer = admin_client.post("/admin/treaties/treaty/add/", _new_treaty(
+        '[{"title": "Constantinople Agreement", "url": "ftp://example.org/c"}]',
+        [{"language": french.pk, "title": "Note on the Straits",
+          "text": "La Russie recevra Constantinople.", "source": "the archive"}], []))
     assert answer.status_code == 200
     assert answer.context["adminform"].form.errors["sources"] == [
         'sources[0].url: "ftp://example.org/c" does not match "^https?://"']

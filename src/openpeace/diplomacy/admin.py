@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from openpeace.core.documents import Problem
 from openpeace.core.terms_document import TermsError, terms_from_document
 from openpeace.diplomacy import armistices, services
 from openpeace.diplomacy.armistices import ArmisticeRefused
@@ -65,36 +65,32 @@ class ProclamationInline(OfferTextInline):
     model = Proclamation
 
 
-class OfferForm(forms.ModelForm[Offer]):
-    """A draft offer: its terms and sources, edited here as JSON, are read as its release will
-    read them (a terms document, `core.terms_document`; `services.offer_sources_problems`),
-    each problem at its path in the field, not left to refuse the release later. Terms a
-    document can hold but the validator refuses (an annexation) are a draft's to mend: the
-    release refuses them, naming each."""
+def _readable_terms(terms: object) -> list[Problem]:
+    """Why `terms` are not a terms document (`core.terms_document`), as the release reads
+    them. Terms a document can hold but the validator refuses (an annexation) are a draft's to
+    mend: the release refuses them, naming each."""
+    try:
+        terms_from_document(terms)
+    except TermsError as error:
+        return list(error.problems)
+    return []
 
-    def clean_terms(self) -> object:
-        terms = self.cleaned_data["terms"]  # emptied: {} (`JudgedJSONField`), proposing nothing
-        try:
-            terms_from_document(terms)
-        except TermsError as error:
-            raise forms.ValidationError([str(problem) for problem in error.problems]) from None
-        return terms
 
-    def clean_sources(self) -> object:
-        sources = self.cleaned_data["sources"]  # emptied: [] (`JudgedJSONField`), none cited
-        if problems := services.offer_sources_problems(sources):
-            raise forms.ValidationError([f"{path}: {problem}" for path, problem in problems])
-        return sources
+def _publishable_sources(sources: object) -> list[Problem]:
+    """Why the release could not publish `sources` (`services.offer_sources_problems`)."""
+    return [Problem(path, problem) for path, problem in services.offer_sources_problems(sources)]
 
 
 @admin.register(Offer)
 class OfferAdmin(JudgesJSON):
-    form = OfferForm
     list_display = ["title", "key", "proposing_state", "reply_deadline", "released_at"]
     readonly_fields = ["released_at", "release_entry"]
     filter_horizontal = ["addressees"]
     inlines = [NoteInline, ProclamationInline]
     actions = ["release"]
+    # A draft's terms and sources, edited as JSON, are read as its release will read them,
+    # each problem at its path in the field, not left to refuse the release later.
+    json_judges = {"terms": _readable_terms, "sources": _publishable_sources}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Offer | None = None) -> list[str]:
         """A released offer is history: nothing of it can be edited any more."""

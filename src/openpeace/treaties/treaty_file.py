@@ -147,11 +147,10 @@ def _character_problems(document: object) -> list[Problem]:
     return problems
 
 
-def _part_problems(value: object, definition: str, at: str, what: str) -> list[Problem]:
-    """A part of a treaty edited alone, as a file's is read: its characters first (the schema's
-    validator cannot read a lone surrogate), then the schema's `$defs/<definition>`."""
-    if problem := document_problem({at: value}, what):
-        return [Problem(at, problem)]
+def _part_problems(value: object, definition: str, at: str) -> list[Problem]:
+    """A part of a treaty edited alone, against the schema's `$defs/<definition>`. Its
+    characters were judged first by what read it (`web.admin.JudgedJSONField`), as a file's
+    are: the schema's validator cannot read a lone surrogate."""
     return list(definition_problems(value, "openpeace.treaties", "treaties.schema.json",
                                     definition, at=at))
 
@@ -160,7 +159,7 @@ def sources_field_problems(sources: object) -> list[Problem]:
     """Every problem of a secret treaty's sources edited alone (an official's form), each at its
     path (`sources[1].url`), judged as an import judges a file's: the schema's `$defs/sources`,
     then `services.treaty_sources_problems`, which the publication runs again."""
-    if problems := _part_problems(sources, "sources", "sources", "the treaty's sources"):
+    if problems := _part_problems(sources, "sources", "sources"):
         return problems
     assert isinstance(sources, list)  # the schema says so
     return [Problem(path, problem) for path, problem in treaty_sources_problems(sources)]
@@ -170,7 +169,7 @@ def signed_field_problems(signed: object, at: str) -> list[Problem]:
     """Every problem of a secret treaty's dates of signature edited alone (an official's form,
     where they are at `at`), judged as an import judges a file's: the schema's `$defs/signed`,
     then `signed_problems`."""
-    if problems := _part_problems(signed, "signed", at, "the treaty's dates of signature"):
+    if problems := _part_problems(signed, "signed", at):
         return problems
     assert isinstance(signed, list)  # the schema says so
     return list(signed_problems(at, signed))

@@ -340,3 +340,24 @@ def test_a_source_url_is_one_to_follow(mini_document: Doc, url: str, message: st
 def test_a_source_url_may_be_a_web_address(mini_document: Doc) -> None:
     mini_document["sources"][0]["url"] = GOOD_URL
     assert situation_from_document(mini_document).sources[0].url == GOOD_URL
+
+
+def test_a_yaml_alias_is_refused_at_its_anchor() -> None:
+    with pytest.raises(SituationError) as caught:
+        parse_text("key: a\ntitle: &t b\nname: *t\n", is_json=False)
+    assert str(caught.value.problems[0]) == (
+        "line 2, column 8: this value (&name) is repeated by an alias (*name): write it out "
+        "each time")
+
+
+def test_a_billion_laughs_is_refused_before_anything_walks_it() -> None:
+    """Ten lines whose aliases nest nine deep would make 9**10 values for the checks."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
+    with pytest.raises(SituationError, match=r"repeated by an alias"):
+        parse_text("\n".join(lines), is_json=False)
+
+
+def test_an_anchor_without_an_alias_changes_nothing() -> None:
+    assert parse_text("key: &k a\ntitle: [&t b]\n", is_json=False) == {"key": "a",
+                                                                        "title": ["b"]}

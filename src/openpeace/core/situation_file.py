@@ -1,9 +1,11 @@
 """Reading a situation file (YAML or JSON) into a document, strictly.
 
-Two things ordinary parsers do quietly would corrupt a register, so this reader refuses them:
-a key repeated in one mapping (the last value would silently win), and YAML's implicit
-timestamps (an unquoted `1917-11-08` would become a date object, where the format says text,
-and `1917-02-30` would crash instead of being reported).
+Three things ordinary parsers do quietly would corrupt a register or stall its reader, so this
+reader refuses them: a key repeated in one mapping (the last value would silently win), YAML's
+implicit timestamps (an unquoted `1917-11-08` would become a date object, where the format says
+text, and `1917-02-30` would crash instead of being reported), and YAML's aliases (`*name`: ten
+lines of them nested make billions of values for the checks to walk, the "billion laughs"; no
+file format here needs one, as JSON, the other format, has none).
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ class _StrictLoader(yaml.CSafeLoader):
 
     The C parser reads a large situation about ten times faster than PyYAML's Python one.
     """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Each node once: a node met again is an anchor's (`&name`, where the mark points)
+        repeated by an alias."""
+        if node in self.constructed_objects or node in self.recursive_objects:
+            mark = node.start_mark
+            raise _Unreadable(Problem(
+                f"line {mark.line + 1}, column {mark.column + 1}",
+                "this value (&name) is repeated by an alias (*name): write it out each time"))
+        return super().construct_object(node, deep=deep)
 
 
 _StrictLoader.yaml_implicit_resolvers = {

@@ -21,7 +21,9 @@ requests itself, with no Django request, middleware, form or ORM:
   register and the region, if one is given, a territory it holds; a duplicate (the
   `endorsement_one_person_once` constraint) owes the person one more mail, up to `MAX_MAILS`,
   as the service does after its IntegrityError. Then the same 302 to the "sent" page.
-- GET (and HEAD) /endorsements/confirm/<token>/: the product's page with its button.
+- GET (and HEAD) /endorsements/confirm/<token>/: one statement reads the link's endorsement as
+  `endorsement_link_judge` does; the product's page naming the offer, with its button while
+  the endorsement waits for it.
 - POST /endorsements/confirm/<token>/: one statement confirms the pending endorsement of the
   token's hash (`openpeace.tokens.token_hash`, as the service looks it up) while its period is
   open and it is not pseudonymised, and writes its `TallyChange` (+1, its country's and
@@ -189,6 +191,16 @@ WHERE e.token_hash = %(token_hash)s AND e.status <> 'pending' AND e.pseudonymise
 """A link used before (or an endorsement no longer pending): the service changes nothing and
 the view shows the same "confirmed" page."""
 
+LINKED = """
+SELECT o.key, o.title, e.status = 'pending' FROM publicity_endorsement e
+JOIN diplomacy_offer o ON o.id = e.offer_id
+JOIN publicity_endorsementperiod p ON p.offer_id = e.offer_id
+WHERE e.token_hash = %(token_hash)s AND e.pseudonymised_at IS NULL
+  AND (e.status <> 'pending' OR (p.opens_at <= %(at)s AND %(at)s < p.closes_at))
+"""
+"""`endorsement_link_judge`: the link's endorsement, unless the link cannot confirm (not ours,
+or its period closed: Django's refusal), and whether it waits for the button."""
+
 
 class Lean:
     """One gunicorn worker's state: its database connection and its pages, made when first
@@ -223,20 +235,18 @@ class Lean:
 
     # -- pages: the product's templates, rendered once -----------------------------------------
 
-    def confirm_page(self, token: str) -> bytes:
-        if "confirm" not in self.pages:
-            self.pages["confirm"] = render_to_string(
-                "publicity/confirm.html", {"token": self.placeholder}).encode()
-        return self.pages["confirm"].replace(self.placeholder.encode(), token.encode())
-
-    def confirmed_page(self, key: str, title: str) -> bytes:
-        if (key, title) not in self.pages:
+    def page(self, template: str, key: str, title: str, **context: Any) -> bytes:
+        """`template` for the offer `key` titled `title`, rendered once (the link's token
+        is put in later, in place of the placeholder)."""
+        kept = (template, key, title, *context.values())
+        if kept not in self.pages:
             if len(self.pages) > 100:
                 self.pages.clear()
-            self.pages[(key, title)] = render_to_string(
-                "publicity/confirmed.html",
-                {"offer": SimpleNamespace(key=key, title=title)}).encode()
-        return self.pages[(key, title)]
+            offer = SimpleNamespace(key=key, title=title)
+            self.pages[kept] = render_to_string(template, {
+                "offer": offer, "token": self.placeholder,
+                "endorsement": SimpleNamespace(offer=offer, **context)}).encode()
+        return self.pages[kept]
 
     # -- the edge: what Django's middleware would refuse, left to Django ----------------------
 
@@ -311,13 +321,19 @@ class Lean:
         return respond(environ, "302 Found", b"", [("Location", location)])
 
     def confirm(self, environ: dict[str, Any], token: str) -> list[bytes] | None:
-        if environ["REQUEST_METHOD"] in ("GET", "HEAD"):
-            return respond(environ, "200 OK", self.confirm_page(token))
         params = {"token_hash": token_hash(token), "at": datetime.now(UTC)}
+        if environ["REQUEST_METHOD"] in ("GET", "HEAD"):
+            if (linked := self.query(LINKED, params)) is None:
+                return None  # not a valid link, or its period closed: Django's refusal
+            key, title, pending = linked
+            page = self.page("publicity/confirm.html", key, title,
+                             status="pending" if pending else "confirmed")
+            return respond(environ, "200 OK",
+                           page.replace(self.placeholder.encode(), token.encode()))
         row = self.query(CONFIRM_NOW, params) or self.query(CONFIRMED_BEFORE, params)
         if row is None:  # not a valid link, or its period closed: Django's refusal
             return None
-        return respond(environ, "200 OK", self.confirmed_page(row[0], row[1]))
+        return respond(environ, "200 OK", self.page("publicity/confirmed.html", *row))
 
 
 HEADERS = [

@@ -62,11 +62,14 @@ def test_endorse_confirm_and_be_counted(live_server: Any, page: Any, offer: Offe
     queue.run()
     link = mail.outbox[-1].body.split("press the button:\n")[1].split("\n")[0]
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
+    assert f"You asked to endorse “{offer.title}”" in page.get_by_role("main").inner_text()
     accessible(page)
     page.get_by_role("button", name="Confirm that I endorse the offer").click()
     assert "is confirmed" in page.get_by_role("status").inner_text()
-    page.go_back()
-    page.get_by_role("button", name="Confirm that I endorse the offer").click()  # harmless
+    page.go_back()  # the link opened again says so, with no button to press again
+    assert "is already confirmed" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("button").count() == 0
+    accessible(page)
 
     services.tally_run(offer=offer, lag=dt.timedelta(0))  # the tally job's turn
     page.get_by_role("link", name="The endorsements so far").click()

@@ -101,6 +101,8 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
     path = mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split("\n")[0]
     shown = client.get(path)
     assert shown.status_code == 200 and b"<button" in shown.content
+    assert (f"<p>You asked to endorse “<bdi>{endorsable.title}</bdi>”. It counts once you "
+            "confirm.</p>").encode() in shown.content  # what the button confirms
     assert "no-store" in shown["Cache-Control"]  # the page holds the link
     endorsement.refresh_from_db()
     assert endorsement.status == "pending"  # a scanner following the link confirms nothing
@@ -109,12 +111,19 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
         assert done.status_code == 200 and b"is confirmed" in done.content
     endorsement.refresh_from_db()
     assert endorsement.status == "confirmed"
-    refused = client.post("/endorsements/confirm/nonsense/")
-    assert refused.status_code == 400  # a sentence, and no button that would be refused again
-    assert (b'<p role="alert">This confirmation link is not valid: copy the whole link from the '
-            b"e-mail, or endorse again.</p>") in refused.content
-    assert b"<button" not in refused.content  # the navigation links /offers/ on every page:
-    assert b'<a href="/offers/">The offers of peace, to endorse one again</a>' in refused.content
+    again = client.get(path)  # the link opened again: said at once, with no button
+    assert again.status_code == 200 and b"<button" not in again.content
+    assert (f'<p role="status">Your endorsement of “<bdi>{endorsable.title}</bdi>” is already '
+            "confirmed. You count once, in the published tally.</p>").encode() in again.content
+    assert f'<a href="/offers/{endorsable.key}/endorsements/">'.encode() in again.content
+    for method, status in (("post", 400), ("get", 404)):
+        refused = getattr(client, method)("/endorsements/confirm/nonsense/")
+        assert refused.status_code == status  # a sentence, and no button refused again
+        assert (b'<p role="alert">This confirmation link is not valid: copy the whole link '
+                b"from the e-mail, or endorse again.</p>") in refused.content
+        assert b"<button" not in refused.content  # the navigation links /offers/ on every page:
+        assert (b'<a href="/offers/">The offers of peace, to endorse one again</a>'
+                in refused.content)
 
     # A link opened once the period has closed says so, and when.
     late = services.endorsement_submit(offer=endorsable, contact="late@example.org",
@@ -122,15 +131,17 @@ def test_confirming_takes_a_button_and_twice_is_harmless(client: Client, endorsa
     period = endorsable.endorsement_period
     period.closes_at = dt.datetime(2025, 3, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     period.save(update_fields=["closes_at"])
-    closed = client.post(
-        f"/endorsements/confirm/{services.confirmation_token(late.endorsement.ref)}/")
-    assert closed.status_code == 400 and b"<button" not in closed.content
-    assert (b'<p role="alert">The endorsements of this offer closed on 2025-03-01 at 14:30 UTC: '
-            b"this link can no longer confirm an endorsement.</p>") in closed.content
-    # Its way on is the offer's counts, not the offers "to endorse one again", where no one can.
-    assert (f'<a href="/offers/{endorsable.key}/endorsements/">The endorsements of '
-            f"“<bdi>{endorsable.title}</bdi>”, as counted</a>").encode() in closed.content
-    assert b"endorse one again" not in closed.content
+    late_path = f"/endorsements/confirm/{services.confirmation_token(late.endorsement.ref)}/"
+    for method, status in (("post", 400), ("get", 410)):
+        closed = getattr(client, method)(late_path)
+        assert closed.status_code == status and b"<button" not in closed.content
+        assert (b'<p role="alert">The endorsements of this offer closed on 2025-03-01 at 14:30 '
+                b"UTC: this link can no longer confirm an endorsement.</p>") in closed.content
+        # Its way on is the offer's counts, not the offers "to endorse one again".
+        assert (f'<a href="/offers/{endorsable.key}/endorsements/">The endorsements of '
+                f"“<bdi>{endorsable.title}</bdi>”, as counted</a>").encode() in closed.content
+        assert b"endorse one again" not in closed.content
+    assert Endorsement.objects.get(pk=late.endorsement.pk).status == "pending"
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -120,19 +120,27 @@ def endorsement_sent(request: HttpRequest, key: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @same_origin_writes
 def endorsement_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the link shows a button; pressing it confirms (a mail scanner that follows
-    links confirms nothing). Pressing it twice is harmless. The link is the authority, so the
-    page needs no CSRF token (`same_origin_writes`); it is never cached, as it holds the link."""
-    if request.method != "POST":
-        return _no_store(render(request, "publicity/confirm.html", {"token": token}))
+    """Opening the link shows what it confirms, and a button; pressing it confirms (a mail
+    scanner that follows links confirms nothing). Pressing it twice is harmless. The link is
+    the authority, so the page needs no CSRF token (`same_origin_writes`); it is never cached,
+    as it holds the link.
+
+    A link that cannot confirm says so as soon as it is opened: 404 when it is not a link of
+    ours, 410 when its endorsements have closed (400 when the button is pressed anyway)."""
     try:
+        if request.method != "POST":
+            endorsement = services.endorsement_link_judge(token=token)
+            return _no_store(render(request, "publicity/confirm.html",
+                                    {"token": token, "endorsement": endorsement}))
         endorsement = services.endorsement_confirm(token=token)
     except services.EndorsementRefused as refused:  # a sentence, without the button: pressing
         # it again would be refused again (a link that is not valid, a period that is closed)
         said = capfirst(str(refused).strip().rstrip(".")) + "."
         closed = refused.offer if isinstance(refused, services.EndorsementsClosed) else None
+        status = 400 if request.method == "POST" else 410 if closed else 404
         return _no_store(render(request, "publicity/confirm.html",
-                                {"token": token, "error": said, "closed": closed}, status=400))
+                                {"token": token, "error": said, "closed": closed},
+                                status=status))
     return _no_store(render(request, "publicity/confirmed.html", {"offer": endorsement.offer}))
 
 

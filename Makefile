@@ -12,7 +12,7 @@ BOOTH  := src/openpeace/plebiscites/static/plebiscites/booth.js
 .PHONY: serve test lint lock bench clean booth
 
 serve: $(VENV)/.runtime $(BOOTH)
-	$(BIN)/openpeace serve
+	$(BIN)/openpeace serve --demo
 
 test: $(VENV)/.dev $(BOOTH)
 	scripts/system-packages test

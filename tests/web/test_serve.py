@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -100,6 +101,29 @@ def test_serve_runs_gunicorn_on_the_default_and_keeps_data_across_restarts(
         env=data_dir, capture_output=True, text=True, check=True,
     )
     assert "already holds a situation; keeping it" in again.stdout
+
+
+def test_serve_demo_plays_the_1917_history_once_and_only_on_the_1917_default(
+    data_dir: dict[str, str],
+) -> None:
+    """What `make serve` runs: a new user sees the offer of 1917 and what followed at once."""
+    command = [OPENPEACE, "serve", "--no-serve", "--demo"]
+    refused = subprocess.run([*command, "--situation", str(MINI)], env=data_dir,
+                             capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert "--demo plays the 1917 default's history: it cannot go with another" in refused.stderr
+    data = Path(data_dir["OPENPEACE_DATA_DIR"])
+    assert not (data / "openpeace.sqlite3").exists()  # refused before anything was written
+
+    first = subprocess.run(command, env=data_dir, capture_output=True, text=True, check=True)
+    assert "the peoples may endorse the offer at /offers/decree-on-peace-1917/endorse/" in (
+        first.stdout)
+    again = subprocess.run(command, env=data_dir, capture_output=True, text=True, check=True)
+    assert "keeping it" in again.stdout and "Playing" not in again.stdout
+    with sqlite3.connect(data / "openpeace.sqlite3") as db:
+        offers = db.execute("SELECT key, released_at IS NOT NULL FROM diplomacy_offer").fetchall()
+        periods = db.execute("SELECT count(*) FROM publicity_endorsementperiod").fetchone()
+    assert offers == [("decree-on-peace-1917", 1)] and periods == (1,)  # played once
 
 
 def test_check_deploy_passes_with_production_settings(data_dir: dict[str, str]) -> None:

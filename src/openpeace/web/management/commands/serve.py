@@ -1,7 +1,11 @@
 """`openpeace serve`: the whole system on one machine, ready to use.
 
 It migrates the database, loads the default situation (the world of November 1917) only when
-the register is empty — running it again keeps every change — collects the static files, and
+the register is empty — running it again keeps every change — and, with `--demo` (what `make
+serve` runs), plays the offer of November 1917 and what followed into it (`openpeace demo
+replay-1917`), so that a new user sees the whole process at work at once, not an empty
+register (PRODUCT.md); a deployment with its own situation leaves `--demo` out, as its log is
+for its own acts. Then it collects the static files, and
 runs gunicorn, a production WSGI server (never Django's development server), beside the
 background workers: the log's integrator, which turns every act's entry into a signed
 checkpoint within a fraction of a second, the job that applies reply deadlines and the ends of
@@ -24,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openpeace.task_backends import worker_command
 from openpeace.world.services import register_is_empty
@@ -63,10 +67,19 @@ class Command(BaseCommand):
             help="the situation to load into an empty register (default: November 1917)",
         )
         parser.add_argument(
+            "--demo", action="store_true",
+            help="when it loads the 1917 default into an empty register, also play the offer "
+                 "of November 1917 and what followed (`openpeace demo replay-1917`)",
+        )
+        parser.add_argument(
             "--no-serve", action="store_true", help="prepare everything, then exit"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        default = options["situation"] == settings.OPENPEACE_DEFAULT_SITUATION
+        if options["demo"] and not default:
+            raise CommandError("--demo plays the 1917 default's history: it cannot go with "
+                               f"another situation ({options['situation']})")
         # What the server writes is its own: the database (addresses, token hashes), the mails
         # with live confirmation links, the keys. The data directory is closed to other users
         # (however an earlier version left it), and so is every file the server and its
@@ -78,8 +91,11 @@ class Command(BaseCommand):
         if register_is_empty():
             self.stdout.write(f"Loading the default situation from {options['situation']}")
             call_command("load_situation", str(options["situation"]))
-            if options["situation"] == settings.OPENPEACE_DEFAULT_SITUATION:
+            if default:
                 call_command("treaties", "import", str(settings.OPENPEACE_DEFAULT_TREATIES))
+            if options["demo"]:
+                self.stdout.write("Playing the offer of November 1917 and what followed")
+                call_command("demo", "replay-1917", stdout=self.stdout)
         else:
             self.stdout.write("The register already holds a situation; keeping it.")
         call_command("collectstatic", interactive=False, verbosity=0)

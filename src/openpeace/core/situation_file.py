@@ -3,9 +3,10 @@
 Three things ordinary parsers do quietly would corrupt a register or stall its reader, so this
 reader refuses them: a key repeated in one mapping (the last value would silently win), YAML's
 implicit timestamps (an unquoted `1917-11-08` would become a date object, where the format says
-text, and `1917-02-30` would crash instead of being reported), and YAML's aliases (`*name`: ten
-lines of them nested make billions of values for the checks to walk, the "billion laughs"; no
-file format here needs one, as JSON, the other format, has none).
+text, and `1917-02-30` would crash instead of being reported), and YAML's aliases (`*name`)
+when they make the document more than `MAX_VALUES` values, counting a value once for every
+alias to it: ten lines of them nested make billions, the "billion laughs", for the checks to
+walk. An alias that repeats a value (as PyYAML writes a list used twice) is read as usual.
 """
 
 from __future__ import annotations
@@ -35,15 +36,39 @@ class _StrictLoader(yaml.CSafeLoader):
     The C parser reads a large situation about ten times faster than PyYAML's Python one.
     """
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """Each node once: a node met again is an anchor's (`&name`, where the mark points)
-        repeated by an alias."""
-        if node in self.constructed_objects or node in self.recursive_objects:
-            mark = node.start_mark
-            raise _Unreadable(Problem(
-                f"line {mark.line + 1}, column {mark.column + 1}",
-                "this value (&name) is repeated by an alias (*name): write it out each time"))
-        return super().construct_object(node, deep=deep)
+    def construct_document(self, node: yaml.Node) -> Any:
+        _expanded_size(node, {}, set())
+        return super().construct_document(node)
+
+
+MAX_VALUES = 1_000_000
+"""The most values a YAML document may stand for, aliases expanded: the 1917 default has about
+20,000, and the checks walk a million in about a second."""
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values `node` stands for, each alias counted as the value it repeats; each node
+    is counted once (`sizes`), so this is as quick as the document is long."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    mark = node.start_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    if id(node) in open_nodes:
+        raise _Unreadable(Problem(where, "this value (&name) contains an alias to itself "
+                                         "(*name), which never ends"))
+    open_nodes.add(id(node))
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    size = 1 + sum(_expanded_size(child, sizes, open_nodes) for child in children)
+    open_nodes.discard(id(node))
+    if size > MAX_VALUES:
+        raise _Unreadable(Problem(where, f"aliases (*name) make this value more than "
+                                         f"{MAX_VALUES:,} values: write it without them"))
+    sizes[id(node)] = size
+    return size
 
 
 _StrictLoader.yaml_implicit_resolvers = {

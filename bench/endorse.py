@@ -2,7 +2,7 @@
 (issue 9).
 
     .venv/bin/python bench/endorse.py [--database-url URL] [--workers 4] [--concurrency 12]
-                                      [--duration 120] [--smoke] [--lean]
+                                      [--duration 120] [--smoke] [--django-only]
 
 Everything runs on this machine, each part in its own process: a PostgreSQL database of the
 bench's own (created on the server of --database-url/DATABASE_URL, dropped at the end);
@@ -52,12 +52,10 @@ the load process, and everything else on the machine (other people's work includ
    endorser); after `openpeace endorsements tally` (once the tally lag has passed) the
    published total equals the confirmed count, and `openpeace endorsements recount` matches.
 
---lean (issue 9's decision; not the product): gunicorn serves `bench/lean_endorse.py`'s
-dispatcher instead of Django's app: a plain WSGI handler that makes the POST endorse, the
-confirmation page and its POST with the same rows as the product's views, one SQL statement per
-write, and hands every other request to Django (its docstring says what it leaves out). It is
-`openpeace serve` all the same (its background jobs and gunicorn settings), started through
-`lean_endorse.py serve`. Everything else above is unchanged, the checks of step 5 included.
+The server answers the endorsement's three writes and pages (the POST, the confirmation page
+and its POST) on its fast path (`openpeace.publicity.fast_path`), as deployed on PostgreSQL;
+`--django-only` turns it off (`OPENPEACE_ENDORSE_FAST_PATH=0`), so that Django answers every
+request, for the comparison. Everything else above is unchanged, the checks of step 5 included.
 
 Targets: ≥ 300 endorsements/s (9× the UK petitions service's record ~33 signatures/s, March
 2019) with p99 < 250 ms, and the tally JSON ≥ 2,000 requests/s, load generator on the same
@@ -103,8 +101,7 @@ TARGET_P99_MS = 250.0
 TARGET_TALLY_RPS = 2_000.0
 OPENPEACE = str(Path(sys.executable).parent / "openpeace")
 KINDS = ["GET form", "POST endorse", "GET sent", "GET confirm", "POST confirm"]
-LEAN_APP = (", on bench/lean_endorse.py's dispatcher: the two writes and the confirmation page "
-            "off Django, the rest to Django; a measurement, not the product")
+DJANGO_ONLY = ", its fast path off (OPENPEACE_ENDORSE_FAST_PATH=0): Django answers everything"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -881,8 +878,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--smoke", action="store_true", help="a short run with small numbers")
     parser.add_argument("--keep", action="store_true", help="keep the database and data dir")
-    parser.add_argument("--lean", action="store_true",
-                        help="serve bench/lean_endorse.py's dispatcher (a measurement only)")
+    parser.add_argument("--django-only", action="store_true",
+                        help="the endorsement's fast path off: Django answers every request")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--burst", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -916,6 +913,7 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "openpeace.settings", "PYTHONUNBUFFERED": "1",
         "OPENPEACE_SITE_URL": f"http://127.0.0.1:{args.port}", "PYTHONPATH": str(ROOT),
+        "OPENPEACE_ENDORSE_FAST_PATH": "0" if args.django_only else "1",
     })
     serve = None
     front = None
@@ -933,11 +931,9 @@ def main() -> None:
                            env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"setup: database {name}, the 1917 default loaded, {OFFER} released and its "
               f"endorsements opened in {time.perf_counter() - started:.1f} s")
-        command = ([sys.executable, str(ROOT / "bench" / "lean_endorse.py")] if args.lean
-                   else [OPENPEACE])
         with open(serve_log, "wb") as log:
             serve = subprocess.Popen(
-                [*command, "serve", "--port", str(args.port), "--workers", str(args.workers)],
+                [OPENPEACE, "serve", "--port", str(args.port), "--workers", str(args.workers)],
                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         for _ in range(600):
             if http_get(f"http://127.0.0.1:{args.port}/offers/{OFFER}/endorse/") == 200:
@@ -950,11 +946,10 @@ def main() -> None:
                        for c in descendants(serve.pid).values() if "openpeace.cli " in c})
         front = Front(data, args.port + 1, args.port)
         print(f"server: `openpeace serve --workers {args.workers}` (gunicorn sync workers, "
-              f"DEBUG off{LEAN_APP if args.lean else ''}), beside {', '.join(jobs)}; nginx in "
-              "front (a caching proxy, 2 "
-              "workers); virtual endorsers in a separate process, each on a keep-alive "
-              "connection to nginx from an address of its own: GET form → POST → GET sent → "
-              "GET confirm link → POST confirm")
+              f"DEBUG off{DJANGO_ONLY if args.django_only else ''}), beside {', '.join(jobs)}; "
+              "nginx in front (a caching proxy, 2 workers); virtual endorsers in a separate "
+              "process, each on a keep-alive connection to nginx from an address of its own: "
+              "GET form → POST → GET sent → GET confirm link → POST confirm")
         phases = []
         if args.mail_duration > 0:
             mail = run_phase(args, env, serve, front, "mail", args.mail_duration)

@@ -21,7 +21,8 @@ Defaults are the embedded mode: SQLite and a generated secret key in the data di
   `OPENPEACE_WEBHOOKS_ALLOW_PRIVATE=1` (webhooks to private addresses too);
 - endorsements: `OPENPEACE_TALLY_INTERVAL` and `OPENPEACE_TALLY_LAG` (seconds, default 60
   and 10), `OPENPEACE_ENDORSE_PER_ADDRESS` and `OPENPEACE_ENDORSE_PER_NETWORK` (submissions
-  per offer in the checks' window, default 5 and 50);
+  per offer in the checks' window, default 5 and 50), `OPENPEACE_ENDORSE_FAST_PATH=0` (Django
+  answers the endorsement's requests too, on PostgreSQL: `publicity.fast_path`);
 - e-mail: `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `DEFAULT_FROM_EMAIL` (default: files
   in `DATA_DIR/outbox`);
 - request bodies: `OPENPEACE_MAX_BODY` (bytes, default 2.5 MiB, Django's own) for every
@@ -226,6 +227,7 @@ OPENPEACE_TRUSTED_PROXIES = frozenset(
 )
 OPENPEACE_ENDORSE_PER_ADDRESS = int(os.environ.get("OPENPEACE_ENDORSE_PER_ADDRESS", "5"))
 OPENPEACE_ENDORSE_PER_NETWORK = int(os.environ.get("OPENPEACE_ENDORSE_PER_NETWORK", "50"))
+OPENPEACE_ENDORSE_FAST_PATH = _flag("OPENPEACE_ENDORSE_FAST_PATH", default=True)
 # Webhooks and e-mail follows: how long a sender holds the deliveries it claimed before another
 # may take them over (seconds), and whether webhooks may go to private or loopback addresses
 # (an intranet, the tests); by default only to public ones.

@@ -165,6 +165,34 @@ def _is_open(period: EndorsementPeriod | None, at: dt.datetime) -> EndorsementPe
     return period
 
 
+@dataclass(frozen=True)
+class Endorser:
+    """Who endorses, as judged from the form: the contact as typed and in its canonical form
+    under the mail rules of `rules_version` (one person once), and the name, if given."""
+
+    contact: str
+    canonical: str
+    rules_version: str
+    name: str
+
+
+def endorser_judge(*, contact: str, name: str = "") -> Endorser:
+    """The endorser of a submission, or the refusal of its contact or name (the field named).
+    Pure but for the mail rules, read once: `endorsement_submit` and the fast path
+    (`publicity.fast_path`) judge alike."""
+    name = name.strip()
+    if len(name) > MAX_NAME:
+        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters", field="name")
+    if problem := text_problem(name, "a name", required=False):
+        raise EndorsementRefused(problem, field="name")
+    rules = mail_rules()
+    try:
+        canonical = canonical_contact(contact, rules)
+    except ContactError as error:
+        raise EndorsementRefused(f"the e-mail address: {error}", field="contact") from None
+    return Endorser(contact.strip(), canonical, rules.version, name)
+
+
 def endorsement_submit(
     *, offer: Offer, contact: str, country: State, region: Territory | None = None,
     name: str = "", address: str | None = None, at: dt.datetime | None = None,
@@ -175,31 +203,23 @@ def endorsement_submit(
     A person who has endorsed already gets the same answer, and an e-mail saying so."""
     at = at or timezone.now()
     _is_open(selectors.period_of(offer), at)
-    name = name.strip()
-    if len(name) > MAX_NAME:
-        raise EndorsementRefused(f"a name has at most {MAX_NAME} characters", field="name")
-    if problem := text_problem(name, "a name", required=False):
-        raise EndorsementRefused(problem, field="name")
+    endorser = endorser_judge(contact=contact, name=name)
     if region is not None and region.held_by_id != country.pk:
         raise EndorsementRefused(f"{region.name} is not a region of {country.name}",
                                  field="region")
-    rules = mail_rules()
-    try:
-        canonical = canonical_contact(contact, rules)
-    except ContactError as error:
-        raise EndorsementRefused(f"the e-mail address: {error}", field="contact") from None
     ref = uuid.uuid4()
     endorsement = Endorsement(
-        offer=offer, ref=ref, contact=contact.strip(), canonical=canonical,
-        rules_version=rules.version, name=name, country=country, region=region,
-        token_hash=token_hash(confirmation_token(ref)), submitted_at=at, address=address,
-        network=network_of(address),
+        offer=offer, ref=ref, contact=endorser.contact, canonical=endorser.canonical,
+        rules_version=endorser.rules_version, name=endorser.name, country=country,
+        region=region, token_hash=token_hash(confirmation_token(ref)), submitted_at=at,
+        address=address, network=network_of(address),
     )
     try:
         with transaction.atomic():
             endorsement.save()
     except IntegrityError:
-        existing = Endorsement.objects.filter(offer=offer, canonical=canonical).first()
+        existing = (Endorsement.objects.filter(offer=offer, canonical=endorser.canonical)
+                    .first())
         if existing is None:  # not a duplicate: an integrity error of another kind
             raise
         (Endorsement.objects.filter(pk=existing.pk, mails_due__lt=MAX_MAILS)

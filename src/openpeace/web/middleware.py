@@ -26,23 +26,26 @@ class RefuseNulCharacters:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path:
-            location, where = "path", "the path"
-        else:
-            name = next(
-                (name for name, values in request.GET.lists()
-                 if "\x00" in name or any("\x00" in v for v in values)),
-                None,
-            )
-            if name is None:
-                return self.get_response(request)
-            location, where = f"query.{name}", f"the parameter {name!r}"
+        found = nul_character_at(request)
+        if found is None:
+            return self.get_response(request)
+        location, where = found
         message = f"{where} contains a NUL character, which no text here may contain"
         if request.path.startswith("/api/"):
             # The API's documented answer to an invalid request (see openpeace.api).
             return JsonResponse(invalid_body([(location, message)]), status=422)
         return refused(request, 400, message, title=_("Bad request"),
                        heading=_("Refused: a NUL character"))
+
+
+def nul_character_at(request: HttpRequest) -> tuple[str, str] | None:
+    """Where the request's path or query holds a NUL character (its location for the API,
+    and in words), if it does: what `RefuseNulCharacters` refuses."""
+    if "\x00" in request.path:
+        return "path", "the path"
+    name = next((name for name, values in request.GET.lists()
+                 if "\x00" in name or any("\x00" in v for v in values)), None)
+    return None if name is None else (f"query.{name}", f"the parameter {name!r}")
 
 
 DATA_TYPES = ("application/json", "application/geo+json", "application/problem+json",

@@ -6,7 +6,8 @@ the load generator. At 300/s the whole machine has 6.7 ms of CPU per endorsement
 request cycle alone (middleware, URL resolving, forms, the ORM, template lookups) cost 8.5 ms
 of it for the three requests, measured through gunicorn (bench/RESULTS.md), so no setting of
 Django could reach the figure. Answered here, the same three requests cost the web tier about
-1.9 ms, and the machine passed 300/s. Nothing else of the site is answered here.
+2.2 ms, and the machine passed 300/s (320 and 330/s). Nothing else of the site is answered
+here.
 
 What it answers, and only in the common case:
 
@@ -37,9 +38,10 @@ form's own fields for the contact and the name, the service's judgement of the e
 templates. What it writes with its own SQL is checked against the services row for row, and
 its answers against Django's byte for byte, on PostgreSQL (tests/publicity/test_fast_path.py).
 
-It is on when the database is PostgreSQL and the site has one language (the pages are
-rendered without Django's locale negotiation); `OPENPEACE_ENDORSE_FAST_PATH=0` turns it off
-(then Django answers everything, as it does on SQLite). Each gunicorn worker keeps its own
+It is on when the database is PostgreSQL, the site has one language (the pages are rendered
+without Django's locale negotiation) and its middleware is the one the fast path was reviewed
+against (`MIDDLEWARE`); `OPENPEACE_ENDORSE_FAST_PATH=0` turns it off (then Django answers
+everything, as it does on SQLite). Each gunicorn worker keeps its own
 connection, opened with Django's own parameters, in autocommit: each write is one statement
 and its own transaction.
 """

@@ -276,6 +276,19 @@ def test_a_lost_connection_hands_the_request_to_django_and_the_next_reconnects(
 
 
 @on_postgresql
+def test_a_statement_that_fails_hands_the_request_to_django(
+        open_offer: Offer, apps: tuple[FastPath, Counting], monkeypatch: Any) -> None:
+    fast, django = apps
+    monkeypatch.setattr(fast_path, "SUBMIT", "SELECT 1 / 0")  # any error of the database
+    assert call(fast, "POST", endorse_path(open_offer), form())[0] == "302 Found"
+    assert django.calls == 1 and Endorsement.objects.count() == 1  # Django wrote it, once
+    monkeypatch.undo()
+    assert call(fast, "POST", endorse_path(open_offer), form(contact="b@example.org"))[0] == (
+        "302 Found")
+    assert django.calls == 1  # the same connection serves the next request
+
+
+@on_postgresql
 def test_spellings_of_one_person_at_once_land_once(open_offer: Offer) -> None:
     """Each worker's own connection, all let go at the same instant: the constraint decides."""
     spellings = ["jane.doe@gmail.com", "JaneDoe@gmail.com", "jane.doe+a@googlemail.com",

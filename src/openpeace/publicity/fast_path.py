@@ -158,8 +158,8 @@ WHERE e.token_hash = %(token_hash)s AND e.pseudonymised_at IS NULL
 or its period closed: Django's refusal), and whether it waits for the button."""
 
 
-class _ConnectionLost(Exception):
-    """The worker's connection failed (`_Worker.query`): Django answers the request."""
+class _Failed(Exception):
+    """A statement failed (`_Worker.query`): Django answers the request."""
 
 
 class _Worker:
@@ -173,11 +173,12 @@ class _Worker:
         self.pages: dict[tuple[str, ...], bytes] = {}
 
     def query(self, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
-        """One statement, its first row (None when there is none). When the connection fails
-        it is dropped (the next request opens another), and Django, with its own connection,
-        answers this request (`_ConnectionLost`). A statement whose connection failed wrote
-        nothing, or, had it committed before the failure, Django finds its row (a duplicate,
-        a link used before) and says the same."""
+        """One statement, its first row (None when there is none). When it fails, Django, with
+        its own connection, answers the request (`_Failed`), as it answers any other: a
+        statement that failed wrote nothing (each is its own transaction), or, had the
+        connection failed after its commit, Django finds its row (a duplicate, a link used
+        before) and says the same. A failed connection is dropped; the next request opens
+        another."""
         import psycopg
 
         try:
@@ -191,10 +192,10 @@ class _Worker:
                     "cursor_factory": psycopg.Cursor, "prepare_threshold": 5,
                 }, autocommit=True)
             row: tuple[Any, ...] | None = self.db.execute(sql, params).fetchone()
-        except psycopg.OperationalError as failed:
-            if self.db is not None:
+        except psycopg.Error as failed:
+            if self.db is not None and self.db.broken:
                 self.db.close()
-            raise _ConnectionLost from failed
+            raise _Failed from failed
         return row
 
     def page(self, template: str, key: str, title: str, status: str = "") -> bytes:
@@ -266,7 +267,7 @@ class FastPath:
             try:
                 if _usual(request) and (body := answer(request, start_response)) is not None:
                     return body
-            except _ConnectionLost:
+            except _Failed:
                 pass
         return self.django(environ, start_response)
 

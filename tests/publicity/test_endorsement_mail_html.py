@@ -93,4 +93,6 @@ def test_a_title_with_markup_is_escaped_in_html_and_as_it_is_in_text(
     assert message.body.startswith(f"You asked to endorse “{title}”.\n")
     escaped = "Decree &lt;script&gt;alert(1)&lt;/script&gt; &amp; “Peace”"
     html = assert_html_beside(message, escaped)
-    assert f"<title>Confirm your endorsement: {escaped}</title>" in html
+    # A title holds no <bdi>: the name is isolated as plain text does it (U+2068…U+2069).
+    assert f"<title>Confirm your endorsement: \u2068{escaped}\u2069</title>" in html
+    assert "\u2068" not in message.subject  # the subject stays as the text part says it

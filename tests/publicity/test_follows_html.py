@@ -125,6 +125,9 @@ def test_a_digest_and_a_confirmation_have_their_html_with_the_same_links(
     (confirmation,) = mail.outbox
     html = html_of(confirmation)
     assert "<bdi>Ottoman Empire</bdi>" in html
+    assert confirmation.subject == "Confirm that you follow the acts concerning Ottoman Empire"
+    assert ("<title>Confirm that you follow the acts concerning \u2068Ottoman Empire\u2069"
+            "</title>") in html
     assert hrefs(html) == links(confirmation.body) and len(hrefs(html)) == 1
     follow(queue, "d@example.org", "offer", OFFER, "daily")
 
@@ -136,6 +139,9 @@ def test_a_digest_and_a_confirmation_have_their_html_with_the_same_links(
     notify(queue, at=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC))
     (digest,) = mail.outbox
     html = html_of(digest)
+    offer_title = Offer.objects.get(key=OFFER).title
+    assert digest.subject.startswith(f"[openpeace] the offer “{offer_title}”: 2 acts, ")
+    assert f"<title>[openpeace] the offer “\u2068{offer_title}\u2069”: 2 acts, " in html
     assert hrefs(html) == links(digest.body) and len(hrefs(html)) == 5
     parsed = Elements()
     parsed.feed(html)
@@ -197,6 +203,8 @@ def test_the_names_an_act_joins_in_are_each_in_bdi_and_only_in_html(
     assert said_in(html, "h2") == [(title, ["Algerians", OTTOMAN])]  # the same words
     assert (summary, []) in said_in(html, "p")
     assert f"<h2>Decision of the <bdi>Algerians</bdi>: to join <bdi>{OTTOMAN}</bdi></h2>" in html
+    assert ("<title>[openpeace] Decision of the \u2068Algerians\u2069: to join "
+            f"\u2068{OTTOMAN}\u2069</title>") in html  # a title's <bdi>, in plain text
     assert hrefs(html) == links(message.body)
 
     assert b"bdi" not in client.get("/feeds/languages/en.atom").content

@@ -127,3 +127,11 @@ def document_problem(document: object, what: str) -> str | None:
         if (character := forbidden_character(string)) is not None:
             return f"{what} cannot contain {character}" + (f", {where}" if where else "")
     return None
+
+
+def isolated(text: str) -> str:
+    """`text` between Unicode's first-strong isolate and its pop (U+2068, U+2069; UAX #9, §2.7):
+    `<bdi>` for plain text, where no element can be, such as a page's or a mail's `<title>`. A
+    right-to-left name then keeps its punctuation in place and does not reorder the words
+    around it."""
+    return f"\u2068{text}\u2069" if text else ""

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openpeace.core.geometry import Point
+from openpeace.core.text import isolated
 
 WIDTH, MIN_HEIGHT, MAX_HEIGHT = 600, 240, 520
 R_MAX, R_MIN = 30.0, 3.0
@@ -98,8 +99,8 @@ def marks(countries: Sequence[Mapping[str, Any]]) -> tuple[list[Mark], int]:
 def _label(country: Mapping[str, Any], region: Mapping[str, Any]) -> str:
     """A row's name, each place isolated (U+2068…U+2069, the <bdi> of plain text) so that a
     right-to-left name cannot carry the punctuation and the count along with it."""
-    where = {"country": f"\u2068{country['name']}\u2069",
-             "region": f"\u2068{region['name'] or region['key']}\u2069"}
+    where = {"country": isolated(country["name"]),
+             "region": isolated(region["name"] or region["key"])}
     if region["key"]:
         return _("%(country)s, %(region)s") % where
     return _("%(country)s, region not given") % where

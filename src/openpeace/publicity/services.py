@@ -58,7 +58,7 @@ from openpeace.core.text import text_problem
 from openpeace.diplomacy.models import Offer
 from openpeace.log.services import entry_append
 from openpeace.publicity import outbox, selectors
-from openpeace.publicity.mail import multipart
+from openpeace.publicity.mail import multipart, named
 from openpeace.publicity.models import (
     COUNTED,
     MAIL_DUE,
@@ -416,7 +416,7 @@ def _mail(endorsement: Endorsement) -> EmailMultiAlternatives:
     if endorsement.status == Endorsement.Status.PENDING:
         link = outbox.site_url(reverse("publicity:endorsement-confirm",
                                        args=[confirmation_token(endorsement.ref)]))
-        subject = f"Confirm your endorsement: {offer.title}"
+        subject, title = named("Confirm your endorsement: {}", offer.title)
         body = (f"You asked to endorse “{offer.title}”.\n\nTo confirm, open this link and "
                 f"press the button:\n{link}\n\nIf you did not ask, ignore this e-mail: "
                 "nothing is counted without the confirmation.\n")
@@ -424,16 +424,16 @@ def _mail(endorsement: Endorsement) -> EmailMultiAlternatives:
         # An invalidation is a public act (its criteria and reason are in the log), so the
         # truth tells the person nothing that is not already published.
         log = outbox.site_url(reverse("log:browser"))
-        subject = f"Your endorsement is not counted: {offer.title}"
+        subject, title = named("Your endorsement is not counted: {}", offer.title)
         body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
                 "An endorsement with this address was invalidated by a published act of the "
                 "officials, so it is not counted, and this address cannot endorse the offer "
                 f"again. The invalidations are in the transparency log:\n{log}\n")
     else:
-        subject = f"You have already endorsed: {offer.title}"
+        subject, title = named("You have already endorsed: {}", offer.title)
         body = (f"Someone, perhaps you, asked to endorse “{offer.title}” with this address. "
                 "You have already endorsed it, and you count once.\n")
-    return multipart(subject=subject, body=body, to=endorsement.contact,
+    return multipart(subject=subject, title=title, body=body, to=endorsement.contact,
                      template="publicity/mail/endorsement.html",
                      context={"title": offer.title, "link": link, "log": log})
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openpeace.core.log.entries import EntryError, read_entry
+from openpeace.core.text import isolated
 from openpeace.diplomacy.models import BelligerentProcess, Offer, Reply
 from openpeace.log import selectors as log_selectors
 from openpeace.log.kinds import kind_words
@@ -83,6 +84,12 @@ class Said:
     @property
     def text(self) -> str:
         return _joined(self.segments)
+
+    @property
+    def isolated(self) -> str:
+        """The plain text with each name isolated (`core.text.isolated`): where a page would
+        put it in `<bdi>` and no element can be, such as a mail's `<title>`."""
+        return "".join(isolated(s.text) if s.name else s.text for s in self.segments)
 
 
 @dataclass(frozen=True)

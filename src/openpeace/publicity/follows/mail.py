@@ -59,18 +59,19 @@ def confirmation(follow: Follow, confirm_token: str) -> EmailMultiAlternatives:
     """The opt-in mail: nothing else is ever mailed to a follow before it is confirmed."""
     what = selectors.what(follow)
     link = None
+    titles = (what, selectors.what(follow, isolate=True))  # the subject's, the HTML title's
     if follow.status == Follow.Status.PENDING:
         link = site_url(reverse("publicity:follows:confirm", args=[confirm_token]))
-        subject = f"Confirm that you follow {what}"
+        subject, title = (f"Confirm that you follow {words}" for words in titles)
         body = (f"You asked to follow {what} by e-mail "
                 f"({follow.get_frequency_display()}).\n\nTo confirm, open this link and press "
                 f"the button:\n{link}\n\nIf you did not ask, ignore this e-mail: nothing will "
                 "be sent to you.\n")
     else:
-        subject = f"You already follow {what}"
+        subject, title = (f"You already follow {words}" for words in titles)
         body = (f"Someone, perhaps you, asked to follow {what} with this address. You "
                 "already do; every mail it sends you has a link to unsubscribe.\n")
-    return multipart(subject=subject, body=body, to=follow.contact,
+    return multipart(subject=subject, title=title, body=body, to=follow.contact,
                      template="publicity/follows/mail/confirmation.html",
                      context={"what": selectors.what(follow, html=True), "link": link,
                               "frequency": follow.get_frequency_display()})
@@ -113,12 +114,14 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
     described = [describe(entry, register) for entry in shown]
     what = selectors.what(follow)
     unsubscribe = site_url(reverse("publicity:follows:unsubscribe", args=[unsubscribe_token]))
-    if day is None:
-        subject = "[openpeace] " + " ".join(described[0].title.text.split())  # one line
+    if day is None:  # the act's title on one line; the HTML title's with its names isolated
+        subject, title = ("[openpeace] " + " ".join(said.split()) for said in (
+            described[0].title.text, described[0].title.isolated))
         message_id = f"<act.{follow.ref}.{entries[0].index}@{_domain()}>"
     else:
         count = f"{len(entries)} act{'' if len(entries) == 1 else 's'}"
-        subject = f"[openpeace] {what}: {count}, {_date(day)}"
+        subject, title = (f"[openpeace] {words}: {count}, {_date(day)}" for words in (
+            what, selectors.what(follow, isolate=True)))
         message_id = f"<digest.{follow.ref}.{day.isoformat()}@{_domain()}>"
     language = site_language()
     items = [
@@ -142,7 +145,7 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
               f"Unsubscribe from {what} (one click): {unsubscribe}\n"
               "The page it opens can also stop every follow of this address.\n")
     return multipart(
-        subject=subject, body=body, to=follow.contact,
+        subject=subject, title=title, body=body, to=follow.contact,
         template="publicity/follows/mail/acts.html",
         context={"items": items, "more": more, "browser": browser,
                  "what": selectors.what(follow, html=True),

@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html
 
+from openpeace.core.text import isolated
 from openpeace.diplomacy.models import Offer
 from openpeace.log.models import Entry
 from openpeace.publicity.feeds.acts import content_of
@@ -155,11 +156,12 @@ WHAT = {
 the pages."""
 
 
-def what(follow: Follow, *, html: bool = False) -> str:
+def what(follow: Follow, *, html: bool = False, isolate: bool = False) -> str:
     """What `follow` follows, in words: plain for a mail; for a page (`html`) escaped, with the
     name inside `<bdi>`, as every name in a page is (a name in another script keeps its own
-    direction without turning the sentence around it)."""
+    direction without turning the sentence around it); for a mail's HTML title (`isolate`),
+    plain with the name isolated, the `<bdi>` of plain text."""
     name = target_name(follow.target, follow.key) or follow.key
     if html:
         return format_html(WHAT[follow.target], format_html("<bdi>{}</bdi>", name))
-    return WHAT[follow.target].format(name)
+    return WHAT[follow.target].format(isolated(name) if isolate else name)

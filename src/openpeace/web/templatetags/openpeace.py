@@ -18,6 +18,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from openpeace.core.search_query import MARK_START, MARK_STOP
+from openpeace.core.text import isolated
 
 register = template.Library()
 
@@ -124,9 +125,4 @@ def filters(form: forms.Form | None = None, day: dt.date | None = None,
     return f" ({'; '.join(shown)})" if shown else ""
 
 
-@register.filter
-def isolated(text: str) -> str:
-    """`text` between Unicode's first-strong isolate and its pop (U+2068, U+2069): `<bdi>` for
-    plain text, where no element can be, such as a page's `<title>`. A right-to-left title
-    then keeps its punctuation in place and does not reorder the words around it."""
-    return f"\u2068{text}\u2069" if text else ""
+register.filter("isolated", isolated)

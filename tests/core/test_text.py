@@ -17,6 +17,7 @@ from openpeace.core.text import (
     document_problem,
     forbidden_character,
     is_blank,
+    isolated,
     text_problem,
 )
 
@@ -214,3 +215,16 @@ def test_an_escaped_nul_is_six_characters_and_a_deep_document_is_no_recursion() 
         deep = [deep]
     assert (document_problem(deep, "it") or "").endswith("at " + "[0]" * 3_000)
     assert document_problem({"blank": "", "spaces": "  ", "tab": "\t"}, "it") is None
+
+
+@given(st.text(min_size=1))
+def test_isolated_puts_a_text_between_first_strong_isolate_and_its_pop(text: str) -> None:
+    """UAX #9 §2.7: FSI opens the isolate, PDI closes it; the text inside is unchanged."""
+    shown = isolated(text)
+    assert unicodedata.name(shown[0]) == "FIRST STRONG ISOLATE"
+    assert unicodedata.name(shown[-1]) == "POP DIRECTIONAL ISOLATE"
+    assert shown[1:-1] == text
+
+
+def test_nothing_isolated_is_nothing() -> None:
+    assert isolated("") == ""  # no empty isolate left in a title

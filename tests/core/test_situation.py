@@ -367,3 +367,16 @@ def test_an_alias_inside_its_own_value_is_refused() -> None:
     assert str(caught.value.problems[0]) == (
         "line 1, column 6: this value (&name) contains an alias to itself (*name), which never "
         "ends")
+
+
+@pytest.mark.parametrize(("text", "is_json", "where"), [
+    ("key: " + "[" * 500 + "]" * 500, False, "line 1, column 37"),  # PyYAML recursed to death
+    ('{"key": ' + "[" * 100_000 + "]" * 100_000 + "}", True, "(document)"),  # and json too
+])
+def test_a_document_nested_past_the_parsers_stack_is_refused_not_crashed(
+        text: str, is_json: bool, where: str) -> None:
+    with pytest.raises(SituationError) as caught:
+        parse_text(text, is_json=is_json)
+    assert str(caught.value.problems[0]) == (
+        f"{where}: objects and arrays nest more than 32 levels deep, which no document here "
+        "does")

@@ -75,7 +75,7 @@ def _too_deep(document: object, limit: int) -> tuple[str | int, ...] | None:
     return None
 
 
-def _too_deep_message(limit: int) -> str:
+def too_deep_message(limit: int) -> str:
     return f"objects and arrays nest more than {limit} levels deep, which no document here does"
 
 
@@ -86,7 +86,7 @@ def depth_problem(document: object, limit: int = MAX_DEPTH, at: str | None = Non
     path = _too_deep(document, limit)
     if path is None:
         return None
-    return Problem(format_path([at, *path] if at else path), _too_deep_message(limit))
+    return Problem(format_path([at, *path] if at else path), too_deep_message(limit))
 
 
 def json_document(text: str | bytes, origin: str = "document") -> object:
@@ -95,7 +95,7 @@ def json_document(text: str | bytes, origin: str = "document") -> object:
     try:
         document: object = json.loads(text)
     except RecursionError:
-        raise DocumentError([Problem("(document)", _too_deep_message(MAX_DEPTH))],
+        raise DocumentError([Problem("(document)", too_deep_message(MAX_DEPTH))],
                             origin) from None
     if (problem := depth_problem(document)) is not None:
         raise DocumentError([problem], origin)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from openpeace.core.documents import DocumentError, Problem
+from openpeace.core.documents import MAX_DEPTH, DocumentError, Problem, too_deep_message
 from openpeace.core.situation import Situation, SituationError, situation_from_document
 
 
@@ -37,7 +37,7 @@ class _StrictLoader(yaml.CSafeLoader):
     """
 
     def construct_document(self, node: yaml.Node) -> Any:
-        _expanded_size(node, {}, set())
+        _expanded_size(node, {}, set(), 0)
         return super().construct_document(node)
 
 
@@ -46,9 +46,12 @@ MAX_VALUES = 1_000_000
 20,000, and the checks walk a million in about a second."""
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int],
+                   depth: int) -> int:
     """How many values `node` stands for, each alias counted as the value it repeats; each node
-    is counted once (`sizes`), so this is as quick as the document is long."""
+    is counted once (`sizes`), so this is as quick as the document is long. A document nesting
+    deeper than `MAX_DEPTH` is refused here, before PyYAML's constructor, which recurses, runs
+    out of stack on it (a few hundred levels; libyaml itself stops at a thousand)."""
     if id(node) in sizes:
         return sizes[id(node)]
     mark = node.start_mark
@@ -56,13 +59,17 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int])
     if id(node) in open_nodes:
         raise _Unreadable(Problem(where, "this value (&name) contains an alias to itself "
                                          "(*name), which never ends"))
-    open_nodes.add(id(node))
     children: list[yaml.Node] = []
     if isinstance(node, yaml.SequenceNode):
         children = node.value
     elif isinstance(node, yaml.MappingNode):
         children = [part for pair in node.value for part in pair]
-    size = 1 + sum(_expanded_size(child, sizes, open_nodes) for child in children)
+    else:
+        return 1
+    if depth >= MAX_DEPTH:
+        raise _Unreadable(Problem(where, too_deep_message(MAX_DEPTH)))
+    open_nodes.add(id(node))
+    size = 1 + sum(_expanded_size(child, sizes, open_nodes, depth + 1) for child in children)
     open_nodes.discard(id(node))
     if size > MAX_VALUES:
         raise _Unreadable(Problem(where, f"aliases (*name) make this value more than "
@@ -118,6 +125,8 @@ def parse_text(
         if is_json:
             return json.loads(text, object_pairs_hook=_json_object)
         return yaml.load(text, Loader=_StrictLoader)
+    except RecursionError:  # JSON nested past the decoder's stack
+        problem = Problem("(document)", too_deep_message(MAX_DEPTH))
     except _Unreadable as exc:
         problem = exc.problem
     except json.JSONDecodeError as exc:

@@ -59,30 +59,30 @@ def confirmation(follow: Follow, confirm_token: str) -> EmailMultiAlternatives:
     """The opt-in mail: nothing else is ever mailed to a follow before it is confirmed."""
     what = selectors.what(follow)
     link = None
-    titles = (what, selectors.what(follow, isolate=True))  # the subject's, the HTML title's
+    titles = (what.text, what.isolated)  # the subject's words, the HTML title's
     if follow.status == Follow.Status.PENDING:
         link = site_url(reverse("publicity:follows:confirm", args=[confirm_token]))
         subject, title = (f"Confirm that you follow {words}" for words in titles)
-        body = (f"You asked to follow {what} by e-mail "
+        body = (f"You asked to follow {what.text} by e-mail "
                 f"({follow.get_frequency_display()}).\n\nTo confirm, open this link and press "
                 f"the button:\n{link}\n\nIf you did not ask, ignore this e-mail: nothing will "
                 "be sent to you.\n")
     else:
         subject, title = (f"You already follow {words}" for words in titles)
-        body = (f"Someone, perhaps you, asked to follow {what} with this address. You "
+        body = (f"Someone, perhaps you, asked to follow {what.text} with this address. You "
                 "already do; every mail it sends you has a link to unsubscribe.\n")
     return multipart(subject=subject, title=title, body=body, to=follow.contact,
                      template="publicity/follows/mail/confirmation.html",
-                     context={"what": selectors.what(follow, html=True), "link": link,
+                     context={"what": what.html, "link": link,
                               "frequency": follow.get_frequency_display()})
 
 
 @dataclass(frozen=True)
 class _Answered:
-    """One of the person's follows an act answers, as the text says it and as HTML does."""
+    """One of the person's follows an act answers: what it follows (said every way), how
+    often."""
 
-    what: str
-    what_html: str  # the name in <bdi>
+    what: selectors.What
     frequency: str
 
 
@@ -101,7 +101,7 @@ class _Item:
 
 def _answers(answered: list[_Answered]) -> str:
     """Which of the person's follows an act answers, in a sentence."""
-    named = [f"{one.what} ({one.frequency})" for one in answered]
+    named = [f"{one.what.text} ({one.frequency})" for one in answered]
     return f"It answers your follow{'s' if len(named) > 1 else ''} of {'; '.join(named)}.\n"
 
 
@@ -121,14 +121,13 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
     else:
         count = f"{len(entries)} act{'' if len(entries) == 1 else 's'}"
         subject, title = (f"[openpeace] {words}: {count}, {_date(day)}" for words in (
-            what, selectors.what(follow, isolate=True)))
+            what.text, what.isolated))
         message_id = f"<digest.{follow.ref}.{day.isoformat()}@{_domain()}>"
     language = site_language()
     items = [
         _Item(act, Marked.of(act.title, language), Marked.of(act.summary, language),
               f"{_date(act.recorded_at)}, {act.recorded_at:%H:%M} UTC", *entry_urls(act.index),
-              [_Answered(selectors.what(one), selectors.what(one, html=True),
-                         one.get_frequency_display())
+              [_Answered(selectors.what(one), one.get_frequency_display())
                for one in answers.get(entry.pk, [follow])])
         for entry, act in zip(shown, described, strict=True)]
     more = len(entries) - len(described)
@@ -139,16 +138,16 @@ def acts(follow: Follow, entries: list[Entry], unsubscribe_token: str, *,
     if more:
         parts.append(f"… and {more} more acts: {browser}\n")
     body = ("\n----\n\n".join(parts)
-            + f"\n----\nYou receive this because you follow {what} "
+            + f"\n----\nYou receive this because you follow {what.text} "
               f"({follow.get_frequency_display()}). Each act is mailed to you once, however "
               "many of your follows it answers.\n"
-              f"Unsubscribe from {what} (one click): {unsubscribe}\n"
+              f"Unsubscribe from {what.text} (one click): {unsubscribe}\n"
               "The page it opens can also stop every follow of this address.\n")
     return multipart(
         subject=subject, title=title, body=body, to=follow.contact,
         template="publicity/follows/mail/acts.html",
         context={"items": items, "more": more, "browser": browser,
-                 "what": selectors.what(follow, html=True),
+                 "what": what.html,
                  "frequency": follow.get_frequency_display(), "unsubscribe": unsubscribe},
         headers={
             "Message-ID": message_id,

@@ -20,6 +20,7 @@ log, its browser and the tally page.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -156,12 +157,22 @@ WHAT = {
 the pages."""
 
 
-def what(follow: Follow, *, html: bool = False, isolate: bool = False) -> str:
-    """What `follow` follows, in words: plain for a mail; for a page (`html`) escaped, with the
-    name inside `<bdi>`, as every name in a page is (a name in another script keeps its own
-    direction without turning the sentence around it); for a mail's HTML title (`isolate`),
-    plain with the name isolated, the `<bdi>` of plain text."""
+@dataclass(frozen=True)
+class What:
+    """What a follow follows, in words, each way it is said, from one lookup of its name:
+    `text` plain, for a mail's text; `html` escaped, with the name inside `<bdi>`, as every
+    name in a page is (a name in another script keeps its own direction without turning the
+    sentence around it); `isolated` plain with the name isolated, the `<bdi>` of plain text,
+    for a mail's HTML title."""
+
+    text: str
+    html: str
+    isolated: str
+
+
+def what(follow: Follow) -> What:
+    """What `follow` follows, in words (`What`)."""
     name = target_name(follow.target, follow.key) or follow.key
-    if html:
-        return format_html(WHAT[follow.target], format_html("<bdi>{}</bdi>", name))
-    return WHAT[follow.target].format(isolated(name) if isolate else name)
+    words = WHAT[follow.target]
+    return What(words.format(name), format_html(words, format_html("<bdi>{}</bdi>", name)),
+                words.format(isolated(name)))

@@ -64,7 +64,7 @@ def _described(follow: Follow | None) -> dict[str, Any]:
     how often; nothing if the link is for none."""
     if follow is None:
         return {}
-    return {"what": selectors.what(follow, html=True),
+    return {"what": selectors.what(follow).html,
             "frequency": follow.get_frequency_display()}
 
 

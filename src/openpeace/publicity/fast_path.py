@@ -58,6 +58,7 @@ from io import BytesIO
 from types import SimpleNamespace
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, SuspiciousOperation, ValidationError
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
@@ -179,8 +180,6 @@ class _Worker:
         connection failed after its commit, Django finds its row (a duplicate, a link used
         before) and says the same. A failed connection is dropped; the next request opens
         another."""
-        import psycopg
-
         try:
             if self.db is None or self.db.closed:
                 self.db = psycopg.connect(**{
